@@ -1,0 +1,154 @@
+/**
+ * The reverse pass. From the output, collect the nodes that lead to it (iteratively: a
+ * 100,000-node chain must not overflow the stack), keep those on a path to a wanted tensor, and
+ * visit them by decreasing id (a reverse topological order). Each node's VJP turns the gradient
+ * of its output into gradients of its inputs; gradients arriving at one tensor over several paths
+ * are summed — the total derivative.
+ */
+import { GraphError, ShapeError, Tensor, describe, fmtShape, ones, sameShape, zeros } from '../lib';
+import { accumulate } from './builtin-ops';
+import { withRecording } from './mode';
+import { Node, nodeOf } from './node';
+
+export interface BackwardOptions {
+  /** Tensors whose gradients are wanted; the walk is pruned to paths that reach them. Default: all. */
+  wrt?: readonly Tensor[];
+  /** Record the backward pass itself, for higher-order derivatives. Default false. */
+  createGraph?: boolean;
+  /** Keep the graph for another backward pass. Default: the value of createGraph. */
+  retainGraph?: boolean;
+  /** ∂L/∂output, shaped like the output. Default 1 for a one-element output (required otherwise). */
+  gradient?: Tensor;
+}
+
+/**
+ * The gradients of one backward pass: ∂L/∂t for every tensor t on a path from a wanted tensor to
+ * the output — parameters, inputs and intermediate results (a layer's delta) alike.
+ */
+export class Gradients {
+  constructor(
+    private readonly byTensor: Map<Tensor, Tensor>,
+    private readonly wanted: ReadonlySet<Tensor> | null,
+  ) {}
+
+  /**
+   * ∂L/∂t, shaped like t. A tensor the output does not depend on has gradient zero; asking for an
+   * intermediate that the pass pruned (not on a path to `wrt`) is an error.
+   */
+  get(t: Tensor): Tensor {
+    const g = this.byTensor.get(t);
+    if (g !== undefined) return g;
+    if (!(t instanceof Tensor)) throw new GraphError(`Gradients.get: expected a tensor, got ${describe(t)}`);
+    if (this.wanted !== null && !this.wanted.has(t)) {
+      throw new GraphError(
+        `Gradients.get: the tensor of shape ${fmtShape(t.shape)} was not part of this backward pass; ` +
+          'list it in { wrt } (intermediate tensors may be listed too)',
+      );
+    }
+    return zeros(t.shape);
+  }
+
+  has(t: Tensor): boolean {
+    return this.byTensor.has(t);
+  }
+}
+
+/** Every recorded node the output depends on, in decreasing id order (reverse topological). */
+function collect(output: Tensor): Node[] {
+  const root = nodeOf(output);
+  if (root === null) return [];
+  const seen = new Set<Node>([root]);
+  const stack: Node[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (node.inputs === null) {
+      throw new GraphError(
+        `backward: the graph through '${node.op.name}' (node ${node.id}) was already released by an earlier backward pass; ` +
+          'pass { retainGraph: true } to the first backward to run a second one',
+      );
+    }
+    for (const x of node.inputs) {
+      const p = nodeOf(x);
+      if (p !== null && !seen.has(p)) {
+        seen.add(p);
+        stack.push(p);
+      }
+    }
+  }
+  return [...seen].sort((a, b) => b.id - a.id);
+}
+
+/** The nodes with some input on a path to a wanted tensor (visited in increasing id order). */
+function reaching(nodes: readonly Node[], wanted: ReadonlySet<Tensor>): Set<Node> {
+  const reach = new Set<Node>();
+  for (let i = nodes.length - 1; i >= 0; i--) {
+    const node = nodes[i]!;
+    for (const x of node.inputs!) {
+      const p = nodeOf(x);
+      if (wanted.has(x) || (p !== null && reach.has(p))) {
+        reach.add(node);
+        break;
+      }
+    }
+  }
+  return reach;
+}
+
+export function backward(output: Tensor, options: BackwardOptions = {}): Gradients {
+  if (!(output instanceof Tensor)) throw new GraphError(`backward: expected a tensor, got ${describe(output)}`);
+  const createGraph = options.createGraph ?? false;
+  const retainGraph = options.retainGraph ?? createGraph;
+  const wanted = options.wrt ? new Set(options.wrt) : null;
+
+  let seed = options.gradient;
+  if (seed === undefined) {
+    if (output.size !== 1) {
+      throw new GraphError(
+        `backward: the output has shape ${fmtShape(output.shape)}; reduce it to one element (sum, mean, a loss) ` +
+          'or pass { gradient } shaped like the output',
+      );
+    }
+    seed = ones(output.shape);
+  } else if (!(seed instanceof Tensor) || !sameShape(seed.shape, output.shape)) {
+    throw new ShapeError(
+      `backward: the gradient must have the output's shape ${fmtShape(output.shape)}, got ${describe(seed)}`,
+    );
+  }
+
+  const grads = new Map<Tensor, Tensor>([[output, seed]]);
+  const nodes = collect(output);
+  const onPath = wanted === null ? null : reaching(nodes, wanted);
+
+  withRecording(createGraph, () => {
+    for (const node of nodes) {
+      if (onPath !== null && !onPath.has(node)) continue;
+      const g = grads.get(node.output);
+      if (g === undefined) continue;
+      const inputs = node.inputs!;
+      const needs = inputs.map((x) => {
+        if (!x.requiresGrad) return false;
+        if (wanted === null) return true;
+        const p = nodeOf(x);
+        return wanted.has(x) || (p !== null && onPath!.has(p));
+      });
+      const results = node.op.vjp(g, { inputs, output: node.output, attrs: node.attrs, needs });
+      for (let i = 0; i < inputs.length; i++) {
+        if (!needs[i]) continue;
+        const x = inputs[i]!;
+        const gx = results[i];
+        if (gx === null || gx === undefined) continue;
+        if (!sameShape(gx.shape, x.shape)) {
+          throw new ShapeError(
+            `backward: the VJP of '${node.op.name}' returned a gradient of shape ${fmtShape(gx.shape)} ` +
+              `for its input ${i} of shape ${fmtShape(x.shape)}; a gradient must have its input's shape (use sumTo)`,
+          );
+        }
+        const before = grads.get(x);
+        grads.set(x, before === undefined ? gx : accumulate.apply([before, gx], undefined));
+      }
+    }
+  });
+
+  if (!retainGraph) for (const node of nodes) node.release();
+  return new Gradients(grads, wanted);
+}

@@ -1,0 +1,55 @@
+/**
+ * A node is one application of an operation: its inputs, its attributes, and the tensor it
+ * produced. Node ids increase with creation, so creation order is a topological order of the graph.
+ */
+import { Producer, Tensor } from '../lib';
+
+/** What a VJP sees: the node's inputs, output and attributes, and which inputs need a gradient. */
+export interface VjpContext<A> {
+  readonly inputs: readonly Tensor[];
+  readonly output: Tensor;
+  readonly attrs: A;
+  /** needs[i] is false when input i wants no gradient: its VJP need not be computed (return null). */
+  readonly needs: readonly boolean[];
+}
+
+/**
+ * The contract of an operation. `forward` computes values with kernels; `vjp` maps g = ∂L/∂out
+ * (shaped like the output) to ∂L/∂inputᵢ shaped exactly like each input (denominator layout),
+ * written with differentiable ops so that the backward pass can itself be recorded.
+ */
+export interface OpSpec<A> {
+  readonly name: string;
+  forward(inputs: readonly Tensor[], attrs: A): Tensor;
+  vjp(g: Tensor, ctx: VjpContext<A>): ReadonlyArray<Tensor | null>;
+}
+
+let nextId = 0;
+
+export class Node<A = unknown> implements Producer {
+  readonly id = nextId++;
+  /** Null once a backward pass released the graph (unless it was asked to retain it). */
+  inputs: readonly Tensor[] | null;
+  attrs: A | null;
+  output!: Tensor;
+
+  constructor(readonly op: OpSpec<A>, inputs: readonly Tensor[], attrs: A) {
+    this.inputs = inputs;
+    this.attrs = attrs;
+  }
+
+  get released(): boolean {
+    return this.inputs === null;
+  }
+
+  /** Drops the references that keep the forward values alive. */
+  release(): void {
+    this.inputs = null;
+    this.attrs = null;
+  }
+}
+
+/** The node that produced t, if t was recorded. */
+export function nodeOf(t: Tensor): Node | null {
+  return t.producer as Node | null;
+}

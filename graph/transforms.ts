@@ -1,0 +1,114 @@
+/**
+ * Function transforms in the style of JAX: grad, valueAndGrad, vjp and jacobian. They nest:
+ * an inner transform called on tensors that are themselves being traced records its backward
+ * pass (createGraph), so grad(grad(f)) is the second derivative.
+ */
+import { ArgumentError, GraphError, Tensor, asTensor, describe, fmtShape, param, sizeOf, zeros } from '../lib';
+import { backward } from './backward';
+import { identity } from './builtin-ops';
+import { enableGrad, isRecording } from './mode';
+
+type Argnums = number | readonly number[];
+
+/**
+ * A fresh edge for x to differentiate against: a new leaf for a constant, or an identity node
+ * when x is already part of an enclosing trace (so the outer transform still sees through it).
+ */
+function attach(x: Tensor): Tensor {
+  return x.requiresGrad && isRecording() ? enableGrad(() => identity.apply([x], undefined)) : param(x);
+}
+
+function argnumList(op: string, argnums: Argnums, nargs: number): number[] {
+  const list = typeof argnums === 'number' ? [argnums] : [...argnums];
+  for (const i of list) {
+    if (typeof i !== 'number' || !Number.isInteger(i) || i < 0 || i >= nargs) {
+      throw new ArgumentError(`${op}: argnums ${describe(i)} is not the index of one of the ${nargs} arguments`);
+    }
+  }
+  return list;
+}
+
+/** Calls f with the chosen arguments replaced by fresh edges; returns the output and those edges. */
+function trace(op: string, f: (...args: any[]) => unknown, argnums: Argnums, args: unknown[]) {
+  const which = argnumList(op, argnums, args.length);
+  const nested = which.some((i) => args[i] instanceof Tensor && (args[i] as Tensor).requiresGrad && isRecording());
+  const callArgs = args.slice();
+  const edges = which.map((i) => {
+    const edge = attach(asTensor(op, args[i], `argument ${i}`));
+    callArgs[i] = edge;
+    return edge;
+  });
+  const out = enableGrad(() => f(...callArgs));
+  if (!(out instanceof Tensor)) throw new GraphError(`${op}: f must return a tensor, got ${describe(out)}`);
+  return { out, edges, nested };
+}
+
+function gradientsOf(out: Tensor, edges: Tensor[], nested: boolean, gradient?: Tensor): Tensor[] {
+  if (!out.requiresGrad) return edges.map((e) => zeros(e.shape));
+  const g = backward(out, { wrt: edges, createGraph: nested, retainGraph: true, gradient });
+  return edges.map((e) => g.get(e));
+}
+
+function checkScalar(op: string, out: Tensor): void {
+  if (out.size !== 1) {
+    throw new GraphError(`${op}: f must return a scalar (one-element) tensor, got shape ${fmtShape(out.shape)}; reduce it with sum or mean`);
+  }
+}
+
+/**
+ * valueAndGrad(f, argnums)(...args) = [f(...args), ∂f/∂args[argnums]]: gradients shaped like
+ * their arguments (an array when argnums is an array). f must return a scalar tensor.
+ */
+export function valueAndGrad(f: (...args: any[]) => Tensor, argnums: Argnums = 0) {
+  return (...args: unknown[]): [Tensor, any] => {
+    const { out, edges, nested } = trace('grad', f, argnums, args);
+    checkScalar('grad', out);
+    const grads = gradientsOf(out, edges, nested);
+    return [out, typeof argnums === 'number' ? grads[0]! : grads];
+  };
+}
+
+/** grad(f, argnums)(...args) = ∂f/∂args[argnums], shaped like the arguments. */
+export function grad(f: (...args: any[]) => Tensor, argnums: Argnums = 0) {
+  const vg = valueAndGrad(f, argnums);
+  return (...args: unknown[]): any => vg(...args)[1];
+}
+
+/**
+ * vjp(f, ...primals) = [f(...primals), pullback], where pullback(v) = [vᵀ ∂f/∂primalᵢ]ᵢ: for
+ * each primal a gradient shaped like it. The pullback may be called many times.
+ */
+export function vjp(f: (...args: any[]) => Tensor, ...primals: unknown[]): [Tensor, (cotangent: unknown) => Tensor[]] {
+  const { out, edges, nested } = trace('vjp', f, primals.map((_, i) => i), primals);
+  const pullback = (cotangent: unknown): Tensor[] => {
+    const v = asTensor('vjp', cotangent, 'cotangent');
+    if (v.shape.length !== out.shape.length || v.shape.some((d, i) => d !== out.shape[i])) {
+      throw new GraphError(`vjp: the cotangent must have the output's shape ${fmtShape(out.shape)}, got ${fmtShape(v.shape)}`);
+    }
+    return gradientsOf(out, edges, nested, v);
+  };
+  return [out, pullback];
+}
+
+/**
+ * jacobian(f, argnum)(...args): J with shape [...x.shape, ...f(x).shape] (denominator layout,
+ * J[i…, j…] = ∂f_j/∂x_i), assembled from one pullback per output element. The result is a
+ * constant: it does not record a graph of its own.
+ */
+export function jacobian(f: (...args: any[]) => Tensor, argnum = 0) {
+  return (...args: unknown[]): Tensor => {
+    const { out, edges, nested } = trace('jacobian', f, argnum, args);
+    const x = edges[0]!;
+    const m = out.size;
+    const n = x.size;
+    const J = new Float64Array(n * m);
+    for (let j = 0; j < m; j++) {
+      const onehot = zeros(out.shape);
+      onehot.data[j] = 1;
+      const gx = gradientsOf(out, edges, nested, onehot)[0]!;
+      for (let i = 0; i < n; i++) J[i * m + j] = gx.data[i]!;
+    }
+    const shape = [...x.shape, ...out.shape];
+    return new Tensor(J, shape.length === 0 && sizeOf(shape) === 1 ? [] : shape);
+  };
+}

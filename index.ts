@@ -1,0 +1,4 @@
+/** deltagraph: the public entry. It re-exports; it defines nothing. */
+export * from './lib';
+export * from './graph';
+export * from './ops';

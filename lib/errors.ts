@@ -1,0 +1,43 @@
+/**
+ * Every error a user can cause is a DeltaGraphError. Its message names the operation, the shapes
+ * or values involved, and what was expected, so that it can be acted on without a debugger.
+ */
+export class DeltaGraphError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** Shapes that do not fit together: broadcasting, matmul, reshape, concat, a VJP's result. */
+export class ShapeError extends DeltaGraphError {}
+
+/** An axis, an index or a permutation outside the tensor's rank or extent. */
+export class AxisError extends DeltaGraphError {}
+
+/** An argument of the wrong kind: a ragged nested array, NaN in a shape, a string for a tensor. */
+export class ArgumentError extends DeltaGraphError {}
+
+/** Misuse of the graph: a second backward over a released graph, grad of a non-scalar output. */
+export class GraphError extends DeltaGraphError {}
+
+/** Formats a shape the way messages show it: [2, 3]. */
+export function fmtShape(shape: readonly number[]): string {
+  return `[${shape.join(', ')}]`;
+}
+
+/** Describes any value briefly for an error message, never throwing itself. */
+export function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'number') return String(value);
+  if (typeof value === 'string') return JSON.stringify(value.length > 20 ? value.slice(0, 20) + '…' : value);
+  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  if (value instanceof Float64Array) return `a Float64Array of length ${value.length}`;
+  if (typeof value === 'object') {
+    const shape = (value as { shape?: unknown }).shape;
+    if (Array.isArray(shape)) return `a tensor of shape ${fmtShape(shape as number[])}`;
+    return 'an object';
+  }
+  return typeof value;
+}

@@ -1,0 +1,80 @@
+/**
+ * Elementwise binary kernels with NumPy broadcasting by strides (stride 0 on broadcast
+ * dimensions): the broadcast operand is never materialised.
+ */
+import { Tensor } from '../tensor';
+import { broadcastShapes, broadcastStrides, sizeOf, stridesOf } from '../shape';
+import { Row3, walk3 } from './strided';
+
+function binary(op: string, a: Tensor, b: Tensor, row: Row3): Tensor {
+  const shape = broadcastShapes(op, a.shape, b.shape);
+  const out = new Float64Array(sizeOf(shape));
+  walk3(shape, out, stridesOf(shape), a.data, broadcastStrides(a.shape, shape), b.data, broadcastStrides(b.shape, shape), row);
+  return new Tensor(out, shape);
+}
+
+// One row function per operation keeps each loop monomorphic: no per-element call.
+const addRow: Row3 = (o, oi, os, a, ai, as, b, bi, bs, n) => {
+  for (let k = 0; k < n; k++) o[oi + k * os] = a[ai + k * as]! + b[bi + k * bs]!;
+};
+const subRow: Row3 = (o, oi, os, a, ai, as, b, bi, bs, n) => {
+  for (let k = 0; k < n; k++) o[oi + k * os] = a[ai + k * as]! - b[bi + k * bs]!;
+};
+const mulRow: Row3 = (o, oi, os, a, ai, as, b, bi, bs, n) => {
+  for (let k = 0; k < n; k++) o[oi + k * os] = a[ai + k * as]! * b[bi + k * bs]!;
+};
+const divRow: Row3 = (o, oi, os, a, ai, as, b, bi, bs, n) => {
+  for (let k = 0; k < n; k++) o[oi + k * os] = a[ai + k * as]! / b[bi + k * bs]!;
+};
+const powRow: Row3 = (o, oi, os, a, ai, as, b, bi, bs, n) => {
+  for (let k = 0; k < n; k++) o[oi + k * os] = Math.pow(a[ai + k * as]!, b[bi + k * bs]!);
+};
+const maximumRow: Row3 = (o, oi, os, a, ai, as, b, bi, bs, n) => {
+  for (let k = 0; k < n; k++) {
+    const x = a[ai + k * as]!;
+    const y = b[bi + k * bs]!;
+    o[oi + k * os] = x > y || x !== x ? x : y; // NaN propagates, as in NumPy
+  }
+};
+const minimumRow: Row3 = (o, oi, os, a, ai, as, b, bi, bs, n) => {
+  for (let k = 0; k < n; k++) {
+    const x = a[ai + k * as]!;
+    const y = b[bi + k * bs]!;
+    o[oi + k * os] = x < y || x !== x ? x : y;
+  }
+};
+const greaterRow: Row3 = (o, oi, os, a, ai, as, b, bi, bs, n) => {
+  for (let k = 0; k < n; k++) o[oi + k * os] = a[ai + k * as]! > b[bi + k * bs]! ? 1 : 0;
+};
+const equalRow: Row3 = (o, oi, os, a, ai, as, b, bi, bs, n) => {
+  for (let k = 0; k < n; k++) o[oi + k * os] = a[ai + k * as]! === b[bi + k * bs]! ? 1 : 0;
+};
+
+export const add = (a: Tensor, b: Tensor): Tensor => binary('add', a, b, addRow);
+export const sub = (a: Tensor, b: Tensor): Tensor => binary('sub', a, b, subRow);
+export const mul = (a: Tensor, b: Tensor): Tensor => binary('mul', a, b, mulRow);
+export const div = (a: Tensor, b: Tensor): Tensor => binary('div', a, b, divRow);
+export const pow = (a: Tensor, b: Tensor): Tensor => binary('pow', a, b, powRow);
+export const maximum = (a: Tensor, b: Tensor): Tensor => binary('maximum', a, b, maximumRow);
+export const minimum = (a: Tensor, b: Tensor): Tensor => binary('minimum', a, b, minimumRow);
+/** 1 where a > b, else 0 (a mask; not differentiable). */
+export const greater = (a: Tensor, b: Tensor): Tensor => binary('greater', a, b, greaterRow);
+/** 1 where a = b, else 0 (a mask; not differentiable). */
+export const equal = (a: Tensor, b: Tensor): Tensor => binary('equal', a, b, equalRow);
+
+/** (cond ≠ 0 ? a : b), all three broadcast together. */
+export function where(cond: Tensor, a: Tensor, b: Tensor): Tensor {
+  const ab = broadcastShapes('where', a.shape, b.shape);
+  const shape = broadcastShapes('where', cond.shape, ab);
+  const out = new Float64Array(sizeOf(shape));
+  const c = cond.data;
+  const cs = broadcastStrides(cond.shape, shape);
+  // Select first, then overwrite where cond is false: two strided passes, no per-element branches on shape.
+  walk3(shape, out, stridesOf(shape), c, cs, a.data, broadcastStrides(a.shape, shape), (o, oi, os, cc, ci, ccs, x, xi, xs, n) => {
+    for (let k = 0; k < n; k++) if (cc[ci + k * ccs]! !== 0) o[oi + k * os] = x[xi + k * xs]!;
+  });
+  walk3(shape, out, stridesOf(shape), c, cs, b.data, broadcastStrides(b.shape, shape), (o, oi, os, cc, ci, ccs, y, yi, ys, n) => {
+    for (let k = 0; k < n; k++) if (cc[ci + k * ccs]! === 0) o[oi + k * os] = y[yi + k * ys]!;
+  });
+  return new Tensor(out, shape);
+}

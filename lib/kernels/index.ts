@@ -1,0 +1,6 @@
+/** The numeric kernels: loops over Float64Arrays, no graph, no validation beyond shapes. */
+export * from './binary';
+export * from './unary';
+export * from './reduce';
+export * from './layout';
+export * from './matmul';

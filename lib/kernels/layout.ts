@@ -1,0 +1,59 @@
+/** Kernels that move data without arithmetic: transpose, broadcast, slice, pad, concat. */
+import { Tensor } from '../tensor';
+import { broadcastStrides, sizeOf, stridesOf } from '../shape';
+import { Row2, walk2 } from './strided';
+
+const copyRow: Row2 = (o, oi, os, x, xi, xs, n) => {
+  for (let k = 0; k < n; k++) o[oi + k * os] = x[xi + k * xs]!;
+};
+
+/** Reads x through (shape, strides, offset) into a new contiguous tensor. */
+function gather(x: Tensor, shape: readonly number[], strides: number[], offset: number): Tensor {
+  const out = new Float64Array(sizeOf(shape));
+  walk2(shape, out, 0, stridesOf(shape), x.data, offset, strides, copyRow);
+  return new Tensor(out, shape);
+}
+
+/** out[i₀, …] = x[i_{perm⁻¹}…]: out.shape[k] = x.shape[perm[k]]. */
+export function transpose(x: Tensor, perm: readonly number[]): Tensor {
+  const xs = stridesOf(x.shape);
+  return gather(x, perm.map((p) => x.shape[p]!), perm.map((p) => xs[p]!), 0);
+}
+
+/** x repeated along its broadcast dimensions to `shape`. */
+export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
+  return gather(x, shape, broadcastStrides(x.shape, shape), 0);
+}
+
+/** The block of x starting at `begin` with extent `size`. */
+export function slice(x: Tensor, begin: readonly number[], size: readonly number[]): Tensor {
+  const xs = stridesOf(x.shape);
+  let offset = 0;
+  for (let i = 0; i < begin.length; i++) offset += begin[i]! * xs[i]!;
+  return gather(x, size, xs, offset);
+}
+
+/** A zero tensor of `shape` with x written at `begin`: the adjoint of slice. */
+export function pad(x: Tensor, shape: readonly number[], begin: readonly number[]): Tensor {
+  const out = new Float64Array(sizeOf(shape));
+  const os = stridesOf(shape);
+  let offset = 0;
+  for (let i = 0; i < begin.length; i++) offset += begin[i]! * os[i]!;
+  walk2(x.shape, out, offset, os, x.data, 0, stridesOf(x.shape), copyRow);
+  return new Tensor(out, shape);
+}
+
+/** Joins tensors along `axis`; all other dimensions must agree (checked by the caller). */
+export function concat(xs: readonly Tensor[], axis: number): Tensor {
+  const first = xs[0]!;
+  const shape = first.shape.slice();
+  shape[axis] = xs.reduce((n, x) => n + x.shape[axis]!, 0);
+  const out = new Float64Array(sizeOf(shape));
+  const os = stridesOf(shape);
+  let offset = 0;
+  for (const x of xs) {
+    walk2(x.shape, out, offset, os, x.data, 0, stridesOf(x.shape), copyRow);
+    offset += x.shape[axis]! * os[axis]!;
+  }
+  return new Tensor(out, shape);
+}

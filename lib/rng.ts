@@ -1,0 +1,113 @@
+/**
+ * A seeded pseudo-random generator (xoshiro128**, seeded through splitmix32), so every
+ * initialisation, shuffle and test is reproducible from one integer.
+ */
+import { ArgumentError, describe } from './errors';
+import { Tensor } from './tensor';
+import { checkShape, sizeOf } from './shape';
+
+export class Rng {
+  private s0: number;
+  private s1: number;
+  private s2: number;
+  private s3: number;
+  private spare: number | null = null;
+
+  constructor(seed: number) {
+    if (typeof seed !== 'number' || !Number.isFinite(seed)) {
+      throw new ArgumentError(`rng: the seed must be a finite number, got ${describe(seed)}`);
+    }
+    let x = Math.trunc(seed) >>> 0;
+    const next = (): number => {
+      // splitmix32: spreads one seed over the four words of state
+      x = (x + 0x9e3779b9) | 0;
+      let z = x;
+      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+      return (z ^ (z >>> 16)) >>> 0;
+    };
+    this.s0 = next();
+    this.s1 = next();
+    this.s2 = next();
+    this.s3 = next();
+  }
+
+  /** A uniform 32-bit unsigned integer. */
+  nextUint32(): number {
+    const result = Math.imul(rotl(Math.imul(this.s1, 5), 7), 9) >>> 0;
+    const t = this.s1 << 9;
+    this.s2 ^= this.s0;
+    this.s3 ^= this.s1;
+    this.s1 ^= this.s2;
+    this.s0 ^= this.s3;
+    this.s2 ^= t;
+    this.s3 = rotl(this.s3, 11);
+    return result;
+  }
+
+  /** Uniform in [0, 1) with 53 random bits. */
+  uniform(): number {
+    const hi = this.nextUint32() >>> 5;
+    const lo = this.nextUint32() >>> 6;
+    return (hi * 67108864 + lo) / 9007199254740992;
+  }
+
+  /** Standard normal (Box–Muller, the second value kept for the next call). */
+  normal(): number {
+    if (this.spare !== null) {
+      const v = this.spare;
+      this.spare = null;
+      return v;
+    }
+    let u = 0;
+    while (u === 0) u = this.uniform();
+    const v = this.uniform();
+    const r = Math.sqrt(-2 * Math.log(u));
+    this.spare = r * Math.sin(2 * Math.PI * v);
+    return r * Math.cos(2 * Math.PI * v);
+  }
+
+  /** A uniform integer in [0, n). */
+  int(n: number): number {
+    return Math.floor(this.uniform() * n);
+  }
+
+  /** A random permutation of 0 … n − 1 (Fisher–Yates). */
+  permutation(n: number): Int32Array {
+    const p = new Int32Array(n);
+    for (let i = 0; i < n; i++) p[i] = i;
+    for (let i = n - 1; i > 0; i--) {
+      const j = this.int(i + 1);
+      const t = p[i]!;
+      p[i] = p[j]!;
+      p[j] = t;
+    }
+    return p;
+  }
+}
+
+function rotl(x: number, k: number): number {
+  return (x << k) | (x >>> (32 - k));
+}
+
+export function rng(seed: number): Rng {
+  return new Rng(seed);
+}
+
+/** Standard normal values of the given shape. */
+export function randn(shape: readonly number[], generator: Rng): Tensor {
+  const s = checkShape('randn', shape);
+  if (!(generator instanceof Rng)) throw new ArgumentError(`randn: expected an rng(seed) as second argument, got ${describe(generator)}`);
+  const data = new Float64Array(sizeOf(s));
+  for (let i = 0; i < data.length; i++) data[i] = generator.normal();
+  return new Tensor(data, s);
+}
+
+/** Uniform values in [low, high) of the given shape. */
+export function rand(shape: readonly number[], generator: Rng, low = 0, high = 1): Tensor {
+  const s = checkShape('rand', shape);
+  if (!(generator instanceof Rng)) throw new ArgumentError(`rand: expected an rng(seed) as second argument, got ${describe(generator)}`);
+  const data = new Float64Array(sizeOf(s));
+  for (let i = 0; i < data.length; i++) data[i] = low + (high - low) * generator.uniform();
+  return new Tensor(data, s);
+}

@@ -1,0 +1,196 @@
+/**
+ * The tensor: float64 data in row-major order with a shape. Immutable from the user's side: ops
+ * return new tensors and never write into their inputs.
+ */
+import { ArgumentError, DeltaGraphError, describe, fmtShape } from './errors';
+import { Shape, checkShape, sizeOf } from './shape';
+
+/** A (possibly nested) array of numbers, as `toArray` returns it and `tensor` accepts it. */
+export type NestedArray = number | NestedArray[];
+
+/**
+ * The edge into the graph: the node that produced a tensor. lib/ only needs its identity; the
+ * engine (graph/) defines what a node holds.
+ */
+export interface Producer {
+  readonly id: number;
+}
+
+export class Tensor {
+  readonly shape: readonly number[];
+  readonly data: Float64Array;
+  /** The node that computed this tensor, when it was recorded into a graph. */
+  readonly producer: Producer | null;
+  /** True for parameters (leaves that want a gradient) and for every recorded result. */
+  readonly requiresGrad: boolean;
+
+  constructor(data: Float64Array, shape: Shape, producer: Producer | null = null, requiresGrad = producer !== null) {
+    if (data.length !== sizeOf(shape)) {
+      throw new ArgumentError(`tensor: ${data.length} values do not fill shape ${fmtShape(shape)} (${sizeOf(shape)} elements)`);
+    }
+    this.data = data;
+    this.shape = Object.freeze(shape.slice());
+    this.producer = producer;
+    this.requiresGrad = requiresGrad;
+  }
+
+  get size(): number {
+    return this.data.length;
+  }
+
+  get rank(): number {
+    return this.shape.length;
+  }
+
+  /** The value of a one-element tensor. */
+  item(): number {
+    if (this.data.length !== 1) {
+      throw new DeltaGraphError(`item: expected a tensor with one element, got shape ${fmtShape(this.shape)}`);
+    }
+    return this.data[0]!;
+  }
+
+  /** The values as nested arrays (a number for a scalar). */
+  toArray(): NestedArray {
+    if (this.shape.length === 0) return this.data[0]!;
+    let flat: NestedArray[] = Array.from(this.data);
+    for (let axis = this.shape.length - 1; axis > 0; axis--) {
+      const n = this.shape[axis]!;
+      const grouped: NestedArray[] = [];
+      for (let i = 0; i < flat.length; i += n) grouped.push(flat.slice(i, i + n));
+      flat = grouped;
+    }
+    return flat;
+  }
+
+  toString(): string {
+    const body = JSON.stringify(this.toArray(), (_, v: unknown) =>
+      typeof v === 'number' ? Number(v.toPrecision(6)) : v,
+    );
+    return `tensor(${body}, shape=${fmtShape(this.shape)}${this.requiresGrad ? ', requiresGrad' : ''})`;
+  }
+}
+
+/** Flattens a nested array, checking that it is rectangular and holds only numbers. */
+function flatten(data: NestedArray): { values: number[]; shape: number[] } {
+  const shape: number[] = [];
+  let probe: NestedArray = data;
+  while (Array.isArray(probe)) {
+    shape.push(probe.length);
+    if (probe.length === 0) break;
+    probe = probe[0]!;
+  }
+  const values: number[] = [];
+  // Iterative walk: (array, depth) pairs, so deep or large inputs cannot overflow the stack.
+  const stack: Array<[NestedArray, number, number[]]> = [[data, 0, []]];
+  while (stack.length > 0) {
+    const [node, depth, path] = stack.pop()!;
+    if (depth === shape.length) {
+      if (typeof node !== 'number') {
+        throw new ArgumentError(`tensor: expected a number at index [${path.join(', ')}], got ${describe(node)}`);
+      }
+      values.push(node);
+      continue;
+    }
+    if (!Array.isArray(node) || node.length !== shape[depth]) {
+      throw new ArgumentError(
+        `tensor: ragged nested array: at index [${path.join(', ')}] expected an array of length ${shape[depth]}, got ${describe(node)}`,
+      );
+    }
+    for (let i = node.length - 1; i >= 0; i--) stack.push([node[i]!, depth + 1, [...path, i]]);
+  }
+  return { values, shape };
+}
+
+/** Anything the ops accept where a tensor is expected. */
+export type TensorLike = Tensor | NestedArray | Float64Array;
+
+/**
+ * Creates a tensor from a number, a nested array or a Float64Array (then `shape` is required
+ * unless the data is 1-D). A given `shape` must match the number of values.
+ */
+export function tensor(data: TensorLike, shape?: readonly number[]): Tensor {
+  if (data instanceof Tensor) return shape === undefined ? data : tensor(data.data.slice(), shape);
+  let values: Float64Array;
+  let inferred: number[];
+  if (data instanceof Float64Array) {
+    values = data;
+    inferred = [data.length];
+  } else if (typeof data === 'number') {
+    values = Float64Array.of(data);
+    inferred = [];
+  } else if (Array.isArray(data)) {
+    const flat = flatten(data);
+    values = Float64Array.from(flat.values);
+    inferred = flat.shape;
+  } else {
+    throw new ArgumentError(`tensor: expected a number, a nested array of numbers or a Float64Array, got ${describe(data)}`);
+  }
+  const finalShape = shape === undefined ? inferred : checkShape('tensor', shape);
+  if (sizeOf(finalShape) !== values.length) {
+    throw new ArgumentError(
+      `tensor: ${values.length} values cannot take shape ${fmtShape(finalShape)} (${sizeOf(finalShape)} elements)`,
+    );
+  }
+  return new Tensor(values, finalShape);
+}
+
+/** Coerces an op argument to a tensor, naming the op and the argument when it cannot. */
+export function asTensor(op: string, value: unknown, argName = 'input'): Tensor {
+  if (value instanceof Tensor) return value;
+  if (typeof value === 'number' || Array.isArray(value) || value instanceof Float64Array) {
+    try {
+      return tensor(value as TensorLike);
+    } catch (e) {
+      if (e instanceof DeltaGraphError) throw new ArgumentError(`${op}: ${argName}: ${e.message}`);
+      throw e;
+    }
+  }
+  throw new ArgumentError(`${op}: ${argName} must be a tensor, a number or a nested array of numbers, got ${describe(value)}`);
+}
+
+/** A tensor of the given shape filled with `value`. */
+export function full(shape: readonly number[], value: number): Tensor {
+  const s = checkShape('full', shape);
+  if (typeof value !== 'number') throw new ArgumentError(`full: the fill value must be a number, got ${describe(value)}`);
+  return new Tensor(new Float64Array(sizeOf(s)).fill(value), s);
+}
+
+export function zeros(shape: readonly number[]): Tensor {
+  const s = checkShape('zeros', shape);
+  return new Tensor(new Float64Array(sizeOf(s)), s);
+}
+
+export function ones(shape: readonly number[]): Tensor {
+  return full(checkShape('ones', shape), 1);
+}
+
+/** The n×n identity matrix. */
+export function eye(n: number): Tensor {
+  checkShape('eye', [n]);
+  const data = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) data[i * n + i] = 1;
+  return new Tensor(data, [n, n]);
+}
+
+/** 0, 1, …, n − 1 as a vector. */
+export function arange(n: number): Tensor {
+  checkShape('arange', [n]);
+  const data = new Float64Array(n);
+  for (let i = 0; i < n; i++) data[i] = i;
+  return new Tensor(data, [n]);
+}
+
+/**
+ * A leaf of the graph that requires a gradient: shares the values of `t`, with no history.
+ * This is what a weight or an input one differentiates with respect to.
+ */
+export function param(t: TensorLike): Tensor {
+  const base = asTensor('param', t);
+  return new Tensor(base.data, base.shape, null, true);
+}
+
+/** The same values with no graph history: the result is a constant. */
+export function detach(t: Tensor): Tensor {
+  return new Tensor(t.data, t.shape, null, false);
+}

@@ -1,0 +1,40 @@
+import { Tensor, TensorLike, kernels, reducedShape } from '../lib';
+import { defineOp } from '../graph';
+import { asTensor, axesOf, boolOf } from './args';
+import { broadcastTo } from './broadcast-to';
+import { reshape } from './reshape';
+import { mul } from './mul';
+import { sub } from './sub';
+import { exp } from './exp';
+import { Reduction, pickReduction } from './sum';
+import { Domain } from './domain';
+
+/**
+ * y = log Σ_axes eˣ, computed as m + log Σ e^(x−m) with m = max x, so ±1000 neither overflows
+ * nor underflows.  x̄ = g ⊙ e^(x−y) (the softmax), written with ops so it has a second derivative.
+ */
+const op = defineOp<Reduction>({
+  name: 'logSumExp',
+  forward: ([x], { axes, keepDims }) => {
+    const r = kernels.logSumExp(x!, axes);
+    return new Tensor(r.data, reducedShape(x!.shape, axes, keepDims));
+  },
+  vjp: (g, { inputs: [x], output, attrs: { axes } }) => {
+    const keep = reducedShape(x!.shape, axes, true);
+    const softmax = exp(sub(x!, reshape(output, keep)));
+    return [mul(broadcastTo(reshape(g, keep), x!.shape), softmax)];
+  },
+});
+
+/** log Σ exp(x) over `axes` (all by default), stable for large |x|. */
+export function logSumExp(x: TensorLike, axes?: number | readonly number[], keepDims = false): Tensor {
+  const t = asTensor('logSumExp', x);
+  return op.apply([t], { axes: axesOf('logSumExp', t, axes), keepDims: boolOf('logSumExp', 'keepDims', keepDims, false) });
+}
+
+export const domain: Domain = {
+  arity: 1,
+  shapes: 'any',
+  values: { min: -3, max: 3 },
+  call: ([x], pick) => logSumExp(x!, ...pickReduction(x!, pick)),
+};

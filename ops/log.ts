@@ -1,0 +1,18 @@
+import { Tensor, TensorLike, kernels } from '../lib';
+import { defineOp } from '../graph';
+import { asTensor } from './args';
+import { div } from './div';
+import { Domain } from './domain';
+
+/** y = ln x (x > 0).  x̄ = g / x */
+const op = defineOp({
+  name: 'log',
+  forward: ([x]) => kernels.log(x!),
+  vjp: (g, { inputs: [x], output }) => [div(g, x!)],
+});
+
+export function log(x: TensorLike): Tensor {
+  return op.apply([asTensor('log', x)], undefined);
+}
+
+export const domain: Domain = { arity: 1, shapes: 'any', values: { min: 0.2, max: 5 } };

@@ -1,0 +1,52 @@
+import { Tensor, TensorLike, kernels, reducedShape, DeltaGraphError, fmtShape } from '../lib';
+import { defineOp } from '../graph';
+import { asTensor, axesOf, boolOf } from './args';
+import { broadcastTo } from './broadcast-to';
+import { reshape } from './reshape';
+import { mul } from './mul';
+import { Reduction, pickReduction } from './sum';
+import { Domain } from './domain';
+
+/**
+ * The VJP shared by max and min: the gradient goes to the elements equal to the extremum, split
+ * evenly among ties (as PyTorch's amax does). The mask is a constant: the second derivative is 0.
+ */
+export function extremumVjp(g: Tensor, x: Tensor, output: Tensor, axes: readonly number[]): Tensor {
+  const keep = reducedShape(x.shape, axes, true);
+  const hits = kernels.equal(x, new Tensor(output.data, keep));
+  const counts = kernels.reduce(hits, axes, 'sum');
+  const share = kernels.div(hits, counts);
+  return mul(broadcastTo(reshape(g, keep), x.shape), share);
+}
+
+export function checkNonEmpty(op: string, x: Tensor, axes: readonly number[]): void {
+  if (axes.some((a) => x.shape[a] === 0)) {
+    throw new DeltaGraphError(`${op}: cannot reduce an empty axis of a tensor of shape ${fmtShape(x.shape)}: there is no extremum`);
+  }
+}
+
+/** y = max_axes x.  x̄ = g at the maximal elements (ties share it evenly), 0 elsewhere */
+const op = defineOp<Reduction>({
+  name: 'max',
+  forward: ([x], { axes, keepDims }) => {
+    const r = kernels.reduce(x!, axes, 'max');
+    return new Tensor(r.data, reducedShape(x!.shape, axes, keepDims));
+  },
+  vjp: (g, { inputs: [x], output, attrs: { axes } }) => [extremumVjp(g, x!, output, axes)],
+});
+
+/** The maximum over `axes` (all by default), keeping them as 1s if keepDims. */
+export function max(x: TensorLike, axes?: number | readonly number[], keepDims = false): Tensor {
+  const t = asTensor('max', x);
+  const list = axesOf('max', t, axes);
+  checkNonEmpty('max', t, list);
+  return op.apply([t], { axes: list, keepDims: boolOf('max', 'keepDims', keepDims, false) });
+}
+
+export const domain: Domain = {
+  arity: 1,
+  shapes: 'any',
+  values: { min: -3, max: 3 },
+  distinct: true,
+  call: ([x], pick) => max(x!, ...pickReduction(x!, pick)),
+};

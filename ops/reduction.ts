@@ -1,0 +1,29 @@
+import { ArgumentError, Tensor, describe } from '../lib';
+import { mean } from './mean';
+import { sum } from './sum';
+
+export type Reduction = 'mean' | 'sum' | 'none';
+
+export interface LossOptions {
+  /** 'mean' (default) averages, 'sum' adds, 'none' returns the unreduced losses. */
+  reduction?: Reduction;
+}
+
+/** Applies a loss's reduction option (PyTorch's semantics) to its unreduced losses. */
+export function reduceLoss(op: string, losses: Tensor, options: LossOptions | undefined): Tensor {
+  const reduction = options?.reduction ?? 'mean';
+  switch (reduction) {
+    case 'mean':
+      return mean(losses);
+    case 'sum':
+      return sum(losses);
+    case 'none':
+      return losses;
+    default:
+      throw new ArgumentError(`${op}: reduction must be 'mean', 'sum' or 'none', got ${describe(reduction)}`);
+  }
+}
+
+export function pickReduction(pick: { int(lo: number, hi: number): number }): LossOptions {
+  return { reduction: (['mean', 'sum', 'none'] as const)[pick.int(0, 2)] };
+}
