@@ -2,3 +2,4 @@
 export * from './lib';
 export * from './graph';
 export * from './ops';
+export * from './check';

@@ -8,7 +8,7 @@ import { Domain } from './domain';
 const op = defineOp({
   name: 'abs',
   forward: ([x]) => kernels.abs(x!),
-  vjp: (g, { inputs: [x], output }) => [mul(g, kernels.sign(x!))],
+  vjp: (g, { inputs: [x] }) => [mul(g, kernels.sign(x!))],
 });
 
 export function abs(x: TensorLike): Tensor {

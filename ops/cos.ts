@@ -10,7 +10,7 @@ import { Domain } from './domain';
 const op = defineOp({
   name: 'cos',
   forward: ([x]) => kernels.cos(x!),
-  vjp: (g, { inputs: [x], output }) => [neg(mul(g, sin(x!)))],
+  vjp: (g, { inputs: [x] }) => [neg(mul(g, sin(x!)))],
 });
 
 export function cos(x: TensorLike): Tensor {

@@ -8,7 +8,7 @@ import { Domain } from './domain';
 const op = defineOp({
   name: 'exp',
   forward: ([x]) => kernels.exp(x!),
-  vjp: (g, { inputs: [x], output }) => [mul(g, output)],
+  vjp: (g, { output }) => [mul(g, output)],
 });
 
 export function exp(x: TensorLike): Tensor {

@@ -8,7 +8,7 @@ import { Domain } from './domain';
 const op = defineOp({
   name: 'log',
   forward: ([x]) => kernels.log(x!),
-  vjp: (g, { inputs: [x], output }) => [div(g, x!)],
+  vjp: (g, { inputs: [x] }) => [div(g, x!)],
 });
 
 export function log(x: TensorLike): Tensor {

@@ -1,14 +1,13 @@
 import { Tensor, TensorLike, kernels } from '../lib';
 import { defineOp } from '../graph';
 import { asTensor } from './args';
-
 import { Domain } from './domain';
 
 /** y = −x.  x̄ = −g */
 const op = defineOp({
   name: 'neg',
   forward: ([x]) => kernels.neg(x!),
-  vjp: (g, { inputs: [x], output }) => [neg(g)],
+  vjp: (g) => [neg(g)],
 });
 
 export function neg(x: TensorLike): Tensor {

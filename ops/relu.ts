@@ -8,7 +8,7 @@ import { Domain } from './domain';
 const op = defineOp({
   name: 'relu',
   forward: ([x]) => kernels.relu(x!),
-  vjp: (g, { inputs: [x], output }) => [mul(g, kernels.positiveMask(x!))],
+  vjp: (g, { inputs: [x] }) => [mul(g, kernels.positiveMask(x!))],
 });
 
 export function relu(x: TensorLike): Tensor {

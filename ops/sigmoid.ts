@@ -9,7 +9,7 @@ import { Domain } from './domain';
 const op = defineOp({
   name: 'sigmoid',
   forward: ([x]) => kernels.sigmoid(x!),
-  vjp: (g, { inputs: [x], output }) => [mul(g, mul(output, sub(1, output)))],
+  vjp: (g, { output }) => [mul(g, mul(output, sub(1, output)))],
 });
 
 export function sigmoid(x: TensorLike): Tensor {

@@ -9,7 +9,7 @@ import { Domain } from './domain';
 const op = defineOp({
   name: 'sin',
   forward: ([x]) => kernels.sin(x!),
-  vjp: (g, { inputs: [x], output }) => [mul(g, cos(x!))],
+  vjp: (g, { inputs: [x] }) => [mul(g, cos(x!))],
 });
 
 export function sin(x: TensorLike): Tensor {

@@ -9,7 +9,7 @@ import { Domain } from './domain';
 const op = defineOp({
   name: 'softplus',
   forward: ([x]) => kernels.softplus(x!),
-  vjp: (g, { inputs: [x], output }) => [mul(g, sigmoid(x!))],
+  vjp: (g, { inputs: [x] }) => [mul(g, sigmoid(x!))],
 });
 
 export function softplus(x: TensorLike): Tensor {

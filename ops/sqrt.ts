@@ -9,7 +9,7 @@ import { Domain } from './domain';
 const op = defineOp({
   name: 'sqrt',
   forward: ([x]) => kernels.sqrt(x!),
-  vjp: (g, { inputs: [x], output }) => [div(g, mul(output, 2))],
+  vjp: (g, { output }) => [div(g, mul(output, 2))],
 });
 
 export function sqrt(x: TensorLike): Tensor {

@@ -1,0 +1,127 @@
+/**
+ * fast-check arbitraries for property-checking gradients: shapes, broadcastable and matmul pairs,
+ * tensors with values in a domain, whole op cases from a registry domain, and random op graphs
+ * with shared sub-expressions. Everything shrinks: a failure reduces to a small case.
+ */
+import fc from 'fast-check';
+import { Tensor, sizeOf } from '../lib';
+import { Domain, Pick, ValueRange } from '../ops';
+
+export interface ShapeOptions {
+  minRank?: number;
+  maxRank?: number;
+  minDim?: number;
+  maxDim?: number;
+}
+
+/** Shapes of rank minRank…maxRank (default 0–3) with dimensions minDim…maxDim (default 1–3). */
+export function shapes(options: ShapeOptions = {}): fc.Arbitrary<number[]> {
+  const { minRank = 0, maxRank = 3, minDim = 1, maxDim = 3 } = options;
+  return fc.array(fc.integer({ min: minDim, max: maxDim }), { minLength: minRank, maxLength: maxRank });
+}
+
+/** Two shapes that broadcast together: a common shape with some dimensions set to 1 or dropped from the front. */
+export function broadcastablePair(options: ShapeOptions = {}): fc.Arbitrary<[number[], number[]]> {
+  return shapes(options).chain((base) =>
+    fc
+      .tuple(
+        fc.array(fc.boolean(), { minLength: base.length, maxLength: base.length }),
+        fc.array(fc.boolean(), { minLength: base.length, maxLength: base.length }),
+        fc.integer({ min: 0, max: base.length }),
+        fc.boolean(),
+      )
+      .map(([onesA, onesB, drop, dropFromA]): [number[], number[]] => {
+        let a = base.map((d, i) => (onesA[i] ? 1 : d));
+        let b = base.map((d, i) => (onesB[i] && !onesA[i] ? 1 : d));
+        if (dropFromA) a = a.slice(drop);
+        else b = b.slice(drop);
+        return [a, b];
+      }),
+  );
+}
+
+/** [..., n, k] and [..., k, m], with batch axes (rank 0–2) that broadcast. */
+export function matmulPair(options: { maxDim?: number; maxBatchRank?: number } = {}): fc.Arbitrary<[number[], number[]]> {
+  const dim = fc.integer({ min: 1, max: options.maxDim ?? 3 });
+  return fc
+    .tuple(broadcastablePair({ maxRank: options.maxBatchRank ?? 2, maxDim: 2 }), dim, dim, dim)
+    .map(([[ba, bb], n, k, m]): [number[], number[]] => [[...ba, n, k], [...bb, k, m]]);
+}
+
+/** A value in a range, kept `margin` away from the range's `avoid` points. */
+function valueIn(range: ValueRange): fc.Arbitrary<number> {
+  const margin = range.margin ?? 0.1;
+  return fc.double({ min: range.min, max: range.max, noNaN: true, noDefaultInfinity: true }).map((v) => {
+    for (const p of range.avoid ?? []) {
+      if (Math.abs(v - p) < margin) v = v >= p ? p + margin : p - margin;
+    }
+    return v;
+  });
+}
+
+/** A tensor of the given shape (or shapes) with values in `range` (default [−3, 3]). */
+export function tensorOf(shape: readonly number[] | fc.Arbitrary<number[]>, range: ValueRange = { min: -3, max: 3 }): fc.Arbitrary<Tensor> {
+  const shapeArb = Array.isArray(shape) ? fc.constant(shape as number[]) : (shape as fc.Arbitrary<number[]>);
+  return shapeArb.chain((s) =>
+    fc.array(valueIn(range), { minLength: sizeOf(s), maxLength: sizeOf(s) }).map((v) => new Tensor(Float64Array.from(v), s)),
+  );
+}
+
+/** Shapes for the inputs of a domain. */
+function inputShapes(domain: Domain): fc.Arbitrary<number[][]> {
+  switch (domain.shapes) {
+    case 'broadcastable':
+      return broadcastablePair();
+    case 'matmul':
+      return matmulPair();
+    case 'matrix':
+      return fc.tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 2, max: 4 })).map(([n, c]) => Array.from({ length: domain.arity }, () => [n, c]));
+    case 'any':
+      return shapes().map((s) => Array.from({ length: domain.arity }, () => s));
+  }
+}
+
+/** Values pairwise at least 0.05 apart, within [−3, 3]: ops that compare values have no ties or near-ties. */
+function distinctValues(count: number): fc.Arbitrary<number[]> {
+  return fc.uniqueArray(fc.integer({ min: -60, max: 60 }), { minLength: count, maxLength: count }).map((ks) => ks.map((k) => k * 0.05));
+}
+
+/** One generated call of an op: its inputs and the choices for its other arguments. */
+export interface OpCase {
+  inputs: Tensor[];
+  choices: number[];
+}
+
+/** A Pick that reads choices in order (0 once they run out), so shrinking choices toward 0 simplifies the call. */
+export function pickFrom(choices: readonly number[]): Pick {
+  let next = 0;
+  const draw = (): number => choices[next++] ?? 0;
+  return {
+    int: (lo, hi) => lo + (draw() % (hi - lo + 1)),
+    unit: () => (draw() % 1000) / 1000,
+  };
+}
+
+/** Random calls of an op within its domain. */
+export function opCase(domain: Domain): fc.Arbitrary<OpCase> {
+  const ranges = (i: number): ValueRange => (Array.isArray(domain.values) ? domain.values[i] : domain.values) as ValueRange;
+  const choices = fc.array(fc.nat({ max: 1 << 20 }), { maxLength: 64 });
+  return inputShapes(domain).chain((ss) => {
+    const values: fc.Arbitrary<Tensor[]> = domain.distinct
+      ? distinctValues(ss.reduce((n, s) => n + sizeOf(s), 0)).map((all) => {
+          let offset = 0;
+          return ss.map((s) => {
+            const t = new Tensor(Float64Array.from(all.slice(offset, offset + sizeOf(s))), s);
+            offset += sizeOf(s);
+            return t;
+          });
+        })
+      : fc.tuple(...ss.map((s, i) => tensorOf(s, ranges(i))));
+    return fc.record({ inputs: values, choices });
+  });
+}
+
+/** Calls the op of a registry-like entry on a generated case. */
+export function callCase(entry: { fn: (...args: any[]) => Tensor; domain: Domain }, c: OpCase): (...inputs: Tensor[]) => Tensor {
+  return (...inputs: Tensor[]) => (entry.domain.call ? entry.domain.call(inputs, pickFrom(c.choices)) : entry.fn(...inputs));
+}
