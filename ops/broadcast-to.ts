@@ -1,4 +1,4 @@
-import { ShapeError, Tensor, fmtShape, kernels, sameShape, broadcastsTo } from '../lib';
+import { TensorLike, ShapeError, Tensor, fmtShape, kernels, sameShape, broadcastsTo } from '../lib';
 import { defineOp } from '../graph';
 import { asTensor, shapeOf } from './args';
 import { sumTo } from './sum-to';
@@ -12,7 +12,7 @@ const op = defineOp<readonly number[]>({
 });
 
 /** Broadcasts x to `shape` by NumPy rules (x's dimensions must be 1 or equal, aligned on the right). */
-export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
+export function broadcastTo(x: TensorLike, shape: readonly number[]): Tensor {
   const t = asTensor('broadcastTo', x);
   const s = shapeOf('broadcastTo', shape);
   if (sameShape(t.shape, s)) return t;

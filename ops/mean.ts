@@ -1,15 +1,15 @@
 import { Tensor, TensorLike, sizeOf } from '../lib';
 import { asTensor, axesOf } from './args';
 import { sum, pickReduction } from './sum';
-import { mul } from './mul';
+import { div } from './div';
 import { Domain } from './domain';
 
-/** y = (1/N) Σ_axes x, N the number of elements reduced. A composite: its gradient comes from sum and mul. */
+/** y = (1/N) Σ_axes x, N the number of elements reduced. A composite: its gradient comes from sum and div. */
 export function mean(x: TensorLike, axes?: number | readonly number[], keepDims = false): Tensor {
   const t = asTensor('mean', x);
   const list = axesOf('mean', t, axes);
   const count = sizeOf(list.map((a) => t.shape[a]!));
-  return mul(sum(t, list, keepDims), 1 / count);
+  return div(sum(t, list, keepDims), count);
 }
 
 export const domain: Domain = {

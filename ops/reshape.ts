@@ -1,4 +1,4 @@
-import { ShapeError, Tensor, fmtShape, sizeOf, ArgumentError, describe } from '../lib';
+import { TensorLike, ShapeError, Tensor, fmtShape, sizeOf, ArgumentError, describe } from '../lib';
 import { defineOp } from '../graph';
 import { asTensor } from './args';
 import { Domain } from './domain';
@@ -11,7 +11,7 @@ const op = defineOp<readonly number[]>({
 });
 
 /** Gives x a new shape with the same number of elements; one dimension may be −1 (inferred). */
-export function reshape(x: Tensor, shape: readonly number[]): Tensor {
+export function reshape(x: TensorLike, shape: readonly number[]): Tensor {
   const t = asTensor('reshape', x);
   if (!Array.isArray(shape)) throw new ArgumentError(`reshape: expected a shape, got ${describe(shape)}`);
   const s = shape.slice();

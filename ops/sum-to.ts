@@ -1,4 +1,4 @@
-import { ShapeError, Tensor, fmtShape, kernels, sameShape, broadcastsTo } from '../lib';
+import { TensorLike, ShapeError, Tensor, fmtShape, kernels, sameShape, broadcastsTo } from '../lib';
 import { defineOp } from '../graph';
 import { asTensor, shapeOf } from './args';
 import { broadcastTo } from './broadcast-to';
@@ -18,7 +18,7 @@ const op = defineOp<readonly number[]>({
 });
 
 /** Sums x down to `shape` (the adjoint of broadcastTo); `shape` must broadcast to x's shape. */
-export function sumTo(x: Tensor, shape: readonly number[]): Tensor {
+export function sumTo(x: TensorLike, shape: readonly number[]): Tensor {
   const t = asTensor('sumTo', x);
   const s = shapeOf('sumTo', shape);
   if (sameShape(t.shape, s)) return t;

@@ -1,4 +1,4 @@
-import { AxisError, Tensor, kernels, ArgumentError, describe } from '../lib';
+import { TensorLike, AxisError, Tensor, kernels, ArgumentError, describe } from '../lib';
 import { defineOp } from '../graph';
 import { asTensor } from './args';
 import { Domain } from './domain';
@@ -15,7 +15,7 @@ const op = defineOp<readonly number[]>({
 });
 
 /** Permutes the axes of x; by default reverses them (a matrix transpose for rank 2). */
-export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
+export function transpose(x: TensorLike, perm?: readonly number[]): Tensor {
   const t = asTensor('transpose', x);
   const p = perm === undefined ? t.shape.map((_, i) => t.rank - 1 - i) : perm;
   if (!Array.isArray(p)) throw new ArgumentError(`transpose: perm must be an array of axes, got ${describe(p)}`);

@@ -1,0 +1,59 @@
+/**
+ * Random op graphs with shared sub-expressions: each step applies an op to earlier values, chosen
+ * at random, so values are reused and gradients meet over several paths — the case that tests
+ * the engine's accumulation rather than any single VJP.
+ */
+import fc from 'fast-check';
+import { Tensor } from '../lib';
+import { add, cos, mul, sigmoid, sin, sub, sum, tanh, softplus } from '../ops';
+import { shapes, tensorOf } from './arbitraries';
+
+const UNARY = { tanh, sin, cos, sigmoid, softplus } as const;
+// Smooth ops only: a kink such as maximum's tie at equal inputs would defeat finite differences.
+const BINARY = { add, sub, mul } as const;
+type OpName = keyof typeof UNARY | keyof typeof BINARY;
+const OPS = [...Object.keys(UNARY), ...Object.keys(BINARY)] as OpName[];
+
+export interface GraphStep {
+  op: OpName;
+  /** Indices into the values so far (the inputs, then the results of earlier steps). */
+  args: [number, number];
+}
+
+export interface OpGraph {
+  shape: number[];
+  inputs: Tensor[];
+  steps: GraphStep[];
+}
+
+/** Evaluates a random graph: Σ of its last value (a scalar), with the given input tensors. */
+export function evaluateGraph(graph: OpGraph, inputs: readonly Tensor[]): Tensor {
+  const values: Tensor[] = [...inputs];
+  for (const { op, args } of graph.steps) {
+    const [a, b] = [values[args[0]]!, values[args[1]]!];
+    values.push(op in UNARY ? UNARY[op as keyof typeof UNARY](a) : BINARY[op as keyof typeof BINARY](a, b));
+  }
+  return sum(values[values.length - 1]!);
+}
+
+/** Random graphs of 1–3 inputs of one shape and 1–maxSteps steps that reuse earlier values. */
+export function opGraph(options: { maxSteps?: number } = {}): fc.Arbitrary<OpGraph> {
+  return fc
+    .tuple(shapes({ maxRank: 2 }), fc.integer({ min: 1, max: 3 }))
+    .chain(([shape, n]) =>
+      fc.record({
+        shape: fc.constant(shape),
+        inputs: fc.array(tensorOf(shape), { minLength: n, maxLength: n }),
+        steps: fc.array(fc.tuple(fc.constantFrom(...OPS), fc.nat(), fc.nat()), { minLength: 1, maxLength: options.maxSteps ?? 8 }),
+      }),
+    )
+    .map(({ shape, inputs, steps }) => ({
+      shape,
+      inputs,
+      steps: steps.map(([op, a, b], i): GraphStep => {
+        const available = inputs.length + i;
+        // Lean toward recent values so that chains form, while older ones are still reused.
+        return { op, args: [available - 1 - (a % available), b % available] };
+      }),
+    }));
+}
