@@ -7,3 +7,5 @@ export { shapes, broadcastablePair, matmulPair, tensorOf, opCase, callCase, pick
 export type { OpCase, ShapeOptions } from './arbitraries';
 export { opGraph, evaluateGraph } from './op-graph';
 export type { OpGraph, GraphStep } from './op-graph';
+export { checkOps, formatOpTable } from './op-table-check';
+export type { OpCheckRow, CheckOpsOptions } from './op-table-check';
