@@ -3,3 +3,4 @@ export * from './lib';
 export * from './graph';
 export * from './ops';
 export * from './check';
+export * from './nn';

@@ -57,3 +57,11 @@ export function concat(xs: readonly Tensor[], axis: number): Tensor {
   }
   return new Tensor(out, shape);
 }
+
+/** Rows `indices[i]` of x (axis 0), in that order: how a mini-batch is drawn from a data set. */
+export function takeRows(x: Tensor, indices: ArrayLike<number>): Tensor {
+  const row = x.size / (x.shape[0] || 1);
+  const out = new Float64Array(indices.length * row);
+  for (let i = 0; i < indices.length; i++) out.set(x.data.subarray(indices[i]! * row, (indices[i]! + 1) * row), i * row);
+  return new Tensor(out, [indices.length, ...x.shape.slice(1)]);
+}

@@ -1,0 +1,74 @@
+/**
+ * Batch normalisation over the features of a batch X [n, f]:
+ *   train:  μ = mean(X, 0), σ² = mean((X − μ)², 0), X̂ = (X − μ)/√(σ² + ε), Y = γ ⊙ X̂ + β,
+ *           and the running statistics move toward the batch's: r ← (1 − m) r + m · stat
+ *           (the running variance takes the unbiased n/(n − 1) σ², as PyTorch does);
+ *   eval:   X̂ uses the running mean and variance.
+ * Built from ops, so the training-mode gradient is the true one: it flows through μ and σ² as
+ * well (a hand-derived backward that treats them as constants gives only the eval-mode gradient).
+ */
+import { Tensor, ones, zeros } from '../lib';
+
+import { add, div, mean, mul, sqrt, sub } from '../ops';
+import { Module, checkFeatures } from './module';
+
+export interface BatchNormOptions {
+  /** ε added to the variance (default 1e-5). */
+  eps?: number;
+  /** Weight m of the newest batch in the running statistics (default 0.1). */
+  momentum?: number;
+  /** Learn γ and β (default true). */
+  affine?: boolean;
+}
+
+export class BatchNorm extends Module {
+  readonly gamma: Tensor | null;
+  readonly beta: Tensor | null;
+  readonly runningMean: Tensor;
+  readonly runningVar: Tensor;
+  readonly eps: number;
+  readonly momentum: number;
+
+  constructor(readonly features: number, options: BatchNormOptions = {}) {
+    super();
+    this.eps = options.eps ?? 1e-5;
+    this.momentum = options.momentum ?? 0.1;
+    const affine = options.affine ?? true;
+    this.gamma = affine ? this.addParameter('gamma', ones([features])) : null;
+    this.beta = affine ? this.addParameter('beta', zeros([features])) : null;
+    this.runningMean = this.addBuffer('runningMean', zeros([features]));
+    this.runningVar = this.addBuffer('runningVar', ones([features]));
+  }
+
+  forward(x: Tensor): Tensor {
+    checkFeatures('BatchNorm', x, this.features);
+    let normalized: Tensor;
+    if (this.training) {
+      const mu = mean(x, 0);
+      const centered = sub(x, mu);
+      const variance = mean(mul(centered, centered), 0);
+      normalized = div(centered, sqrt(add(variance, this.eps)));
+      this.updateRunning(mu, variance, x.shape[0]!);
+    } else {
+      normalized = div(sub(x, this.runningMean), sqrt(add(this.runningVar, this.eps)));
+    }
+    return this.gamma && this.beta ? add(mul(normalized, this.gamma), this.beta) : normalized;
+  }
+
+  /** Moves the running statistics toward the batch's, in place (state, not part of the graph). */
+  private updateRunning(mu: Tensor, variance: Tensor, n: number): void {
+    const m = this.momentum;
+    const unbiased = n > 1 ? n / (n - 1) : 1;
+    const rm = this.runningMean.data;
+    const rv = this.runningVar.data;
+    for (let i = 0; i < this.features; i++) {
+      rm[i] = (1 - m) * rm[i]! + m * mu.data[i]!;
+      rv[i] = (1 - m) * rv[i]! + m * unbiased * variance.data[i]!;
+    }
+  }
+
+  describe(): string {
+    return `BatchNorm(${this.features})`;
+  }
+}
+

@@ -1,0 +1,82 @@
+/**
+ * Module: the base of every layer and net. A module owns named parameters (leaves of the graph
+ * that want gradients), named buffers (state that is saved but not trained, such as batch-norm
+ * running statistics) and child modules, and has a train/eval mode.
+ */
+import { ArgumentError, Tensor, param } from '../lib';
+
+export abstract class Module {
+  /** Train mode (the default) or eval mode: batch norm and dropout behave differently. */
+  training = true;
+  private readonly ownParameters = new Map<string, Tensor>();
+  private readonly ownBuffers = new Map<string, Tensor>();
+  private readonly children = new Map<string, Module>();
+
+  /** The module's computation on a batch (rows are examples). */
+  abstract forward(x: Tensor): Tensor;
+
+  /** A short description for summaries, e.g. Linear(784 → 128). */
+  abstract describe(): string;
+
+  protected addParameter(name: string, value: Tensor): Tensor {
+    const p = param(value);
+    this.ownParameters.set(name, p);
+    return p;
+  }
+
+  protected addBuffer(name: string, value: Tensor): Tensor {
+    this.ownBuffers.set(name, value);
+    return value;
+  }
+
+  protected addModule<M extends Module>(name: string, module: M): M {
+    this.children.set(name, module);
+    return module;
+  }
+
+  /** Child modules in the order they were added. */
+  modules(): Array<[string, Module]> {
+    return [...this.children];
+  }
+
+  /** Every trainable parameter of the module and its children, named by path ("0.W"). */
+  namedParameters(prefix = ''): Array<[string, Tensor]> {
+    const out: Array<[string, Tensor]> = [...this.ownParameters].map(([n, t]) => [prefix + n, t]);
+    for (const [name, child] of this.children) out.push(...child.namedParameters(`${prefix}${name}.`));
+    return out;
+  }
+
+  parameters(): Tensor[] {
+    return this.namedParameters().map(([, t]) => t);
+  }
+
+  /** Every buffer of the module and its children, named by path. */
+  namedBuffers(prefix = ''): Array<[string, Tensor]> {
+    const out: Array<[string, Tensor]> = [...this.ownBuffers].map(([n, t]) => [prefix + n, t]);
+    for (const [name, child] of this.children) out.push(...child.namedBuffers(`${prefix}${name}.`));
+    return out;
+  }
+
+  /** Sets train mode (true) or eval mode (false) here and in every child. */
+  train(on = true): this {
+    this.training = on;
+    for (const [, child] of this.children) child.train(on);
+    return this;
+  }
+
+  eval(): this {
+    return this.train(false);
+  }
+
+  /** Number of trainable scalars. */
+  parameterCount(): number {
+    return this.parameters().reduce((n, p) => n + p.size, 0);
+  }
+}
+
+/** Checks that a module got a batch of rows with the expected number of features. */
+export function checkFeatures(layer: string, x: Tensor, features: number): void {
+  if (x.rank !== 2 || x.shape[1] !== features) {
+    throw new ArgumentError(`${layer}: expected input of shape [n, ${features}] (rows are examples), got [${x.shape.join(', ')}]`);
+  }
+}

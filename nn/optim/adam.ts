@@ -1,0 +1,44 @@
+/**
+ * Adam (Kingma & Ba), with bias correction:
+ *   m ← β₁ m + (1 − β₁) g,  v ← β₂ v + (1 − β₂) g²,
+ *   θ ← θ − η m̂ / (√v̂ + ε),  m̂ = m / (1 − β₁ᵗ),  v̂ = v / (1 − β₂ᵗ)
+ */
+import { Tensor } from '../../lib';
+import { Optimizer, OptimizerOptions } from './optimizer';
+
+export interface AdamOptions extends OptimizerOptions {
+  beta1?: number;
+  beta2?: number;
+  eps?: number;
+}
+
+export class Adam extends Optimizer {
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly eps: number;
+  private readonly m: Float64Array[];
+  private readonly v: Float64Array[];
+
+  constructor(params: readonly Tensor[], options: AdamOptions) {
+    super(params, options);
+    this.beta1 = options.beta1 ?? 0.9;
+    this.beta2 = options.beta2 ?? 0.999;
+    this.eps = options.eps ?? 1e-8;
+    this.m = this.params.map((p) => new Float64Array(p.size));
+    this.v = this.params.map((p) => new Float64Array(p.size));
+  }
+
+  protected update(i: number, theta: Float64Array, g: Float64Array): void {
+    const { beta1: b1, beta2: b2, eps, lr } = this;
+    const m = this.m[i]!;
+    const v = this.v[i]!;
+    const c1 = 1 - Math.pow(b1, this.steps);
+    const c2 = 1 - Math.pow(b2, this.steps);
+    for (let k = 0; k < theta.length; k++) {
+      const gk = g[k]!;
+      m[k] = b1 * m[k]! + (1 - b1) * gk;
+      v[k] = b2 * v[k]! + (1 - b2) * gk * gk;
+      theta[k] = theta[k]! - (lr * (m[k]! / c1)) / (Math.sqrt(v[k]! / c2) + eps);
+    }
+  }
+}

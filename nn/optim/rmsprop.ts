@@ -1,0 +1,33 @@
+/**
+ * RMSProp (PyTorch's form): s ← α s + (1 − α) g²,  θ ← θ − η g / (√s + ε).
+ */
+import { Tensor } from '../../lib';
+import { Optimizer, OptimizerOptions } from './optimizer';
+
+export interface RMSPropOptions extends OptimizerOptions {
+  alpha?: number;
+  eps?: number;
+}
+
+export class RMSProp extends Optimizer {
+  readonly alpha: number;
+  readonly eps: number;
+  private readonly square: Float64Array[];
+
+  constructor(params: readonly Tensor[], options: RMSPropOptions) {
+    super(params, options);
+    this.alpha = options.alpha ?? 0.99;
+    this.eps = options.eps ?? 1e-8;
+    this.square = this.params.map((p) => new Float64Array(p.size));
+  }
+
+  protected update(i: number, theta: Float64Array, g: Float64Array): void {
+    const { alpha, eps, lr } = this;
+    const s = this.square[i]!;
+    for (let k = 0; k < theta.length; k++) {
+      const gk = g[k]!;
+      s[k] = alpha * s[k]! + (1 - alpha) * gk * gk;
+      theta[k] = theta[k]! - (lr * gk) / (Math.sqrt(s[k]!) + eps);
+    }
+  }
+}

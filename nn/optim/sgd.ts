@@ -1,0 +1,40 @@
+/**
+ * Stochastic gradient descent, optionally with momentum (PyTorch's form) and Nesterov:
+ *   plain:     θ ← θ − η g
+ *   momentum:  v ← μ v + g,  θ ← θ − η v
+ *   Nesterov:  v ← μ v + g,  θ ← θ − η (g + μ v)
+ */
+import { Tensor } from '../../lib';
+import { Optimizer, OptimizerOptions } from './optimizer';
+
+export interface SGDOptions extends OptimizerOptions {
+  momentum?: number;
+  nesterov?: boolean;
+}
+
+export class SGD extends Optimizer {
+  readonly momentum: number;
+  readonly nesterov: boolean;
+  private readonly velocity: Float64Array[];
+
+  constructor(params: readonly Tensor[], options: SGDOptions) {
+    super(params, options);
+    this.momentum = options.momentum ?? 0;
+    this.nesterov = options.nesterov ?? false;
+    this.velocity = this.params.map((p) => new Float64Array(p.size));
+  }
+
+  protected update(i: number, theta: Float64Array, g: Float64Array): void {
+    const lr = this.lr;
+    const mu = this.momentum;
+    if (mu === 0) {
+      for (let k = 0; k < theta.length; k++) theta[k] = theta[k]! - lr * g[k]!;
+      return;
+    }
+    const v = this.velocity[i]!;
+    for (let k = 0; k < theta.length; k++) {
+      v[k] = mu * v[k]! + g[k]!;
+      theta[k] = theta[k]! - lr * (this.nesterov ? g[k]! + mu * v[k]! : v[k]!);
+    }
+  }
+}

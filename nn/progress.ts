@@ -1,0 +1,45 @@
+/**
+ * A progress bar for long work. On a terminal it redraws one line:
+ *   epoch 2/5 [██████████░░░░░░░░░░]  52% loss 0.2143 · 48,213 ex/s · eta 12s
+ * Elsewhere (a log file, CI) it prints nothing until finish(), which prints one plain line.
+ */
+export interface ProgressOptions {
+  /** Where to write (default process.stdout). */
+  stream?: NodeJS.WriteStream;
+  width?: number;
+  /** Force the terminal (true) or plain (false) style; default: whether the stream is a TTY. */
+  tty?: boolean;
+}
+
+export class ProgressBar {
+  private readonly stream: NodeJS.WriteStream;
+  private readonly width: number;
+  private readonly tty: boolean;
+  private readonly started = Date.now();
+  private lastDraw = 0;
+
+  constructor(private readonly label: string, private readonly total: number, options: ProgressOptions = {}) {
+    this.stream = options.stream ?? process.stdout;
+    this.width = options.width ?? 24;
+    this.tty = options.tty ?? Boolean(this.stream.isTTY);
+  }
+
+  /** Reports `done` of `total` units with a short status text; redraws at most 20 times a second. */
+  update(done: number, status = ''): void {
+    if (!this.tty) return;
+    const now = Date.now();
+    if (now - this.lastDraw < 50 && done < this.total) return;
+    this.lastDraw = now;
+    const fraction = this.total > 0 ? Math.min(1, done / this.total) : 1;
+    const filled = Math.round(fraction * this.width);
+    const elapsed = (now - this.started) / 1000;
+    const eta = fraction > 0 ? elapsed * (1 / fraction - 1) : 0;
+    const bar = '█'.repeat(filled) + '░'.repeat(this.width - filled);
+    this.stream.write(`\r${this.label} [${bar}] ${(fraction * 100).toFixed(0).padStart(3)}% ${status} · eta ${eta.toFixed(0)}s\x1b[K`);
+  }
+
+  /** Ends the bar with a final line (the same on a terminal and elsewhere). */
+  finish(summary: string): void {
+    this.stream.write(`${this.tty ? '\r\x1b[K' : ''}${this.label} ${summary}\n`);
+  }
+}
