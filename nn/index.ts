@@ -33,3 +33,8 @@ export { stateDict, loadStateDict, saveModel, loadModel, readModel } from './ser
 export type { SavedModel } from './serialize';
 export { xorDataset } from './datasets/xor';
 export type { XorData } from './datasets/xor';
+export { parseIdx } from './datasets/idx';
+export { loadMnist, mnistDirectory } from './datasets/mnist';
+export type { Mnist, MnistOptions } from './datasets/mnist';
+export { loadCaliforniaHousing, HOUSING_FEATURES } from './datasets/california-housing';
+export type { Housing, HousingOptions } from './datasets/california-housing';
