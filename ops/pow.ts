@@ -9,8 +9,8 @@ import { where } from './where';
 import { Domain } from './domain';
 
 /**
- * c = a^b (broadcasting).  ā = sumTo(g ⊙ b ⊙ a^(b−1), a.shape),  b̄ = sumTo(g ⊙ c ⊙ log a, b.shape)
- * b̄ is taken as 0 where a = 0 (the limit of c·log a as a → 0⁺ for b > 0), as PyTorch does.
+ * c = a^b (broadcasting).  ā = sumTo(g ⊙ b ⊙ a^(b−1), a.shape),  b̄ = sumTo(g ⊙ c ⊙ log a, b.shape).
+ * ā is taken as 0 where a = b = 0 (a⁰ is constant, even at a = 0); b̄ is taken as 0 where a = 0 (the limit of c·log a as a → 0⁺ for b > 0), as PyTorch does.
  */
 const op = defineOp({
   name: 'pow',
@@ -22,7 +22,14 @@ const op = defineOp({
       const logA = where(aIsZero, 0, log(where(aIsZero, 1, a!)));
       gb = sumTo(mul(mul(g, output), logA), b!.shape);
     }
-    return [needs[0] ? sumTo(mul(mul(g, b!), pow(a!, sub(b!, 1))), a!.shape) : null, gb];
+    let ga: Tensor | null = null;
+    if (needs[0]) {
+      // b·a^(b−1) is 0·∞ where a = b = 0; the derivative of a⁰ is 0 there, as everywhere.
+      const zero = new Tensor(Float64Array.of(0), []);
+      const bothZero = kernels.mul(kernels.equal(a!, zero), kernels.equal(b!, zero));
+      ga = sumTo(mul(g, where(bothZero, 0, mul(b!, pow(a!, sub(b!, 1))))), a!.shape);
+    }
+    return [ga, gb];
   },
 });
 

@@ -139,3 +139,17 @@ describe('softmax family and losses', () => {
     expect(dg.binaryCrossEntropy([0, 1], [1, 0]).item()).toBe(100);
   });
 });
+
+describe('regressions', () => {
+  it('pow: the gradient of a⁰ and the second derivative of a¹ are 0 at a = 0, not NaN', () => {
+    expect(dg.grad((x: dg.Tensor) => dg.pow(x, 0))(dg.tensor(0)).item()).toBe(0);
+    expect(dg.grad(dg.grad((x: dg.Tensor) => dg.pow(x, 1)))(dg.tensor(0)).item()).toBe(0);
+    expect(dg.grad((x: dg.Tensor) => dg.pow(x, 2))(dg.tensor(0)).item()).toBe(0);
+  });
+
+  it('maximum of equal inputs splits the gradient ½–½ (the tie a random graph once hit)', () => {
+    const [ga, gb] = dg.grad((a: dg.Tensor, b: dg.Tensor) => dg.sum(dg.maximum(a, b)), [0, 1])(dg.tensor([0, 0, 0]), dg.tensor([0, 0, 0]));
+    expect(ga.toArray()).toEqual([0.5, 0.5, 0.5]);
+    expect(gb.toArray()).toEqual([0.5, 0.5, 0.5]);
+  });
+});

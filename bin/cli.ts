@@ -1,0 +1,48 @@
+/**
+ * The deltagraph command line: train, gradcheck, deltas. Usage errors print one line and exit 2.
+ */
+import { UsageError } from './args';
+import { deltasCommand, deltasHelp } from './commands/deltas';
+import { gradcheckCommand, gradcheckHelp } from './commands/gradcheck';
+import { trainCommand, trainHelp } from './commands/train';
+import { DeltaGraphError } from '../index';
+
+const COMMANDS: Record<string, { run: (argv: string[]) => number; help: string; summary: string }> = {
+  train: { run: trainCommand, help: trainHelp, summary: 'train a built-in example (xor, housing, mnist) and report test metrics' },
+  gradcheck: { run: gradcheckCommand, help: gradcheckHelp, summary: 'property-check ops against central differences and print a table' },
+  deltas: { run: deltasCommand, help: deltasHelp, summary: "print the XOR net's layer deltas next to the slides' formulas" },
+};
+
+export const mainHelp = `deltagraph — reverse-mode automatic differentiation on computational graphs
+
+Usage: deltagraph <command> [options]
+
+Commands:
+${Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`).join('\n')}
+
+Run deltagraph <command> --help for the options of a command.`;
+
+export function main(argv: string[]): number {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    console.log(mainHelp);
+    return command === undefined ? 2 : 0;
+  }
+  const entry = COMMANDS[command];
+  try {
+    if (!entry) throw new UsageError(`unknown command '${command}'; expected one of ${Object.keys(COMMANDS).join(', ')} (see deltagraph --help)`);
+    return entry.run(rest);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      console.error(`deltagraph ${e.message}`);
+      return 2;
+    }
+    if (e instanceof DeltaGraphError) {
+      console.error(`deltagraph: ${e.message}`);
+      return 1;
+    }
+    throw e;
+  }
+}
+
+if (require.main === module) process.exitCode = main(process.argv.slice(2));
