@@ -22,14 +22,16 @@ export function argmaxRows(x: Tensor): Int32Array {
 
 /**
  * Classification accuracy. Targets are integer labels [n], one-hot rows [n, c], or for a single
- * output column binary labels [n, 1]; `threshold` is the decision point of a single column
- * (0 for logits, ½ for probabilities).
+ * output column binary labels [n, 1]; `threshold` is the decision point of a single column:
+ * 0 for logits, ½ for probabilities. Left out, it is ½ when every prediction lies in [0, 1]
+ * (probabilities) and 0 otherwise (logits); pass it when that guess could be wrong.
  */
-export function accuracy(prediction: Tensor, target: Tensor, threshold = 0): number {
+export function accuracy(prediction: Tensor, target: Tensor, threshold?: number): number {
   const n = prediction.shape[0]!;
   const c = prediction.shape[1] ?? 1;
   let correct = 0;
   if (c === 1) {
+    threshold ??= prediction.data.every((v) => v >= 0 && v <= 1) ? 0.5 : 0;
     for (let i = 0; i < n; i++) correct += (prediction.data[i]! > threshold ? 1 : 0) === target.data[i] ? 1 : 0;
     return correct / n;
   }
