@@ -81,9 +81,13 @@ function inputShapes(domain: Domain): fc.Arbitrary<number[][]> {
   }
 }
 
-/** Values pairwise at least 0.05 apart, within [−3, 3]: ops that compare values have no ties or near-ties. */
-function distinctValues(count: number): fc.Arbitrary<number[]> {
-  return fc.uniqueArray(fc.integer({ min: -60, max: 60 }), { minLength: count, maxLength: count }).map((ks) => ks.map((k) => k * 0.05));
+/**
+ * Values on a grid of step 0.05 within a range, pairwise distinct: ops that compare values see no
+ * ties or near-ties, which would put a finite difference across a kink.
+ */
+function distinctValues(count: number, range: ValueRange): fc.Arbitrary<number[]> {
+  const steps = Math.floor((range.max - range.min) / 0.05);
+  return fc.uniqueArray(fc.integer({ min: 0, max: steps }), { minLength: count, maxLength: count }).map((ks) => ks.map((k) => range.min + k * 0.05));
 }
 
 /** One generated call of an op: its inputs and the choices for its other arguments. */
@@ -108,7 +112,7 @@ export function opCase(domain: Domain): fc.Arbitrary<OpCase> {
   const choices = fc.array(fc.nat({ max: 1 << 20 }), { maxLength: 64 });
   return inputShapes(domain).chain((ss) => {
     const values: fc.Arbitrary<Tensor[]> = domain.distinct
-      ? distinctValues(ss.reduce((n, s) => n + sizeOf(s), 0)).map((all) => {
+      ? distinctValues(ss.reduce((n, s) => n + sizeOf(s), 0), ranges(0)).map((all) => {
           let offset = 0;
           return ss.map((s) => {
             const t = new Tensor(Float64Array.from(all.slice(offset, offset + sizeOf(s))), s);

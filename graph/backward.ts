@@ -5,7 +5,7 @@
  * of its output into gradients of its inputs; gradients arriving at one tensor over several paths
  * are summed — the total derivative.
  */
-import { GraphError, ShapeError, Tensor, describe, fmtShape, ones, sameShape, zeros } from '../lib';
+import { ArgumentError, GraphError, ShapeError, Tensor, describe, fmtShape, ones, sameShape, zeros } from '../lib';
 import { accumulate } from './builtin-ops';
 import { withRecording } from './mode';
 import { Node, nodeOf } from './node';
@@ -94,8 +94,29 @@ function reaching(nodes: readonly Node[], wanted: ReadonlySet<Tensor>): Set<Node
   return reach;
 }
 
+/** Checks backward's options object and its fields, naming the field that is wrong. */
+function checkOptions(options: unknown): asserts options is BackwardOptions {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new ArgumentError(`backward: options must be an object such as { wrt: [w] }, got ${describe(options)}`);
+  }
+  const { wrt, createGraph, retainGraph } = options as Record<string, unknown>;
+  for (const [name, value] of [['createGraph', createGraph], ['retainGraph', retainGraph]] as const) {
+    if (value !== undefined && typeof value !== 'boolean') {
+      throw new ArgumentError(`backward: ${name} must be true or false, got ${describe(value)}`);
+    }
+  }
+  if (wrt !== undefined) {
+    if (!Array.isArray(wrt)) throw new ArgumentError(`backward: wrt must be an array of tensors, got ${describe(wrt)}`);
+    for (let i = 0; i < wrt.length; i++) {
+      const t: unknown = wrt[i];
+      if (!(t instanceof Tensor)) throw new ArgumentError(`backward: wrt[${i}] must be a tensor, got ${describe(t)}`);
+    }
+  }
+}
+
 export function backward(output: Tensor, options: BackwardOptions = {}): Gradients {
   if (!(output instanceof Tensor)) throw new GraphError(`backward: expected a tensor, got ${describe(output)}`);
+  checkOptions(options);
   const createGraph = options.createGraph ?? false;
   const retainGraph = options.retainGraph ?? createGraph;
   const wanted = options.wrt ? new Set(options.wrt) : null;
@@ -131,12 +152,22 @@ export function backward(output: Tensor, options: BackwardOptions = {}): Gradien
         const p = nodeOf(x);
         return wanted.has(x) || (p !== null && onPath!.has(p));
       });
-      const results = node.op.vjp(g, { inputs, output: node.output, attrs: node.attrs, needs });
+      const results: unknown = node.op.vjp(g, { inputs, output: node.output, attrs: node.attrs, needs });
+      if (!Array.isArray(results) || results.length !== inputs.length) {
+        throw new GraphError(
+          `backward: the VJP of '${node.op.name}' returned ${describe(results)}, expected an array of ${inputs.length} gradients (one per input, null for none)`,
+        );
+      }
       for (let i = 0; i < inputs.length; i++) {
         if (!needs[i]) continue;
         const x = inputs[i]!;
-        const gx = results[i];
+        const gx: unknown = results[i];
         if (gx === null || gx === undefined) continue;
+        if (!(gx instanceof Tensor)) {
+          throw new GraphError(
+            `backward: the VJP of '${node.op.name}' returned ${describe(gx)} for its input ${i}, expected a tensor of shape ${fmtShape(x.shape)} or null`,
+          );
+        }
         if (!sameShape(gx.shape, x.shape)) {
           throw new ShapeError(
             `backward: the VJP of '${node.op.name}' returned a gradient of shape ${fmtShape(gx.shape)} ` +

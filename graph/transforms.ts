@@ -3,7 +3,7 @@
  * an inner transform called on tensors that are themselves being traced records its backward
  * pass (createGraph), so grad(grad(f)) is the second derivative.
  */
-import { ArgumentError, GraphError, Tensor, asTensor, describe, fmtShape, param, sizeOf, zeros } from '../lib';
+import { ArgumentError, GraphError, Tensor, asTensor, checkSize, describe, fmtShape, param, sizeOf, zeros } from '../lib';
 import { backward } from './backward';
 import { identity } from './builtin-ops';
 import { enableGrad, isRecording } from './mode';
@@ -18,12 +18,23 @@ function attach(x: Tensor): Tensor {
   return x.requiresGrad && isRecording() ? enableGrad(() => identity.apply([x], undefined)) : param(x);
 }
 
+/** Checks, when a transform is made, that f is a function and argnums a number or an array of them. */
+function checkTransform(op: string, f: unknown, argnums: unknown): void {
+  if (typeof f !== 'function') throw new ArgumentError(`${op}: f must be a function, got ${describe(f)}`);
+  if (typeof argnums !== 'number' && !Array.isArray(argnums)) {
+    throw new ArgumentError(`${op}: argnums must be an argument index or an array of them, got ${describe(argnums)}`);
+  }
+}
+
 function argnumList(op: string, argnums: Argnums, nargs: number): number[] {
   const list = typeof argnums === 'number' ? [argnums] : [...argnums];
   for (const i of list) {
     if (typeof i !== 'number' || !Number.isInteger(i) || i < 0 || i >= nargs) {
-      throw new ArgumentError(`${op}: argnums ${describe(i)} is not the index of one of the ${nargs} arguments`);
+      throw new ArgumentError(`${op}: argnums ${describe(i)} is not the index of one of the ${nargs} arguments, expected 0 … ${nargs - 1}`);
     }
+  }
+  if (new Set(list).size !== list.length) {
+    throw new ArgumentError(`${op}: argnums ${fmtShape(list)} repeat an argument, expected distinct indices`);
   }
   return list;
 }
@@ -60,9 +71,15 @@ function checkScalar(op: string, out: Tensor): void {
  * their arguments (an array when argnums is an array). f must return a scalar tensor.
  */
 export function valueAndGrad(f: (...args: any[]) => Tensor, argnums: Argnums = 0) {
+  return tracedValueAndGrad('valueAndGrad', f, argnums);
+}
+
+/** valueAndGrad under the name `op` that its errors carry. */
+function tracedValueAndGrad(op: string, f: (...args: any[]) => Tensor, argnums: Argnums) {
+  checkTransform(op, f, argnums);
   return (...args: unknown[]): [Tensor, any] => {
-    const { out, edges, nested } = trace('grad', f, argnums, args);
-    checkScalar('grad', out);
+    const { out, edges, nested } = trace(op, f, argnums, args);
+    checkScalar(op, out);
     const grads = gradientsOf(out, edges, nested);
     return [out, typeof argnums === 'number' ? grads[0]! : grads];
   };
@@ -70,7 +87,7 @@ export function valueAndGrad(f: (...args: any[]) => Tensor, argnums: Argnums = 0
 
 /** grad(f, argnums)(...args) = ∂f/∂args[argnums], shaped like the arguments. */
 export function grad(f: (...args: any[]) => Tensor, argnums: Argnums = 0) {
-  const vg = valueAndGrad(f, argnums);
+  const vg = tracedValueAndGrad('grad', f, argnums);
   return (...args: unknown[]): any => vg(...args)[1];
 }
 
@@ -79,6 +96,7 @@ export function grad(f: (...args: any[]) => Tensor, argnums: Argnums = 0) {
  * each primal a gradient shaped like it. The pullback may be called many times.
  */
 export function vjp(f: (...args: any[]) => Tensor, ...primals: unknown[]): [Tensor, (cotangent: unknown) => Tensor[]] {
+  if (typeof f !== 'function') throw new ArgumentError(`vjp: f must be a function, got ${describe(f)}`);
   const { out, edges, nested } = trace('vjp', f, primals.map((_, i) => i), primals);
   const pullback = (cotangent: unknown): Tensor[] => {
     const v = asTensor('vjp', cotangent, 'cotangent');
@@ -96,11 +114,14 @@ export function vjp(f: (...args: any[]) => Tensor, ...primals: unknown[]): [Tens
  * constant: it does not record a graph of its own.
  */
 export function jacobian(f: (...args: any[]) => Tensor, argnum = 0) {
+  if (typeof f !== 'function') throw new ArgumentError(`jacobian: f must be a function, got ${describe(f)}`);
+  if (typeof argnum !== 'number') throw new ArgumentError(`jacobian: argnum must be one argument index, got ${describe(argnum)}`);
   return (...args: unknown[]): Tensor => {
     const { out, edges, nested } = trace('jacobian', f, argnum, args);
     const x = edges[0]!;
     const m = out.size;
     const n = x.size;
+    checkSize('jacobian', [...x.shape, ...out.shape]);
     const J = new Float64Array(n * m);
     for (let j = 0; j < m; j++) {
       const onehot = zeros(out.shape);

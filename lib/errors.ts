@@ -21,23 +21,40 @@ export class ArgumentError extends DeltaGraphError {}
 /** Misuse of the graph: a second backward over a released graph, grad of a non-scalar output. */
 export class GraphError extends DeltaGraphError {}
 
-/** Formats a shape the way messages show it: [2, 3]. */
-export function fmtShape(shape: readonly number[]): string {
-  return `[${shape.join(', ')}]`;
+/**
+ * Formats a shape the way messages show it: [2, 3]. Entries that are not numbers (a user's bad
+ * shape) are described rather than converted, so formatting can never throw.
+ */
+export function fmtShape(shape: readonly unknown[]): string {
+  const parts: string[] = [];
+  const shown = Math.min(shape.length, 12);
+  for (let i = 0; i < shown; i++) {
+    const d: unknown = shape[i];
+    parts.push(typeof d === 'number' ? String(d) : describe(d));
+  }
+  if (shape.length > shown) parts.push(`… (${shape.length - shown} more)`);
+  return `[${parts.join(', ')}]`;
 }
 
 /** Describes any value briefly for an error message, never throwing itself. */
 export function describe(value: unknown): string {
   if (value === null) return 'null';
   if (value === undefined) return 'undefined';
-  if (typeof value === 'number') return String(value);
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'bigint') return `${value}n`;
   if (typeof value === 'string') return JSON.stringify(value.length > 20 ? value.slice(0, 20) + '…' : value);
   if (Array.isArray(value)) return `an array of length ${value.length}`;
   if (value instanceof Float64Array) return `a Float64Array of length ${value.length}`;
+  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name}`;
   if (typeof value === 'object') {
-    const shape = (value as { shape?: unknown }).shape;
-    if (Array.isArray(shape)) return `a tensor of shape ${fmtShape(shape as number[])}`;
-    return 'an object';
+    try {
+      const kind = (value as { constructor?: { name?: unknown } }).constructor?.name === 'Tensor' ? 'a tensor' : 'an object';
+      const shape = (value as { shape?: unknown }).shape;
+      if (Array.isArray(shape) && shape.every((d) => typeof d === 'number')) return `${kind} of shape ${fmtShape(shape)}`;
+      return kind;
+    } catch {
+      return 'an object';
+    }
   }
   return typeof value;
 }

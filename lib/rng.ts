@@ -4,7 +4,7 @@
  */
 import { ArgumentError, describe } from './errors';
 import { Tensor } from './tensor';
-import { checkShape, sizeOf } from './shape';
+import { MAX_ELEMENTS, checkShape, sizeOf } from './shape';
 
 export class Rng {
   private s0: number;
@@ -67,13 +67,19 @@ export class Rng {
     return r * Math.cos(2 * Math.PI * v);
   }
 
-  /** A uniform integer in [0, n). */
+  /** A uniform integer in [0, n), n a positive integer. */
   int(n: number): number {
+    if (typeof n !== 'number' || !Number.isSafeInteger(n) || n <= 0) {
+      throw new ArgumentError(`rng.int: n must be a positive integer, got ${describe(n)}`);
+    }
     return Math.floor(this.uniform() * n);
   }
 
   /** A random permutation of 0 … n − 1 (Fisher–Yates). */
   permutation(n: number): Int32Array {
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > MAX_ELEMENTS) {
+      throw new ArgumentError(`rng.permutation: n must be an integer in 0 … ${MAX_ELEMENTS}, got ${describe(n)}`);
+    }
     const p = new Int32Array(n);
     for (let i = 0; i < n; i++) p[i] = i;
     for (let i = n - 1; i > 0; i--) {
@@ -107,6 +113,9 @@ export function randn(shape: readonly number[], generator: Rng): Tensor {
 export function rand(shape: readonly number[], generator: Rng, low = 0, high = 1): Tensor {
   const s = checkShape('rand', shape);
   if (!(generator instanceof Rng)) throw new ArgumentError(`rand: expected an rng(seed) as second argument, got ${describe(generator)}`);
+  if (typeof low !== 'number' || typeof high !== 'number' || !(low <= high) || !Number.isFinite(high - low)) {
+    throw new ArgumentError(`rand: the range [low, high) = [${describe(low)}, ${describe(high)}) must be finite numbers with low ≤ high and a finite width high − low`);
+  }
   const data = new Float64Array(sizeOf(s));
   for (let i = 0; i < data.length; i++) data[i] = low + (high - low) * generator.uniform();
   return new Tensor(data, s);

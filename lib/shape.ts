@@ -29,19 +29,69 @@ export function sameShape(a: Shape, b: Shape): boolean {
   return true;
 }
 
-/** Checks that `shape` is a list of non-negative integers; `op` names the caller in the error. */
-export function checkShape(op: string, shape: unknown): number[] {
-  if (!Array.isArray(shape)) {
-    throw new ArgumentError(`${op}: expected a shape (an array of non-negative integers), got ${describe(shape)}`);
+/** The largest rank a tensor may have (as in NumPy 2); it also bounds the depth of nested arrays. */
+export const MAX_RANK = 64;
+
+/**
+ * The most elements a tensor may hold: 2³¹ − 1 (16 GiB of float64). The bound applies to the
+ * product of the non-zero dimensions, so that an empty tensor of shape [0, 10¹²] cannot turn into a
+ * huge one through a reduction, a broadcast or a matrix product.
+ */
+export const MAX_ELEMENTS = 2 ** 31 - 1;
+
+/** Product of the non-zero dimensions: the size any reduction or broadcast of the shape can reach. */
+function spanOf(shape: Shape): number {
+  let n = 1;
+  for (const d of shape) if (d !== 0) n *= d;
+  return n;
+}
+
+/** Throws naming `op` when a shape (already checked to hold non-negative integers) is too large. */
+export function checkSize(op: string, shape: Shape): void {
+  if (shape.length > MAX_RANK) {
+    throw new ShapeError(`${op}: shape ${fmtShape(shape)} has rank ${shape.length}, expected at most ${MAX_RANK}`);
   }
-  for (const d of shape) {
-    if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) {
-      throw new ArgumentError(
-        `${op}: a shape must hold non-negative integers, got ${describe(d)} in [${shape.map(String).join(', ')}]`,
-      );
+  if (spanOf(shape) > MAX_ELEMENTS) {
+    throw new ShapeError(
+      `${op}: shape ${fmtShape(shape)} is too large, expected at most ${MAX_ELEMENTS} elements (ignoring zero dimensions)`,
+    );
+  }
+}
+
+/**
+ * The reason `shape` is not a valid shape — a list of at most MAX_RANK non-negative safe integers
+ * whose non-zero product is at most MAX_ELEMENTS — or null when it is one.
+ */
+export function shapeProblem(shape: unknown): string | null {
+  if (!Array.isArray(shape)) return `expected a shape (an array of non-negative integers), got ${describe(shape)}`;
+  if (shape.length > MAX_RANK) return `a shape may have at most ${MAX_RANK} dimensions, got ${shape.length}`;
+  let span = 1;
+  for (let i = 0; i < shape.length; i++) {
+    const d: unknown = shape[i];
+    if (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0) {
+      return `a shape must hold non-negative integers, got ${describe(d)} at index ${i} of ${fmtShape(shape)}`;
     }
+    if (d !== 0) span *= d;
   }
-  return shape.slice() as number[];
+  if (span > MAX_ELEMENTS) {
+    return `shape ${fmtShape(shape)} is too large, expected at most ${MAX_ELEMENTS} elements (ignoring zero dimensions)`;
+  }
+  return null;
+}
+
+/** Checks a single size argument (eye's n, arange's n): a non-negative integer within MAX_ELEMENTS. */
+export function checkDim(op: string, name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0 || value > MAX_ELEMENTS) {
+    throw new ArgumentError(`${op}: ${name} must be an integer in 0 … ${MAX_ELEMENTS}, got ${describe(value)}`);
+  }
+  return value;
+}
+
+/** Checks that `shape` is a valid shape (see shapeProblem); `op` names the caller in the error. */
+export function checkShape(op: string, shape: unknown): number[] {
+  const problem = shapeProblem(shape);
+  if (problem !== null) throw new ArgumentError(`${op}: ${problem}`);
+  return (shape as number[]).slice();
 }
 
 /**
@@ -62,6 +112,7 @@ export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
     }
     out[i] = da === 1 ? db : da;
   }
+  checkSize(op, out);
   return out;
 }
 
@@ -105,11 +156,12 @@ export function normalizeAxis(op: string, axis: unknown, rank: number): number {
  */
 export function normalizeAxes(op: string, axes: unknown, rank: number): number[] {
   if (axes === undefined || axes === null) return Array.from({ length: rank }, (_, i) => i);
-  const list = Array.isArray(axes) ? axes : [axes];
+  // Array.from turns the holes of a sparse array into undefined, which map would skip.
+  const list: unknown[] = Array.isArray(axes) ? Array.from(axes) : [axes];
   const out = list.map((a) => normalizeAxis(op, a, rank));
   const sorted = [...new Set(out)].sort((x, y) => x - y);
   if (sorted.length !== out.length) {
-    throw new AxisError(`${op}: axes [${list.join(', ')}] repeat an axis`);
+    throw new AxisError(`${op}: axes ${fmtShape(list)} repeat an axis, expected distinct axes`);
   }
   return sorted;
 }

@@ -2,8 +2,8 @@
  * The tensor: float64 data in row-major order with a shape. Immutable from the user's side: ops
  * return new tensors and never write into their inputs.
  */
-import { ArgumentError, DeltaGraphError, describe, fmtShape } from './errors';
-import { Shape, checkShape, sizeOf } from './shape';
+import { ArgumentError, DeltaGraphError, ShapeError, describe, fmtShape } from './errors';
+import { MAX_RANK, Shape, checkDim, checkShape, shapeProblem, sizeOf } from './shape';
 
 /** A (possibly nested) array of numbers, as `toArray` returns it and `tensor` accepts it. */
 export type NestedArray = number | NestedArray[];
@@ -25,8 +25,13 @@ export class Tensor {
   readonly requiresGrad: boolean;
 
   constructor(data: Float64Array, shape: Shape, producer: Producer | null = null, requiresGrad = producer !== null) {
+    if (!(data instanceof Float64Array)) {
+      throw new ArgumentError(`Tensor: data must be a Float64Array, got ${describe(data)}`);
+    }
+    const problem = shapeProblem(shape);
+    if (problem !== null) throw new ArgumentError(`Tensor: ${problem}`);
     if (data.length !== sizeOf(shape)) {
-      throw new ArgumentError(`tensor: ${data.length} values do not fill shape ${fmtShape(shape)} (${sizeOf(shape)} elements)`);
+      throw new ArgumentError(`Tensor: ${data.length} values do not fill shape ${fmtShape(shape)} (${sizeOf(shape)} elements)`);
     }
     this.data = data;
     this.shape = Object.freeze(shape.slice());
@@ -45,7 +50,7 @@ export class Tensor {
   /** The value of a one-element tensor. */
   item(): number {
     if (this.data.length !== 1) {
-      throw new DeltaGraphError(`item: expected a tensor with one element, got shape ${fmtShape(this.shape)}`);
+      throw new ShapeError(`item: expected a tensor with one element, got shape ${fmtShape(this.shape)}`);
     }
     return this.data[0]!;
   }
@@ -71,33 +76,54 @@ export class Tensor {
   }
 }
 
-/** Flattens a nested array, checking that it is rectangular and holds only numbers. */
-function flatten(data: NestedArray): { values: number[]; shape: number[] } {
+/**
+ * Flattens a nested array, checking that it is rectangular and holds only numbers. The walk keeps
+ * an explicit stack of indices, so deep or large inputs cannot overflow the call stack, and the
+ * depth is bounded, so an array that contains itself is an error rather than an endless loop.
+ */
+function flatten(data: readonly unknown[]): { values: Float64Array; shape: number[] } {
   const shape: number[] = [];
-  let probe: NestedArray = data;
+  let probe: unknown = data;
   while (Array.isArray(probe)) {
+    if (shape.length === MAX_RANK) {
+      throw new ArgumentError(`tensor: nested arrays deeper than ${MAX_RANK} levels (or an array containing itself), expected at most ${MAX_RANK}`);
+    }
     shape.push(probe.length);
     if (probe.length === 0) break;
-    probe = probe[0]!;
+    probe = probe[0];
   }
-  const values: number[] = [];
-  // Iterative walk: (array, depth) pairs, so deep or large inputs cannot overflow the stack.
-  const stack: Array<[NestedArray, number, number[]]> = [[data, 0, []]];
-  while (stack.length > 0) {
-    const [node, depth, path] = stack.pop()!;
-    if (depth === shape.length) {
-      if (typeof node !== 'number') {
-        throw new ArgumentError(`tensor: expected a number at index [${path.join(', ')}], got ${describe(node)}`);
-      }
-      values.push(node);
+  const problem = shapeProblem(shape);
+  if (problem !== null) throw new ArgumentError(`tensor: ${problem}`);
+  const values = new Float64Array(sizeOf(shape));
+  const rank = shape.length;
+  const arrays: (readonly unknown[])[] = [data];
+  const index: number[] = [0];
+  let k = 0;
+  while (arrays.length > 0) {
+    const depth = arrays.length - 1;
+    const node = arrays[depth]!;
+    const i = index[depth]!;
+    if (i === node.length) {
+      arrays.pop();
+      index.pop();
+      if (depth > 0) index[depth - 1]!++;
       continue;
     }
-    if (!Array.isArray(node) || node.length !== shape[depth]) {
+    const child: unknown = node[i];
+    if (depth + 1 === rank) {
+      if (typeof child !== 'number') {
+        throw new ArgumentError(`tensor: expected a number at index [${index.join(', ')}], got ${describe(child)}`);
+      }
+      values[k++] = child;
+      index[depth] = i + 1;
+    } else if (Array.isArray(child) && child.length === shape[depth + 1]) {
+      arrays.push(child);
+      index.push(0);
+    } else {
       throw new ArgumentError(
-        `tensor: ragged nested array: at index [${path.join(', ')}] expected an array of length ${shape[depth]}, got ${describe(node)}`,
+        `tensor: ragged nested array: at index [${index.join(', ')}] expected an array of length ${shape[depth + 1]}, got ${describe(child)}`,
       );
     }
-    for (let i = node.length - 1; i >= 0; i--) stack.push([node[i]!, depth + 1, [...path, i]]);
   }
   return { values, shape };
 }
@@ -121,7 +147,7 @@ export function tensor(data: TensorLike, shape?: readonly number[]): Tensor {
     inferred = [];
   } else if (Array.isArray(data)) {
     const flat = flatten(data);
-    values = Float64Array.from(flat.values);
+    values = flat.values;
     inferred = flat.shape;
   } else {
     throw new ArgumentError(`tensor: expected a number, a nested array of numbers or a Float64Array, got ${describe(data)}`);
@@ -167,7 +193,7 @@ export function ones(shape: readonly number[]): Tensor {
 
 /** The n×n identity matrix. */
 export function eye(n: number): Tensor {
-  checkShape('eye', [n]);
+  checkShape('eye', [checkDim('eye', 'n', n), n]);
   const data = new Float64Array(n * n);
   for (let i = 0; i < n; i++) data[i * n + i] = 1;
   return new Tensor(data, [n, n]);
@@ -175,7 +201,7 @@ export function eye(n: number): Tensor {
 
 /** 0, 1, …, n − 1 as a vector. */
 export function arange(n: number): Tensor {
-  checkShape('arange', [n]);
+  checkDim('arange', 'n', n);
   const data = new Float64Array(n);
   for (let i = 0; i < n; i++) data[i] = i;
   return new Tensor(data, [n]);
@@ -192,5 +218,6 @@ export function param(t: TensorLike): Tensor {
 
 /** The same values with no graph history: the result is a constant. */
 export function detach(t: Tensor): Tensor {
-  return new Tensor(t.data, t.shape, null, false);
+  const base = asTensor('detach', t);
+  return new Tensor(base.data, base.shape, null, false);
 }

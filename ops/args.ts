@@ -1,5 +1,5 @@
 /** Argument checking shared by the ops' public functions. */
-import { ArgumentError, AxisError, Tensor, asTensor, checkShape, describe, normalizeAxes, normalizeAxis } from '../lib';
+import { ArgumentError, AxisError, Tensor, asTensor, checkShape, describe, fmtShape, normalizeAxes, normalizeAxis } from '../lib';
 
 export { asTensor };
 
@@ -29,4 +29,22 @@ export function numberOf(op: string, name: string, value: unknown, fallback: num
 
 export function shapeOf(op: string, shape: unknown): number[] {
   return checkShape(op, shape);
+}
+
+/**
+ * A list of integers such as slice's begin or pad's offsets: an array of at most `maxLength`
+ * entries, each a safe integer ≥ `min` (−1 lets slice's size say "to the end").
+ */
+export function indicesOf(op: string, name: string, value: unknown, maxLength: number, min = 0): number[] {
+  if (!Array.isArray(value)) throw new ArgumentError(`${op}: ${name} must be an array of integers, got ${describe(value)}`);
+  if (value.length > maxLength) {
+    throw new AxisError(`${op}: ${name} ${fmtShape(value)} has ${value.length} entries, expected at most ${maxLength} (the rank)`);
+  }
+  for (let i = 0; i < value.length; i++) {
+    const v: unknown = value[i];
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min) {
+      throw new ArgumentError(`${op}: ${name} must hold integers ≥ ${min}, got ${describe(v)} at index ${i} of ${fmtShape(value)}`);
+    }
+  }
+  return value.slice() as number[];
 }

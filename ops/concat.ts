@@ -1,4 +1,4 @@
-import { ArgumentError, ShapeError, Tensor, TensorLike, kernels, fmtShape, describe } from '../lib';
+import { ArgumentError, ShapeError, Tensor, TensorLike, kernels, fmtShape, describe, checkSize } from '../lib';
 import { defineOp } from '../graph';
 import { asTensor, axisOf } from './args';
 import { slice } from './slice';
@@ -24,7 +24,7 @@ export function concat(xs: readonly TensorLike[], axis = 0): Tensor {
   if (!Array.isArray(xs) || xs.length === 0) {
     throw new ArgumentError(`concat: expected a non-empty array of tensors, got ${describe(xs)}`);
   }
-  const ts = xs.map((x, i) => asTensor('concat', x, `tensor ${i}`));
+  const ts = Array.from(xs, (x, i) => asTensor('concat', x, `tensor ${i}`));
   const first = ts[0]!;
   const a = axisOf('concat', first, axis);
   for (const [i, t] of ts.entries()) {
@@ -34,6 +34,7 @@ export function concat(xs: readonly TensorLike[], axis = 0): Tensor {
       );
     }
   }
+  checkSize('concat', first.shape.map((d, k) => (k === a ? ts.reduce((n, t) => n + t.shape[a]!, 0) : d)));
   return op.apply(ts, a);
 }
 

@@ -1,4 +1,4 @@
-import { ShapeError, Tensor, TensorLike, kernels, fmtShape, broadcastShapes } from '../lib';
+import { ShapeError, Tensor, TensorLike, kernels, fmtShape, broadcastShapes, checkSize } from '../lib';
 import { defineOp } from '../graph';
 import { asTensor } from './args';
 import { sumTo } from './sum-to';
@@ -37,7 +37,8 @@ export function matmul(a: TensorLike, b: TensorLike): Tensor {
       `matmul: shapes ${fmtShape(x.shape)} and ${fmtShape(y.shape)} do not multiply: the inner dimensions ${k} and ${y2.shape[y2.rank - 2]} must be equal`,
     );
   }
-  broadcastShapes('matmul', x2.shape.slice(0, -2), y2.shape.slice(0, -2));
+  const batch = broadcastShapes('matmul', x2.shape.slice(0, -2), y2.shape.slice(0, -2));
+  checkSize('matmul', [...batch, x2.shape[x2.rank - 2]!, y2.shape[y2.rank - 1]!]);
   const c = op.apply([x2, y2], undefined);
   if (x.rank > 1 && y.rank > 1) return c;
   const shape = c.shape.slice();

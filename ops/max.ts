@@ -1,4 +1,4 @@
-import { Tensor, TensorLike, kernels, reducedShape, DeltaGraphError, fmtShape } from '../lib';
+import { Tensor, TensorLike, kernels, reducedShape, ShapeError, fmtShape } from '../lib';
 import { defineOp } from '../graph';
 import { asTensor, axesOf, boolOf } from './args';
 import { broadcastTo } from './broadcast-to';
@@ -21,7 +21,7 @@ export function extremumVjp(g: Tensor, x: Tensor, output: Tensor, axes: readonly
 
 export function checkNonEmpty(op: string, x: Tensor, axes: readonly number[]): void {
   if (axes.some((a) => x.shape[a] === 0)) {
-    throw new DeltaGraphError(`${op}: cannot reduce an empty axis of a tensor of shape ${fmtShape(x.shape)}: there is no extremum`);
+    throw new ShapeError(`${op}: cannot reduce an empty axis of a tensor of shape ${fmtShape(x.shape)}: there is no extremum, expected axes of extent ≥ 1`);
   }
 }
 

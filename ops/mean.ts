@@ -1,5 +1,5 @@
 import { Tensor, TensorLike, sizeOf } from '../lib';
-import { asTensor, axesOf } from './args';
+import { asTensor, axesOf, boolOf } from './args';
 import { sum, pickReduction } from './sum';
 import { div } from './div';
 import { Domain } from './domain';
@@ -8,8 +8,9 @@ import { Domain } from './domain';
 export function mean(x: TensorLike, axes?: number | readonly number[], keepDims = false): Tensor {
   const t = asTensor('mean', x);
   const list = axesOf('mean', t, axes);
+  const keep = boolOf('mean', 'keepDims', keepDims, false);
   const count = sizeOf(list.map((a) => t.shape[a]!));
-  return div(sum(t, list, keepDims), count);
+  return div(sum(t, list, keep), count);
 }
 
 export const domain: Domain = {

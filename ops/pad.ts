@@ -1,6 +1,6 @@
 import { AxisError, Tensor, TensorLike, kernels, fmtShape } from '../lib';
 import { defineOp } from '../graph';
-import { asTensor, shapeOf } from './args';
+import { asTensor, indicesOf, shapeOf } from './args';
 import { slice } from './slice';
 import { Domain } from './domain';
 
@@ -20,7 +20,7 @@ const op = defineOp<Placement>({
 export function pad(x: TensorLike, shape: readonly number[], begin: readonly number[]): Tensor {
   const t = asTensor('pad', x);
   const s = shapeOf('pad', shape);
-  const b = shapeOf('pad', begin);
+  const b = indicesOf('pad', 'begin', begin, Infinity);
   if (s.length !== t.rank || b.length !== t.rank || t.shape.some((d, i) => b[i]! + d > s[i]!)) {
     throw new AxisError(`pad: a tensor of shape ${fmtShape(t.shape)} placed at [${b.join(', ')}] does not fit in shape ${fmtShape(s)}`);
   }

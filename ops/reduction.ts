@@ -11,6 +11,9 @@ export interface LossOptions {
 
 /** Applies a loss's reduction option (PyTorch's semantics) to its unreduced losses. */
 export function reduceLoss(op: string, losses: Tensor, options: LossOptions | undefined): Tensor {
+  if (options !== undefined && (options === null || typeof options !== 'object' || Array.isArray(options))) {
+    throw new ArgumentError(`${op}: options must be an object such as { reduction: 'sum' }, got ${describe(options)}`);
+  }
   const reduction = options?.reduction ?? 'mean';
   switch (reduction) {
     case 'mean':

@@ -1,4 +1,4 @@
-import { TensorLike, ShapeError, Tensor, fmtShape, sizeOf, ArgumentError, describe } from '../lib';
+import { TensorLike, ShapeError, Tensor, fmtShape, sizeOf, ArgumentError, describe, checkShape } from '../lib';
 import { defineOp } from '../graph';
 import { asTensor } from './args';
 import { Domain } from './domain';
@@ -19,16 +19,17 @@ export function reshape(x: TensorLike, shape: readonly number[]): Tensor {
   for (let i = 0; i < s.length; i++) {
     const d = s[i];
     if (typeof d !== 'number' || !Number.isInteger(d) || (d < 0 && !(d === -1 && i === free))) {
-      throw new ArgumentError(`reshape: a shape must hold non-negative integers and at most one −1, got [${shape.join(', ')}]`);
+      throw new ArgumentError(`reshape: a shape must hold non-negative integers and at most one −1, got ${fmtShape(shape)}`);
     }
   }
   if (free >= 0) {
     const known = sizeOf(s.filter((_, i) => i !== free));
     if (known === 0 || t.size % known !== 0) {
-      throw new ShapeError(`reshape: cannot infer the −1 in [${shape.join(', ')}] for ${t.size} elements of shape ${fmtShape(t.shape)}`);
+      throw new ShapeError(`reshape: cannot infer the −1 in ${fmtShape(shape)} for ${t.size} elements of shape ${fmtShape(t.shape)}`);
     }
     s[free] = t.size / known;
   }
+  checkShape('reshape', s);
   if (sizeOf(s) !== t.size) {
     throw new ShapeError(`reshape: cannot reshape ${fmtShape(t.shape)} (${t.size} elements) to ${fmtShape(s)} (${sizeOf(s)} elements)`);
   }

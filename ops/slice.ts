@@ -1,6 +1,6 @@
-import { AxisError, Tensor, TensorLike, kernels, fmtShape, ArgumentError, describe } from '../lib';
+import { AxisError, Tensor, TensorLike, kernels, fmtShape } from '../lib';
 import { defineOp } from '../graph';
-import { asTensor } from './args';
+import { asTensor, indicesOf } from './args';
 import { pad } from './pad';
 import { Domain } from './domain';
 
@@ -22,21 +22,18 @@ const op = defineOp<Window>({
  */
 export function slice(x: TensorLike, begin: readonly number[], size?: readonly number[]): Tensor {
   const t = asTensor('slice', x);
-  if (!Array.isArray(begin)) throw new ArgumentError(`slice: begin must be an array of indices, got ${describe(begin)}`);
-  if (size !== undefined && !Array.isArray(size)) throw new ArgumentError(`slice: size must be an array of extents, got ${describe(size)}`);
-  if (begin.length > t.rank || (size !== undefined && size.length > t.rank)) {
-    throw new AxisError(`slice: begin [${begin.join(', ')}] and size [${(size ?? []).join(', ')}] have more entries than the rank ${t.rank} of shape ${fmtShape(t.shape)}`);
-  }
+  const given = indicesOf('slice', 'begin', begin, t.rank);
+  const sizes = size === undefined ? [] : indicesOf('slice', 'size', size, t.rank, -1);
   const b: number[] = [];
   const s: number[] = [];
   for (let i = 0; i < t.rank; i++) {
     const n = t.shape[i]!;
-    const bi = begin[i] ?? 0;
-    const si = size?.[i] ?? -1;
+    const bi = given[i] ?? 0;
+    const si = sizes[i] ?? -1;
     const extent = si === -1 ? n - bi : si;
-    if (!Number.isInteger(bi) || !Number.isInteger(extent) || bi < 0 || extent < 0 || bi + extent > n) {
+    if (extent < 0 || bi + extent > n) {
       throw new AxisError(
-        `slice: begin [${begin.join(', ')}] with size [${(size ?? []).join(', ')}] falls outside shape ${fmtShape(t.shape)} on axis ${i} (extent ${n})`,
+        `slice: begin ${fmtShape(given)} with size ${fmtShape(sizes)} falls outside shape ${fmtShape(t.shape)} on axis ${i} (extent ${n})`,
       );
     }
     b.push(bi);

@@ -1,4 +1,5 @@
 import { Tensor, TensorLike } from '../lib';
+import { asTensor, axisOf } from './args';
 import { exp } from './exp';
 import { logSoftmax } from './log-softmax';
 import { reshape } from './reshape';
@@ -6,7 +7,8 @@ import { Domain } from './domain';
 
 /** softmax(x)ᵢ = e^(xᵢ) / Σⱼ e^(xⱼ) along `axis` (default the last): exp of the stable logSoftmax, a composite. */
 export function softmax(x: TensorLike, axis = -1): Tensor {
-  return exp(logSoftmax(x, axis));
+  const t = asTensor('softmax', x);
+  return exp(logSoftmax(t, axisOf('softmax', t, axis)));
 }
 
 export const domain: Domain = {

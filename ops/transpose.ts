@@ -1,4 +1,4 @@
-import { TensorLike, AxisError, Tensor, kernels, ArgumentError, describe } from '../lib';
+import { TensorLike, AxisError, Tensor, kernels, ArgumentError, describe, fmtShape } from '../lib';
 import { defineOp } from '../graph';
 import { asTensor } from './args';
 import { Domain } from './domain';
@@ -19,25 +19,27 @@ export function transpose(x: TensorLike, perm?: readonly number[]): Tensor {
   const t = asTensor('transpose', x);
   const p = perm === undefined ? t.shape.map((_, i) => t.rank - 1 - i) : perm;
   if (!Array.isArray(p)) throw new ArgumentError(`transpose: perm must be an array of axes, got ${describe(p)}`);
-  const normalized = p.map((a: unknown) => (typeof a === 'number' && Number.isInteger(a) && a < 0 ? a + t.rank : a));
+  const normalized = Array.from(p, (a: unknown) => (typeof a === 'number' && Number.isInteger(a) && a < 0 ? a + t.rank : a));
   const seen = new Set(normalized);
   if (
     normalized.length !== t.rank ||
     seen.size !== t.rank ||
     normalized.some((a) => typeof a !== 'number' || !Number.isInteger(a) || a < 0 || a >= t.rank)
   ) {
-    throw new AxisError(`transpose: perm [${p.join(', ')}] is not a permutation of the ${t.rank} axes of a tensor of rank ${t.rank}`);
+    throw new AxisError(`transpose: perm ${fmtShape(p)} is not a permutation of the ${t.rank} axes of a tensor of rank ${t.rank}`);
   }
   return op.apply([t], normalized as number[]);
 }
 
 /** Swaps the last two axes: the matrix transpose of each matrix in a batch. */
-export function mT(x: Tensor): Tensor {
-  const r = x.rank;
-  const perm = x.shape.map((_, i) => i);
+export function mT(x: TensorLike): Tensor {
+  const t = asTensor('mT', x);
+  const r = t.rank;
+  if (r < 2) throw new AxisError(`mT: needs a tensor of rank ≥ 2 (a matrix or a batch of them), got shape ${fmtShape(t.shape)}`);
+  const perm = t.shape.map((_, i) => i);
   perm[r - 2] = r - 1;
   perm[r - 1] = r - 2;
-  return transpose(x, perm);
+  return transpose(t, perm);
 }
 
 export const domain: Domain = {
