@@ -3,12 +3,19 @@
  * an inner transform called on tensors that are themselves being traced records its backward
  * pass (createGraph), so grad(grad(f)) is the second derivative.
  */
-import { ArgumentError, GraphError, Tensor, asTensor, checkSize, describe, fmtShape, param, sizeOf, zeros } from '../lib';
+import { ArgumentError, GraphError, ShapeError, Tensor, asTensor, checkSize, describe, fmtShape, param, sizeOf, zeros } from '../lib';
 import { backward } from './backward';
-import { identity } from './builtin-ops';
-import { enableGrad, isRecording } from './mode';
+import { identity, stackTrailing } from './builtin-ops';
+import { enableGrad, isRecording, withRecording } from './mode';
 
 type Argnums = number | readonly number[];
+
+/**
+ * How many transforms are running their f right now. A transform called inside another's f
+ * records its backward pass, even when its own arguments are constants: f may close over a
+ * tensor that the outer transform differentiates.
+ */
+let activeTraces = 0;
 
 /**
  * A fresh edge for x to differentiate against: a new leaf for a constant, or an identity node
@@ -42,14 +49,20 @@ function argnumList(op: string, argnums: Argnums, nargs: number): number[] {
 /** Calls f with the chosen arguments replaced by fresh edges; returns the output and those edges. */
 function trace(op: string, f: (...args: any[]) => unknown, argnums: Argnums, args: unknown[]) {
   const which = argnumList(op, argnums, args.length);
-  const nested = which.some((i) => args[i] instanceof Tensor && (args[i] as Tensor).requiresGrad && isRecording());
+  const nested = isRecording() && (activeTraces > 0 || which.some((i) => args[i] instanceof Tensor && (args[i] as Tensor).requiresGrad));
   const callArgs = args.slice();
   const edges = which.map((i) => {
     const edge = attach(asTensor(op, args[i], `argument ${i}`));
     callArgs[i] = edge;
     return edge;
   });
-  const out = enableGrad(() => f(...callArgs));
+  activeTraces++;
+  let out: unknown;
+  try {
+    out = enableGrad(() => f(...callArgs));
+  } finally {
+    activeTraces--;
+  }
   if (!(out instanceof Tensor)) throw new GraphError(`${op}: f must return a tensor, got ${describe(out)}`);
   return { out, edges, nested };
 }
@@ -101,7 +114,7 @@ export function vjp(f: (...args: any[]) => Tensor, ...primals: unknown[]): [Tens
   const pullback = (cotangent: unknown): Tensor[] => {
     const v = asTensor('vjp', cotangent, 'cotangent');
     if (v.shape.length !== out.shape.length || v.shape.some((d, i) => d !== out.shape[i])) {
-      throw new GraphError(`vjp: the cotangent must have the output's shape ${fmtShape(out.shape)}, got ${fmtShape(v.shape)}`);
+      throw new ShapeError(`vjp: the cotangent must have the output's shape ${fmtShape(out.shape)}, got ${fmtShape(v.shape)}`);
     }
     return gradientsOf(out, edges, nested, v);
   };
@@ -110,8 +123,8 @@ export function vjp(f: (...args: any[]) => Tensor, ...primals: unknown[]): [Tens
 
 /**
  * jacobian(f, argnum)(...args): J with shape [...x.shape, ...f(x).shape] (denominator layout,
- * J[i…, j…] = ∂f_j/∂x_i), assembled from one pullback per output element. The result is a
- * constant: it does not record a graph of its own.
+ * J[i…, j…] = ∂f_j/∂x_i), assembled from one pullback per output element. Inside another
+ * transform the columns are stacked by a recorded op, so J is itself differentiable.
  */
 export function jacobian(f: (...args: any[]) => Tensor, argnum = 0) {
   if (typeof f !== 'function') throw new ArgumentError(`jacobian: f must be a function, got ${describe(f)}`);
@@ -119,17 +132,13 @@ export function jacobian(f: (...args: any[]) => Tensor, argnum = 0) {
   return (...args: unknown[]): Tensor => {
     const { out, edges, nested } = trace('jacobian', f, argnum, args);
     const x = edges[0]!;
-    const m = out.size;
-    const n = x.size;
     checkSize('jacobian', [...x.shape, ...out.shape]);
-    const J = new Float64Array(n * m);
-    for (let j = 0; j < m; j++) {
+    const columns: Tensor[] = [];
+    for (let j = 0; j < out.size; j++) {
       const onehot = zeros(out.shape);
       onehot.data[j] = 1;
-      const gx = gradientsOf(out, edges, nested, onehot)[0]!;
-      for (let i = 0; i < n; i++) J[i * m + j] = gx.data[i]!;
+      columns.push(gradientsOf(out, edges, nested, onehot)[0]!);
     }
-    const shape = [...x.shape, ...out.shape];
-    return new Tensor(J, shape.length === 0 && sizeOf(shape) === 1 ? [] : shape);
+    return withRecording(nested, () => stackTrailing.apply(columns, { inner: x.shape, outer: out.shape }));
   };
 }

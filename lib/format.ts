@@ -1,5 +1,6 @@
 /** Human-readable printing of tensors: aligned columns, nested brackets, as NumPy prints them. */
-import { Tensor } from './tensor';
+import { ArgumentError, describe } from './errors';
+import { Tensor, TensorLike, asTensor } from './tensor';
 
 export interface FormatOptions {
   /** Digits after the decimal point (default 4). */
@@ -7,8 +8,12 @@ export interface FormatOptions {
 }
 
 /** A tensor as aligned rows, e.g. [[ 0.1000, -2.0000],\n [ 3.0000,  4.5000]]. */
-export function formatTensor(t: Tensor, options: FormatOptions = {}): string {
-  const digits = options.digits ?? 4;
+export function formatTensor(x: TensorLike, options: FormatOptions = {}): string {
+  const t: Tensor = asTensor('formatTensor', x);
+  const digits = options?.digits ?? 4;
+  if (!Number.isInteger(digits) || digits < 0 || digits > 20) {
+    throw new ArgumentError(`formatTensor: digits must be an integer in 0 … 20, got ${describe(digits)}`);
+  }
   // A value that rounds to zero prints without a sign: -0.0000 would suggest a meaning it has not.
   const cells = Array.from(t.data, (v) => (Number.isFinite(v) ? v.toFixed(digits).replace(/^-(0\.?0*)$/, '$1') : String(v)));
   const width = cells.reduce((w, c) => Math.max(w, c.length), 0);

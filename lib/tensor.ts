@@ -5,8 +5,11 @@
 import { ArgumentError, DeltaGraphError, ShapeError, describe, fmtShape } from './errors';
 import { MAX_RANK, Shape, checkDim, checkShape, shapeProblem, sizeOf } from './shape';
 
-/** A (possibly nested) array of numbers, as `toArray` returns it and `tensor` accepts it. */
+/** A (possibly nested) array of numbers, as `toArray` returns it. */
 export type NestedArray = number | NestedArray[];
+
+/** What `tensor` accepts: a number or (possibly readonly) nested arrays of numbers. */
+export type NestedInput = number | readonly NestedInput[];
 
 /**
  * The edge into the graph: the node that produced a tensor. lib/ only needs its identity; the
@@ -69,9 +72,9 @@ export class Tensor {
   }
 
   toString(): string {
-    const body = JSON.stringify(this.toArray(), (_, v: unknown) =>
-      typeof v === 'number' ? Number(v.toPrecision(6)) : v,
-    );
+    // Numbers are rendered here rather than by JSON, which would print NaN and ±∞ as null.
+    const render = (v: NestedArray): string => (Array.isArray(v) ? `[${v.map(render).join(',')}]` : String(Number(v.toPrecision(6))));
+    const body = render(this.toArray());
     return `tensor(${body}, shape=${fmtShape(this.shape)}${this.requiresGrad ? ', requiresGrad' : ''})`;
   }
 }
@@ -129,7 +132,7 @@ function flatten(data: readonly unknown[]): { values: Float64Array; shape: numbe
 }
 
 /** Anything the ops accept where a tensor is expected. */
-export type TensorLike = Tensor | NestedArray | Float64Array;
+export type TensorLike = Tensor | NestedInput | Float64Array;
 
 /**
  * Creates a tensor from a number, a nested array or a Float64Array (then `shape` is required

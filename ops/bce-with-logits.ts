@@ -3,7 +3,7 @@ import { asTensor } from './args';
 import { mul } from './mul';
 import { softplus } from './softplus';
 import { sub } from './sub';
-import { LossOptions, reduceLoss, pickReduction } from './reduction';
+import { LossOptions, reduceLoss, pickLossOptions } from './reduction';
 import { Domain } from './domain';
 
 /**
@@ -25,6 +25,6 @@ export const domain: Domain = {
   values: { min: -4, max: 4 },
   call: ([z], pick) => {
     const y = new Tensor(Float64Array.from({ length: z!.size }, () => (pick.int(0, 1) ? pick.unit() : pick.int(0, 1))), z!.shape);
-    return bceWithLogits(z!, y, pickReduction(pick));
+    return bceWithLogits(z!, y, pickLossOptions(pick));
   },
 };

@@ -6,7 +6,7 @@ import { maximum } from './maximum';
 import { mul } from './mul';
 import { neg } from './neg';
 import { sub } from './sub';
-import { LossOptions, reduceLoss, pickReduction } from './reduction';
+import { LossOptions, reduceLoss, pickLossOptions } from './reduction';
 import { Domain } from './domain';
 
 /**
@@ -31,6 +31,6 @@ export const domain: Domain = {
   values: { min: 0.05, max: 0.95 },
   call: ([p], pick) => {
     const y = new Tensor(Float64Array.from({ length: p!.size }, () => (pick.int(0, 1) ? pick.unit() : pick.int(0, 1))), p!.shape);
-    return binaryCrossEntropy(p!, y, pickReduction(pick));
+    return binaryCrossEntropy(p!, y, pickLossOptions(pick));
   },
 };

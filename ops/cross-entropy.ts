@@ -4,7 +4,7 @@ import { logSoftmax } from './log-softmax';
 import { mul } from './mul';
 import { neg } from './neg';
 import { sum } from './sum';
-import { LossOptions, reduceLoss, pickReduction } from './reduction';
+import { LossOptions, reduceLoss, pickLossOptions } from './reduction';
 import { Domain } from './domain';
 
 /** One-hot rows [n, c] from integer class labels, checked to lie in 0 … c − 1. */
@@ -49,6 +49,6 @@ export const domain: Domain = {
   call: ([z], pick) => {
     const [n, c] = z!.shape as [number, number];
     const labels = new Tensor(Float64Array.from({ length: n }, () => pick.int(0, c - 1)), [n]);
-    return crossEntropy(z!, pick.int(0, 1) ? labels : oneHot(labels, c), pickReduction(pick));
+    return crossEntropy(z!, pick.int(0, 1) ? labels : oneHot(labels, c), pickLossOptions(pick));
   },
 };

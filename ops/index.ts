@@ -37,7 +37,7 @@ export { mseLoss } from './mse-loss';
 export { crossEntropy } from './cross-entropy';
 export { binaryCrossEntropy } from './binary-cross-entropy';
 export { bceWithLogits } from './bce-with-logits';
-export type { LossOptions, Reduction as LossReduction } from './reduction';
+export type { LossOptions, LossReduction } from './reduction';
 export type { Domain, ValueRange, ShapeKind, Pick } from './domain';
 export { registry } from './registry';
 export type { RegistryEntry } from './registry';

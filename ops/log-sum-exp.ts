@@ -6,14 +6,14 @@ import { reshape } from './reshape';
 import { mul } from './mul';
 import { sub } from './sub';
 import { exp } from './exp';
-import { Reduction, pickReduction } from './sum';
+import { ReduceAttrs, pickAxes } from './sum';
 import { Domain } from './domain';
 
 /**
  * y = log Σ_axes eˣ, computed as m + log Σ e^(x−m) with m = max x, so ±1000 neither overflows
  * nor underflows.  x̄ = g ⊙ e^(x−y) (the softmax), written with ops so it has a second derivative.
  */
-const op = defineOp<Reduction>({
+const op = defineOp<ReduceAttrs>({
   name: 'logSumExp',
   forward: ([x], { axes, keepDims }) => {
     const r = kernels.logSumExp(x!, axes);
@@ -36,5 +36,5 @@ export const domain: Domain = {
   arity: 1,
   shapes: 'any',
   values: { min: -3, max: 3 },
-  call: ([x], pick) => logSumExp(x!, ...pickReduction(x!, pick)),
+  call: ([x], pick) => logSumExp(x!, ...pickAxes(x!, pick)),
 };

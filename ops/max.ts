@@ -4,7 +4,7 @@ import { asTensor, axesOf, boolOf } from './args';
 import { broadcastTo } from './broadcast-to';
 import { reshape } from './reshape';
 import { mul } from './mul';
-import { Reduction, pickReduction } from './sum';
+import { ReduceAttrs, pickAxes } from './sum';
 import { Domain } from './domain';
 
 /**
@@ -26,7 +26,7 @@ export function checkNonEmpty(op: string, x: Tensor, axes: readonly number[]): v
 }
 
 /** y = max_axes x.  x̄ = g at the maximal elements (ties share it evenly), 0 elsewhere */
-const op = defineOp<Reduction>({
+const op = defineOp<ReduceAttrs>({
   name: 'max',
   forward: ([x], { axes, keepDims }) => {
     const r = kernels.reduce(x!, axes, 'max');
@@ -48,5 +48,5 @@ export const domain: Domain = {
   shapes: 'any',
   values: { min: -3, max: 3 },
   distinct: true,
-  call: ([x], pick) => max(x!, ...pickReduction(x!, pick)),
+  call: ([x], pick) => max(x!, ...pickAxes(x!, pick)),
 };

@@ -1,6 +1,6 @@
 import { Tensor, TensorLike, sizeOf } from '../lib';
 import { asTensor, axesOf, boolOf } from './args';
-import { sum, pickReduction } from './sum';
+import { sum, pickAxes } from './sum';
 import { div } from './div';
 import { Domain } from './domain';
 
@@ -17,5 +17,5 @@ export const domain: Domain = {
   arity: 1,
   shapes: 'any',
   values: { min: -3, max: 3 },
-  call: ([x], pick) => mean(x!, ...pickReduction(x!, pick)),
+  call: ([x], pick) => mean(x!, ...pickAxes(x!, pick)),
 };

@@ -1,12 +1,12 @@
 import { Tensor, TensorLike, kernels, reducedShape } from '../lib';
 import { defineOp } from '../graph';
 import { asTensor, axesOf, boolOf } from './args';
-import { Reduction, pickReduction } from './sum';
+import { ReduceAttrs, pickAxes } from './sum';
 import { extremumVjp, checkNonEmpty } from './max';
 import { Domain } from './domain';
 
 /** y = min_axes x.  x̄ = g at the minimal elements (ties share it evenly), 0 elsewhere */
-const op = defineOp<Reduction>({
+const op = defineOp<ReduceAttrs>({
   name: 'min',
   forward: ([x], { axes, keepDims }) => {
     const r = kernels.reduce(x!, axes, 'min');
@@ -28,5 +28,5 @@ export const domain: Domain = {
   shapes: 'any',
   values: { min: -3, max: 3 },
   distinct: true,
-  call: ([x], pick) => min(x!, ...pickReduction(x!, pick)),
+  call: ([x], pick) => min(x!, ...pickAxes(x!, pick)),
 };

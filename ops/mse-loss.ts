@@ -2,7 +2,7 @@ import { ShapeError, Tensor, TensorLike, fmtShape, sameShape } from '../lib';
 import { asTensor } from './args';
 import { sub } from './sub';
 import { mul } from './mul';
-import { LossOptions, reduceLoss, pickReduction } from './reduction';
+import { LossOptions, reduceLoss, pickLossOptions } from './reduction';
 import { Domain } from './domain';
 
 /**
@@ -23,5 +23,5 @@ export const domain: Domain = {
   arity: 2,
   shapes: 'any',
   values: { min: -3, max: 3 },
-  call: ([p, y], pick) => mseLoss(p!, y!, pickReduction(pick)),
+  call: ([p, y], pick) => mseLoss(p!, y!, pickLossOptions(pick)),
 };

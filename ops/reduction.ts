@@ -2,11 +2,11 @@ import { ArgumentError, Tensor, describe } from '../lib';
 import { mean } from './mean';
 import { sum } from './sum';
 
-export type Reduction = 'mean' | 'sum' | 'none';
+export type LossReduction = 'mean' | 'sum' | 'none';
 
 export interface LossOptions {
   /** 'mean' (default) averages, 'sum' adds, 'none' returns the unreduced losses. */
-  reduction?: Reduction;
+  reduction?: LossReduction;
 }
 
 /** Applies a loss's reduction option (PyTorch's semantics) to its unreduced losses. */
@@ -27,6 +27,6 @@ export function reduceLoss(op: string, losses: Tensor, options: LossOptions | un
   }
 }
 
-export function pickReduction(pick: { int(lo: number, hi: number): number }): LossOptions {
+export function pickLossOptions(pick: { int(lo: number, hi: number): number }): LossOptions {
   return { reduction: (['mean', 'sum', 'none'] as const)[pick.int(0, 2)] };
 }

@@ -5,13 +5,13 @@ import { broadcastTo } from './broadcast-to';
 import { reshape } from './reshape';
 import { Domain } from './domain';
 
-export interface Reduction {
+export interface ReduceAttrs {
   axes: readonly number[];
   keepDims: boolean;
 }
 
 /** y = Σ_axes x.  x̄ = broadcastTo(g with the reduced axes restored as 1s, x.shape) */
-const op = defineOp<Reduction>({
+const op = defineOp<ReduceAttrs>({
   name: 'sum',
   forward: ([x], { axes, keepDims }) => {
     const r = kernels.reduce(x!, axes, 'sum');
@@ -27,7 +27,7 @@ export function sum(x: TensorLike, axes?: number | readonly number[], keepDims =
 }
 
 /** Picks a random reduction (axes and keepDims) for a tensor: shared by the reductions' domains. */
-export function pickReduction(x: Tensor, pick: { int(lo: number, hi: number): number }): [number[] | undefined, boolean] {
+export function pickAxes(x: Tensor, pick: { int(lo: number, hi: number): number }): [number[] | undefined, boolean] {
   const keep = pick.int(0, 1) === 1;
   if (x.rank === 0 || pick.int(0, 3) === 0) return [undefined, keep];
   const axes = x.shape.map((_, i) => i).filter(() => pick.int(0, 1) === 1);
@@ -38,5 +38,5 @@ export const domain: Domain = {
   arity: 1,
   shapes: 'any',
   values: { min: -3, max: 3 },
-  call: ([x], pick) => sum(x!, ...pickReduction(x!, pick)),
+  call: ([x], pick) => sum(x!, ...pickAxes(x!, pick)),
 };

@@ -108,3 +108,25 @@ describe('jacobian', () => {
     expect(H.toArray()).toEqual([[4, 2], [2, 12]]);
   });
 });
+
+describe('nesting', () => {
+  it('a transform inside another sees tensors its f closes over', () => {
+    // d/dx [d/dy (x·y)] = d/dx x = 1
+    const outer = grad((x: Tensor) => grad((y: Tensor) => sum(mul(x, y)))(tensor(3)));
+    expect(outer(tensor(2)).item()).toBe(1);
+  });
+
+  it('jacobian inside grad is differentiable', () => {
+    // f(x) = x³ elementwise: J = diag(3x²); Σ J = Σ 3xᵢ², whose gradient is 6x.
+    const f = (x: Tensor) => mul(mul(x, x), x);
+    const g = grad((x: Tensor) => sum(jacobian(f)(x)))(tensor([1, -2]));
+    expect(g.toArray()).toEqual([6, -12]);
+  });
+
+  it('jacobian of jacobian is the tensor of second derivatives, shape [...x, ...x, ...f]', () => {
+    const f = (x: Tensor) => sum(mul(mul(x, x), x)); // ∂²f/∂xᵢ∂xⱼ = 6xᵢ δᵢⱼ
+    const H = jacobian(jacobian(f))(tensor([1, 2]));
+    expect(H.shape).toEqual([2, 2]);
+    expect(H.toArray()).toEqual([[6, 0], [0, 12]]);
+  });
+});
