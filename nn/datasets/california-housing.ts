@@ -5,8 +5,8 @@
  *   Population, AveOccup = population/households, Latitude, Longitude;
  * the target is the median house value in units of $100,000. The 207 missing bedroom counts
  * are imputed as rooms × (the median bedrooms-per-room ratio of the training rows), so no test
- * row informs the imputation. The split is a seeded shuffle; features (and, optionally, the
- * target) are standardised with training statistics only.
+ * row informs the imputation. The split is a seeded shuffle; features are standardised with
+ * training statistics only, then clipped to ±5 standard deviations (see HousingOptions.clip).
  */
 import { readFileSync } from 'fs';
 import { join } from 'path';
@@ -22,7 +22,23 @@ export interface HousingOptions {
   seed?: number;
   /** Path of the CSV (default data/california-housing.csv in the project). */
   path?: string;
+  /**
+   * Replace the heavy-tailed features (AveRooms, AveBedrms, Population, AveOccup) by their
+   * logarithms before standardising (default false).
+   */
+  logTransform?: boolean;
+  /**
+   * Clip every standardised feature to [−k, k] training standard deviations (default 5;
+   * Infinity turns it off). A few districts lie far out — one test district's AveOccup is over
+   * 1,000 standard deviations from the training mean — and a ReLU net extrapolates linearly from
+   * them: without clipping, that district alone takes the 8-64-32-1 net's test R² from 0.80 to
+   * 0.55 on the default split.
+   */
+  clip?: number;
 }
+
+/** Columns of HOUSING_FEATURES whose distributions have long right tails (ratios and counts). */
+const HEAVY_TAILED = [2, 3, 4, 5];
 
 export interface Housing {
   /** x [n, 8] standardised features, y [n, 1] median value in $100,000. */
@@ -82,7 +98,9 @@ export function loadCaliforniaHousing(options: HousingOptions = {}): Housing {
   const features = (r: RawRow): number[] => {
     const [lon, lat, age, rooms, bedroomsRaw, population, households, income] = r.values as [number, number, number, number, number, number, number, number];
     const bedrooms = r.missingBedrooms ? rooms * ratio : bedroomsRaw;
-    return [income, age, rooms / households, bedrooms / households, population, population / households, lat, lon];
+    const f = [income, age, rooms / households, bedrooms / households, population, population / households, lat, lon];
+    if (options.logTransform) for (const j of HEAVY_TAILED) f[j] = Math.log(f[j]!);
+    return f;
   };
   const trainF = trainRows.map(features);
   const testF = testRows.map(features);
@@ -95,7 +113,8 @@ export function loadCaliforniaHousing(options: HousingOptions = {}): Housing {
 
   const pack = (fs: number[][], rs: RawRow[]): Dataset => {
     const x = new Float64Array(fs.length * k);
-    fs.forEach((f, i) => f.forEach((v, j) => (x[i * k + j] = (v - mean[j]!) / std[j]!)));
+    const clip = options.clip ?? 5;
+    fs.forEach((f, i) => f.forEach((v, j) => (x[i * k + j] = Math.max(-clip, Math.min(clip, (v - mean[j]!) / std[j]!)))));
     const y = Float64Array.from(rs, (r) => r.values[8]! / 100_000);
     return { x: new Tensor(x, [fs.length, k]), y: new Tensor(y, [fs.length, 1]) };
   };

@@ -16,6 +16,7 @@ describe('loadCaliforniaHousing', () => {
     expect(Array.from(h.train.x.data).concat(Array.from(h.test.x.data)).every(Number.isFinite)).toBe(true);
   });
   it('standardises with training statistics: training features have mean 0 and deviation 1', () => {
+    const h = loadCaliforniaHousing({ clip: Infinity });
     for (let j = 0; j < 8; j++) {
       let m = 0;
       let v = 0;
@@ -31,7 +32,8 @@ describe('loadCaliforniaHousing', () => {
     const occupancy = values.map((c) => Number(c[5]) / Number(c[6]));
     const targets = new Set(values.map((c) => Number(c[8]) / 100_000));
     // Un-standardise the first training row's AveOccup and find it among the districts.
-    const raw = h.train.x.data[5]! * h.featureStd[5]! + h.featureMean[5]!;
+    const u = loadCaliforniaHousing({ clip: Infinity });
+    const raw = u.train.x.data[5]! * u.featureStd[5]! + u.featureMean[5]!;
     expect(occupancy.some((o) => Math.abs(o - raw) < 1e-9)).toBe(true);
     expect(targets.has(h.train.y.data[0]!)).toBe(true);
   });
@@ -39,10 +41,26 @@ describe('loadCaliforniaHousing', () => {
     expect(loadCaliforniaHousing({ seed: 42 }).test.y.data.slice(0, 5)).toEqual(h.test.y.data.slice(0, 5));
     expect(loadCaliforniaHousing({ seed: 1 }).test.y.data.slice(0, 5)).not.toEqual(h.test.y.data.slice(0, 5));
   });
-  it('has the extreme districts batch norm must cope with (> 100 standard deviations)', () => {
+  it('has the extreme districts a net must cope with (> 100 standard deviations before clipping)', () => {
     // With the seed-42 split the most extreme district (AveOccup) lands in the test set.
+    const raw = loadCaliforniaHousing({ clip: Infinity });
     let worst = 0;
-    for (const v of [...h.train.x.data, ...h.test.x.data]) worst = Math.max(worst, Math.abs(v));
+    for (const v of [...raw.train.x.data, ...raw.test.x.data]) worst = Math.max(worst, Math.abs(v));
     expect(worst).toBeGreaterThan(100);
+  });
+});
+
+describe('loadCaliforniaHousing options', () => {
+  it('clips standardised features to ±5 by default, and not at all with clip: Infinity', () => {
+    const clipped = loadCaliforniaHousing();
+    const raw = loadCaliforniaHousing({ clip: Infinity });
+    const extreme = (xs: Float64Array) => xs.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+    expect(extreme(clipped.test.x.data)).toBe(5);
+    expect(extreme(raw.test.x.data)).toBeGreaterThan(1000);
+  });
+  it('logTransform replaces the heavy-tailed features by their logarithms', () => {
+    const h = loadCaliforniaHousing({ logTransform: true, clip: Infinity });
+    const extreme = h.test.x.data.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+    expect(extreme).toBeLessThan(100);
   });
 });
