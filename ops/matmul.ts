@@ -3,21 +3,35 @@ import { defineOp } from '../graph';
 import { asTensor } from './args';
 import { sumTo } from './sum-to';
 import { reshape } from './reshape';
-import { mT } from './transpose';
 import { Domain } from './domain';
 
+/** Which operands the product reads transposed (last two axes swapped): C = op(A) op(B). */
+interface Transposes {
+  a: boolean;
+  b: boolean;
+}
+
 /**
- * C = A B over the last two axes, batch axes broadcast: A [..., n, k], B [..., k, m] → C [..., n, m].
- * Ā = sumTo(G Bᵀ, A.shape),  B̄ = sumTo(Aᵀ G, B.shape)
+ * C = op(A) op(B) over the last two axes, batch axes broadcast: op(A) [..., n, k], op(B) [..., k, m].
+ * For C = A B:  Ā = sumTo(G Bᵀ, A.shape),  B̄ = sumTo(Aᵀ G, B.shape). The transposes are flags of
+ * the same op (read by strides, never copied); with them the four cases are
+ *   C = A B:    Ā = G Bᵀ,  B̄ = Aᵀ G        C = A Bᵀ:   Ā = G B,    B̄ = Gᵀ A
+ *   C = Aᵀ B:   Ā = B Gᵀ,  B̄ = A G         C = Aᵀ Bᵀ:  Ā = Bᵀ Gᵀ,  B̄ = Gᵀ Aᵀ
  */
-const op = defineOp({
+const op = defineOp<Transposes>({
   name: 'matmul',
-  forward: ([a, b]) => kernels.matmul(a!, b!),
-  vjp: (g, { inputs: [a, b], needs }) => [
-    needs[0] ? sumTo(matmul(g, mT(b!)), a!.shape) : null,
-    needs[1] ? sumTo(matmul(mT(a!), g), b!.shape) : null,
-  ],
+  forward: ([a, b], t) => kernels.matmul(a!, b!, t.a, t.b),
+  vjp: (g, { inputs: [a, b], attrs: t, needs }) => {
+    const product = (x: Tensor, y: Tensor, tx: boolean, ty: boolean) => op.apply([x, y], { a: tx, b: ty });
+    let ga: Tensor | null = null;
+    let gb: Tensor | null = null;
+    if (needs[0]) ga = sumTo(t.a ? (t.b ? product(b!, g, true, true) : product(b!, g, false, true)) : product(g, b!, false, !t.b), a!.shape);
+    if (needs[1]) gb = sumTo(t.b ? (t.a ? product(g, a!, true, true) : product(g, a!, true, false)) : product(a!, g, !t.a, false), b!.shape);
+    return [ga, gb];
+  },
 });
+
+const PLAIN: Transposes = { a: false, b: false };
 
 /**
  * The matrix product with NumPy's rules: a 1-D operand is a row (left) or column (right) vector
@@ -39,7 +53,7 @@ export function matmul(a: TensorLike, b: TensorLike): Tensor {
   }
   const batch = broadcastShapes('matmul', x2.shape.slice(0, -2), y2.shape.slice(0, -2));
   checkSize('matmul', [...batch, x2.shape[x2.rank - 2]!, y2.shape[y2.rank - 1]!]);
-  const c = op.apply([x2, y2], undefined);
+  const c = op.apply([x2, y2], PLAIN);
   if (x.rank > 1 && y.rank > 1) return c;
   const shape = c.shape.slice();
   if (y.rank === 1) shape.pop();

@@ -4,3 +4,5 @@ export * from './unary';
 export * from './reduce';
 export * from './layout';
 export * from './matmul';
+export { gemm } from './gemm';
+export type { MatrixView } from './gemm';

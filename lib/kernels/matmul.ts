@@ -1,44 +1,57 @@
 /**
- * Matrix products over the last two axes, with the leading (batch) axes broadcast.
- * C[..., i, j] = Σ_p A[..., i, p] B[..., p, j].
+ * Matrix products over the last two axes, with the leading (batch) axes broadcast:
+ * C[..., i, j] = Σ_p op(A)[..., i, p] op(B)[..., p, j], where op transposes an operand's last two
+ * axes when asked — by strides, never by copying, which is what the VJPs G Bᵀ and Aᵀ G need.
  */
 import { Tensor } from '../tensor';
 import { broadcastShapes, broadcastStrides, sizeOf, stridesOf } from '../shape';
+import { MatrixView, gemm } from './gemm';
 
-/**
- * C (m×n, zeroed) += A (m×k) · B (k×n), all row-major at the given offsets. The i-p-j loop order
- * streams rows of B and C, which keeps the inner loop contiguous.
- */
-export function gemm(
-  a: Float64Array, ao: number, b: Float64Array, bo: number, c: Float64Array, co: number,
-  m: number, k: number, n: number,
-): void {
+/** Below this many multiply-adds, packing costs more than it saves: a plain strided loop is used. */
+const SMALL = 8 * 8 * 8;
+
+/** C (m×n, row-major at cOffset) = A·B for small operands, read through their views. */
+function gemmSmall(m: number, n: number, k: number, A: MatrixView, B: MatrixView, C: Float64Array, cOffset: number): void {
+  const { data: a, rowStride: ars, colStride: acs } = A;
+  const { data: b, rowStride: brs, colStride: bcs } = B;
   for (let i = 0; i < m; i++) {
-    const ci = co + i * n;
-    const ai = ao + i * k;
-    for (let p = 0; p < k; p++) {
-      const av = a[ai + p]!;
-      const bp = bo + p * n;
-      for (let j = 0; j < n; j++) c[ci + j] = c[ci + j]! + av * b[bp + j]!;
+    const ai = A.offset + i * ars;
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      let pa = ai;
+      let pb = B.offset + j * bcs;
+      for (let p = 0; p < k; p++, pa += acs, pb += brs) s += a[pa]! * b[pb]!;
+      C[cOffset + i * n + j] = s;
     }
   }
 }
 
-/** Batched product of a [..., m, k] and b [..., k, n] (ranks ≥ 2, checked by the caller). */
-export function matmul(a: Tensor, b: Tensor): Tensor {
-  const m = a.shape[a.rank - 2]!;
-  const k = a.shape[a.rank - 1]!;
-  const n = b.shape[b.rank - 1]!;
+/** The (rows, cols) of op(x) and the view strides that read op(x) from x's last two axes. */
+function operand(x: Tensor, transposed: boolean): { rows: number; cols: number; rowStride: number; colStride: number } {
+  const r = x.shape[x.rank - 2]!;
+  const c = x.shape[x.rank - 1]!;
+  return transposed ? { rows: c, cols: r, rowStride: 1, colStride: c } : { rows: r, cols: c, rowStride: c, colStride: 1 };
+}
+
+/**
+ * Batched product op(a) · op(b) for a [..., m, k] (or [..., k, m] when transA) and b [..., k, n]
+ * (or [..., n, k] when transB); ranks ≥ 2 and matching inner dimensions are checked by the caller.
+ */
+export function matmul(a: Tensor, b: Tensor, transA = false, transB = false): Tensor {
+  const A = operand(a, transA);
+  const B = operand(b, transB);
+  const [m, k, n] = [A.rows, A.cols, B.cols];
   const aBatch = a.shape.slice(0, -2);
   const bBatch = b.shape.slice(0, -2);
   const batch = broadcastShapes('matmul', aBatch, bBatch);
   const shape = [...batch, m, n];
   const out = new Float64Array(sizeOf(shape));
   const count = sizeOf(batch);
-  if (count === 0) return new Tensor(out, shape);
+  if (count === 0 || m === 0 || n === 0) return new Tensor(out, shape);
   const aStr = broadcastStrides(aBatch, batch);
   const bStr = broadcastStrides(bBatch, batch);
   const outStr = stridesOf(batch);
+  const kernel = m * n * k <= SMALL ? gemmSmall : gemm;
   for (let t = 0; t < count; t++) {
     // Decompose the batch index t into offsets (in matrices) into a and b.
     let rest = t;
@@ -50,7 +63,12 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
       am += i * aStr[d]!;
       bm += i * bStr[d]!;
     }
-    gemm(a.data, am * m * k, b.data, bm * k * n, out, t * m * n, m, k, n);
+    kernel(
+      m, n, k,
+      { data: a.data, offset: am * m * k, rowStride: A.rowStride, colStride: A.colStride },
+      { data: b.data, offset: bm * k * n, rowStride: B.rowStride, colStride: B.colStride },
+      out, t * m * n,
+    );
   }
   return new Tensor(out, shape);
 }

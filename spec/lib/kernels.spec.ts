@@ -122,3 +122,35 @@ describe('matmul', () => {
     expect(Number.isNaN(c.data[0])).toBe(true);
   });
 });
+
+describe('matmul with transposed operands', () => {
+  it('op(A)·op(B) by strides equals the product of explicitly transposed copies, for all four cases', () => {
+    const arb = fc.tuple(fc.integer({ min: 1, max: 20 }), fc.integer({ min: 1, max: 20 }), fc.integer({ min: 1, max: 20 }), fc.boolean(), fc.boolean())
+      .chain(([m, k, n, ta, tb]) => fc.tuple(tensorOf(ta ? [k, m] : [m, k]), tensorOf(tb ? [n, k] : [k, n]), fc.constant(ta), fc.constant(tb)));
+    fc.assert(
+      fc.property(arb, ([a, b, ta, tb]) => {
+        const got = kernels.matmul(a, b, ta, tb);
+        const want = kernels.matmul(ta ? kernels.transpose(a, [1, 0]) : a, tb ? kernels.transpose(b, [1, 0]) : b);
+        expect(got.shape).toEqual(want.shape);
+        got.data.forEach((v, i) => expect(v).toBeCloseTo(want.data[i]!, 12));
+      }),
+    );
+  });
+
+  it('the blocked kernel handles depths beyond one cache block and ragged edges', () => {
+    const [m, k, n] = [7, 300, 5];
+    const a = tensorOfSeq([m, k]);
+    const b = tensorOfSeq([k, n]);
+    const c = kernels.matmul(a, b);
+    for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let p = 0; p < k; p++) s += a.data[i * k + p]! * b.data[p * n + j]!;
+      expect(c.data[i * n + j]).toBeCloseTo(s, 9);
+    }
+  });
+});
+
+function tensorOfSeq(shape: number[]): Tensor {
+  const size = shape.reduce((x, y) => x * y, 1);
+  return new Tensor(Float64Array.from({ length: size }, (_, i) => Math.sin(i * 0.37)), shape);
+}
