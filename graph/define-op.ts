@@ -2,7 +2,7 @@
  * defineOp turns an OpSpec into a callable that computes the forward values and, when recording
  * is on and an input requires a gradient, records a Node for the backward pass.
  */
-import { Tensor } from '../lib';
+import { Tensor, kernelTensor } from '../lib';
 import { isRecording } from './mode';
 import { Node, OpSpec } from './node';
 
@@ -23,7 +23,7 @@ export function defineOp<A = undefined>(spec: OpSpec<A>): Op<A> {
       for (const x of inputs) if (x.requiresGrad) tracked = true;
       if (!tracked) return value;
       const node = new Node<A>(spec, inputs, attrs);
-      const out = new Tensor(value.data, value.shape, node);
+      const out = kernelTensor(value.data, value.shape, node);
       node.output = out;
       return out;
     },

@@ -53,3 +53,11 @@ export class Node<A = unknown> implements Producer {
 export function nodeOf(t: Tensor): Node | null {
   return t.producer as Node | null;
 }
+
+/**
+ * The id the next node will get. Every node created from now on has an id ≥ this value, so two
+ * readings around a computation give the range [first, end) of the nodes it created.
+ */
+export function nextNodeId(): number {
+  return nextId;
+}

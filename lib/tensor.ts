@@ -19,6 +19,16 @@ export interface Producer {
   readonly id: number;
 }
 
+const TRUSTED: unique symbol = Symbol('trusted');
+
+/**
+ * A tensor from a kernel or the engine, skipping the constructor's checks: `shape` must be a fresh
+ * array of non-negative integers (it is frozen, not copied) whose product is data.length.
+ */
+export function kernelTensor(data: Float64Array, shape: Shape, producer: Producer | null = null): Tensor {
+  return new Tensor(data, shape, producer, producer !== null, TRUSTED);
+}
+
 export class Tensor {
   readonly shape: readonly number[];
   readonly data: Float64Array;
@@ -27,7 +37,15 @@ export class Tensor {
   /** True for parameters (leaves that want a gradient) and for every recorded result. */
   readonly requiresGrad: boolean;
 
-  constructor(data: Float64Array, shape: Shape, producer: Producer | null = null, requiresGrad = producer !== null) {
+  constructor(data: Float64Array, shape: Shape, producer: Producer | null = null, requiresGrad = producer !== null, trusted?: typeof TRUSTED) {
+    if (trusted === TRUSTED) {
+      // Kernels build shapes themselves and hand over a fresh array: no checks, no copy.
+      this.data = data;
+      this.shape = Object.isFrozen(shape) ? shape : Object.freeze(shape as number[]);
+      this.producer = producer;
+      this.requiresGrad = requiresGrad;
+      return;
+    }
     if (!(data instanceof Float64Array)) {
       throw new ArgumentError(`Tensor: data must be a Float64Array, got ${describe(data)}`);
     }

@@ -2,15 +2,32 @@
  * Elementwise binary kernels with NumPy broadcasting by strides (stride 0 on broadcast
  * dimensions): the broadcast operand is never materialised.
  */
-import { Tensor } from '../tensor';
-import { broadcastShapes, broadcastStrides, sizeOf, stridesOf } from '../shape';
+import { Tensor, kernelTensor } from '../tensor';
+import { broadcastShapes, broadcastStrides, sameShape, sizeOf, stridesOf } from '../shape';
 import { Row3, walk3 } from './strided';
 
 function binary(op: string, a: Tensor, b: Tensor, row: Row3): Tensor {
+  // Fast paths for the common small cases: equal shapes, or one operand a single value.
+  const n = a.data.length;
+  if (sameShape(a.shape, b.shape)) {
+    const out = new Float64Array(n);
+    row(out, 0, 1, a.data, 0, 1, b.data, 0, 1, n);
+    return kernelTensor(out, a.shape);
+  }
+  if (b.data.length === 1 && b.rank <= a.rank) {
+    const out = new Float64Array(n);
+    row(out, 0, 1, a.data, 0, 1, b.data, 0, 0, n);
+    return kernelTensor(out, a.shape);
+  }
+  if (n === 1 && a.rank <= b.rank) {
+    const out = new Float64Array(b.data.length);
+    row(out, 0, 1, a.data, 0, 0, b.data, 0, 1, b.data.length);
+    return kernelTensor(out, b.shape);
+  }
   const shape = broadcastShapes(op, a.shape, b.shape);
   const out = new Float64Array(sizeOf(shape));
   walk3(shape, out, stridesOf(shape), a.data, broadcastStrides(a.shape, shape), b.data, broadcastStrides(b.shape, shape), row);
-  return new Tensor(out, shape);
+  return kernelTensor(out, shape);
 }
 
 // One row function per operation keeps each loop monomorphic: no per-element call.
@@ -76,5 +93,5 @@ export function where(cond: Tensor, a: Tensor, b: Tensor): Tensor {
   walk3(shape, out, stridesOf(shape), c, cs, b.data, broadcastStrides(b.shape, shape), (o, oi, os, cc, ci, ccs, y, yi, ys, n) => {
     for (let k = 0; k < n; k++) if (cc[ci + k * ccs]! === 0) o[oi + k * os] = y[yi + k * ys]!;
   });
-  return new Tensor(out, shape);
+  return kernelTensor(out, shape);
 }

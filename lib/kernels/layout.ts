@@ -1,5 +1,5 @@
 /** Kernels that move data without arithmetic: transpose, broadcast, slice, pad, concat. */
-import { Tensor } from '../tensor';
+import { Tensor, kernelTensor } from '../tensor';
 import { broadcastStrides, sizeOf, stridesOf } from '../shape';
 import { Row2, walk2 } from './strided';
 
@@ -11,7 +11,7 @@ const copyRow: Row2 = (o, oi, os, x, xi, xs, n) => {
 function gather(x: Tensor, shape: readonly number[], strides: number[], offset: number): Tensor {
   const out = new Float64Array(sizeOf(shape));
   walk2(shape, out, 0, stridesOf(shape), x.data, offset, strides, copyRow);
-  return new Tensor(out, shape);
+  return kernelTensor(out, shape);
 }
 
 /** out[i₀, …] = x[i_{perm⁻¹}…]: out.shape[k] = x.shape[perm[k]]. */
@@ -40,7 +40,7 @@ export function pad(x: Tensor, shape: readonly number[], begin: readonly number[
   let offset = 0;
   for (let i = 0; i < begin.length; i++) offset += begin[i]! * os[i]!;
   walk2(x.shape, out, offset, os, x.data, 0, stridesOf(x.shape), copyRow);
-  return new Tensor(out, shape);
+  return kernelTensor(out, shape);
 }
 
 /** Joins tensors along `axis`; all other dimensions must agree (checked by the caller). */
@@ -55,7 +55,7 @@ export function concat(xs: readonly Tensor[], axis: number): Tensor {
     walk2(x.shape, out, offset, os, x.data, 0, stridesOf(x.shape), copyRow);
     offset += x.shape[axis]! * os[axis]!;
   }
-  return new Tensor(out, shape);
+  return kernelTensor(out, shape);
 }
 
 /** Rows `indices[i]` of x (axis 0), in that order: how a mini-batch is drawn from a data set. */
@@ -63,5 +63,5 @@ export function takeRows(x: Tensor, indices: ArrayLike<number>): Tensor {
   const row = x.size / (x.shape[0] || 1);
   const out = new Float64Array(indices.length * row);
   for (let i = 0; i < indices.length; i++) out.set(x.data.subarray(indices[i]! * row, (indices[i]! + 1) * row), i * row);
-  return new Tensor(out, [indices.length, ...x.shape.slice(1)]);
+  return kernelTensor(out, [indices.length, ...x.shape.slice(1)]);
 }

@@ -3,7 +3,7 @@
  * C[..., i, j] = Σ_p op(A)[..., i, p] op(B)[..., p, j], where op transposes an operand's last two
  * axes when asked — by strides, never by copying, which is what the VJPs G Bᵀ and Aᵀ G need.
  */
-import { Tensor } from '../tensor';
+import { Tensor, kernelTensor } from '../tensor';
 import { broadcastShapes, broadcastStrides, sizeOf, stridesOf } from '../shape';
 import { MatrixView, gemm } from './gemm';
 
@@ -47,7 +47,7 @@ export function matmul(a: Tensor, b: Tensor, transA = false, transB = false): Te
   const shape = [...batch, m, n];
   const out = new Float64Array(sizeOf(shape));
   const count = sizeOf(batch);
-  if (count === 0 || m === 0 || n === 0) return new Tensor(out, shape);
+  if (count === 0 || m === 0 || n === 0) return kernelTensor(out, shape);
   const aStr = broadcastStrides(aBatch, batch);
   const bStr = broadcastStrides(bBatch, batch);
   const outStr = stridesOf(batch);
@@ -70,5 +70,5 @@ export function matmul(a: Tensor, b: Tensor, transA = false, transB = false): Te
       out, t * m * n,
     );
   }
-  return new Tensor(out, shape);
+  return kernelTensor(out, shape);
 }

@@ -3,7 +3,7 @@
  * reshape when keepDims is false. The output is read through stride 0 on the reduced axes, so one
  * strided walk over the input does the whole reduction.
  */
-import { Tensor } from '../tensor';
+import { Tensor, kernelTensor } from '../tensor';
 import { reducedShape, sizeOf, stridesOf } from '../shape';
 import { Row2, walk2 } from './strided';
 import { add, sub } from './binary';
@@ -46,7 +46,7 @@ export function reduce(x: Tensor, axes: readonly number[], kind: ReduceKind): Te
   const oStrides = stridesOf(shape);
   for (const a of axes) oStrides[a] = 0;
   walk2(x.shape, out, 0, oStrides, x.data, 0, stridesOf(x.shape), kind === 'sum' ? sumRow : kind === 'max' ? maxRow : minRow);
-  return new Tensor(out, shape);
+  return kernelTensor(out, shape);
 }
 
 /**

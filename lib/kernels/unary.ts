@@ -1,62 +1,79 @@
 /** Elementwise unary kernels: one plain loop each over a contiguous Float64Array. */
-import { Tensor } from '../tensor';
+import { Tensor, kernelTensor } from '../tensor';
 
-function like(x: Tensor): { out: Float64Array; src: Float64Array; n: number } {
-  return { out: new Float64Array(x.data.length), src: x.data, n: x.data.length };
-}
 
 export function neg(x: Tensor): Tensor {
-  const { out, src, n } = like(x);
+  const src = x.data;
+  const n = src.length;
+  const out = new Float64Array(n);
   for (let i = 0; i < n; i++) out[i] = -src[i]!;
-  return new Tensor(out, x.shape);
+  return kernelTensor(out, x.shape);
 }
 export function exp(x: Tensor): Tensor {
-  const { out, src, n } = like(x);
+  const src = x.data;
+  const n = src.length;
+  const out = new Float64Array(n);
   for (let i = 0; i < n; i++) out[i] = Math.exp(src[i]!);
-  return new Tensor(out, x.shape);
+  return kernelTensor(out, x.shape);
 }
 export function log(x: Tensor): Tensor {
-  const { out, src, n } = like(x);
+  const src = x.data;
+  const n = src.length;
+  const out = new Float64Array(n);
   for (let i = 0; i < n; i++) out[i] = Math.log(src[i]!);
-  return new Tensor(out, x.shape);
+  return kernelTensor(out, x.shape);
 }
 export function sqrt(x: Tensor): Tensor {
-  const { out, src, n } = like(x);
+  const src = x.data;
+  const n = src.length;
+  const out = new Float64Array(n);
   for (let i = 0; i < n; i++) out[i] = Math.sqrt(src[i]!);
-  return new Tensor(out, x.shape);
+  return kernelTensor(out, x.shape);
 }
 export function abs(x: Tensor): Tensor {
-  const { out, src, n } = like(x);
+  const src = x.data;
+  const n = src.length;
+  const out = new Float64Array(n);
   for (let i = 0; i < n; i++) out[i] = Math.abs(src[i]!);
-  return new Tensor(out, x.shape);
+  return kernelTensor(out, x.shape);
 }
 /** sign(x) ∈ {−1, 0, 1}. */
 export function sign(x: Tensor): Tensor {
-  const { out, src, n } = like(x);
+  const src = x.data;
+  const n = src.length;
+  const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const v = src[i]!;
     out[i] = v > 0 ? 1 : v < 0 ? -1 : v; // keeps 0 and NaN
   }
-  return new Tensor(out, x.shape);
+  return kernelTensor(out, x.shape);
 }
 export function sin(x: Tensor): Tensor {
-  const { out, src, n } = like(x);
+  const src = x.data;
+  const n = src.length;
+  const out = new Float64Array(n);
   for (let i = 0; i < n; i++) out[i] = Math.sin(src[i]!);
-  return new Tensor(out, x.shape);
+  return kernelTensor(out, x.shape);
 }
 export function cos(x: Tensor): Tensor {
-  const { out, src, n } = like(x);
+  const src = x.data;
+  const n = src.length;
+  const out = new Float64Array(n);
   for (let i = 0; i < n; i++) out[i] = Math.cos(src[i]!);
-  return new Tensor(out, x.shape);
+  return kernelTensor(out, x.shape);
 }
 export function tanh(x: Tensor): Tensor {
-  const { out, src, n } = like(x);
+  const src = x.data;
+  const n = src.length;
+  const out = new Float64Array(n);
   for (let i = 0; i < n; i++) out[i] = Math.tanh(src[i]!);
-  return new Tensor(out, x.shape);
+  return kernelTensor(out, x.shape);
 }
 /** σ(x) = 1 / (1 + e^−x), evaluated without overflow for large |x|. */
 export function sigmoid(x: Tensor): Tensor {
-  const { out, src, n } = like(x);
+  const src = x.data;
+  const n = src.length;
+  const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const v = src[i]!;
     if (v >= 0) out[i] = 1 / (1 + Math.exp(-v));
@@ -65,49 +82,61 @@ export function sigmoid(x: Tensor): Tensor {
       out[i] = e / (1 + e);
     }
   }
-  return new Tensor(out, x.shape);
+  return kernelTensor(out, x.shape);
 }
 export function relu(x: Tensor): Tensor {
-  const { out, src, n } = like(x);
+  const src = x.data;
+  const n = src.length;
+  const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const v = src[i]!;
     out[i] = v > 0 ? v : v === v ? 0 : v;
   }
-  return new Tensor(out, x.shape);
+  return kernelTensor(out, x.shape);
 }
 /** x for x > 0, αx otherwise. */
 export function leakyRelu(x: Tensor, alpha: number): Tensor {
-  const { out, src, n } = like(x);
+  const src = x.data;
+  const n = src.length;
+  const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const v = src[i]!;
     out[i] = v > 0 ? v : alpha * v;
   }
-  return new Tensor(out, x.shape);
+  return kernelTensor(out, x.shape);
 }
 /** log(1 + eˣ) = max(x, 0) + log1p(e^−|x|): no overflow for large x, no lost digits for small. */
 export function softplus(x: Tensor): Tensor {
-  const { out, src, n } = like(x);
+  const src = x.data;
+  const n = src.length;
+  const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const v = src[i]!;
     out[i] = (v > 0 ? v : 0) + Math.log1p(Math.exp(-Math.abs(v)));
   }
-  return new Tensor(out, x.shape);
+  return kernelTensor(out, x.shape);
 }
 /** 1 where x > 0, else 0: the derivative mask of ReLU (ReLU′(0) = 0). */
 export function positiveMask(x: Tensor): Tensor {
-  const { out, src, n } = like(x);
+  const src = x.data;
+  const n = src.length;
+  const out = new Float64Array(n);
   for (let i = 0; i < n; i++) out[i] = src[i]! > 0 ? 1 : 0;
-  return new Tensor(out, x.shape);
+  return kernelTensor(out, x.shape);
 }
 /** 1 where x > 0, α elsewhere: the derivative of leakyRelu (taken as α at 0). */
 export function leakyMask(x: Tensor, alpha: number): Tensor {
-  const { out, src, n } = like(x);
+  const src = x.data;
+  const n = src.length;
+  const out = new Float64Array(n);
   for (let i = 0; i < n; i++) out[i] = src[i]! > 0 ? 1 : alpha;
-  return new Tensor(out, x.shape);
+  return kernelTensor(out, x.shape);
 }
 /** x · s for a scalar s. */
 export function scale(x: Tensor, s: number): Tensor {
-  const { out, src, n } = like(x);
+  const src = x.data;
+  const n = src.length;
+  const out = new Float64Array(n);
   for (let i = 0; i < n; i++) out[i] = src[i]! * s;
-  return new Tensor(out, x.shape);
+  return kernelTensor(out, x.shape);
 }
