@@ -6,3 +6,4 @@ export * from './layout';
 export * from './matmul';
 export { gemm } from './gemm';
 export type { MatrixView } from './gemm';
+export { setParallel, parallelThreads } from './gemm-pool';

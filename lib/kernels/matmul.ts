@@ -5,7 +5,8 @@
  */
 import { Tensor, kernelTensor } from '../tensor';
 import { broadcastShapes, broadcastStrides, sizeOf, stridesOf } from '../shape';
-import { MatrixView, gemm } from './gemm';
+import { MatrixView } from './gemm';
+import { parallelGemm } from './gemm-pool';
 
 /** Below this many multiply-adds, packing costs more than it saves: a plain strided loop is used. */
 const SMALL = 8 * 8 * 8;
@@ -51,7 +52,7 @@ export function matmul(a: Tensor, b: Tensor, transA = false, transB = false): Te
   const aStr = broadcastStrides(aBatch, batch);
   const bStr = broadcastStrides(bBatch, batch);
   const outStr = stridesOf(batch);
-  const kernel = m * n * k <= SMALL ? gemmSmall : gemm;
+  const kernel = m * n * k <= SMALL ? gemmSmall : parallelGemm;
   for (let t = 0; t < count; t++) {
     // Decompose the batch index t into offsets (in matrices) into a and b.
     let rest = t;

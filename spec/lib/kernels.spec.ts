@@ -154,3 +154,19 @@ function tensorOfSeq(shape: number[]): Tensor {
   const size = shape.reduce((x, y) => x * y, 1);
   return new Tensor(Float64Array.from({ length: size }, (_, i) => Math.sin(i * 0.37)), shape);
 }
+
+describe('matmul on both cores', () => {
+  afterAll(() => kernels.setParallel(true));
+  it('the threaded product equals the single-thread product bit for bit, in all four transpose cases', () => {
+    for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+      const [m, k, n] = [150, 130, 170]; // m·n·k above the threading threshold
+      const a = tensorOfSeq(ta ? [k, m] : [m, k]);
+      const b = tensorOfSeq(tb ? [n, k] : [k, n]);
+      kernels.setParallel(false);
+      const single = kernels.matmul(a, b, ta, tb);
+      kernels.setParallel(true);
+      const threaded = kernels.matmul(a, b, ta, tb);
+      expect(Array.from(threaded.data)).toEqual(Array.from(single.data));
+    }
+  });
+});
