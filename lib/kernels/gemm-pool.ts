@@ -9,12 +9,15 @@
 import { availableParallelism } from 'os';
 import { join } from 'path';
 import { MessageChannel, MessagePort, Worker } from 'worker_threads';
-import { MatrixView, gemm } from './gemm';
+import { MatrixView } from './gemm';
+import { gemmKernel, usingSimd } from './gemm-select';
 
 /** Products smaller than this (m·n·k) are not worth a thread hand-off (~tens of µs). */
-export const PARALLEL_MIN = 1 << 21;
+export const PARALLEL_MIN = 1 << 22;
 
 interface Job {
+  /** Run the SIMD kernel (as the calling thread does), so that all rows agree bit for bit. */
+  simd: boolean;
   m: number;
   n: number;
   k: number;
@@ -86,6 +89,7 @@ function shared(key: string, data: Float64Array, length = data.length, copy = tr
  * product is large; bit-for-bit the same result as gemm (each row's sums run in the same order).
  */
 export function parallelGemm(m: number, n: number, k: number, A: MatrixView, B: MatrixView, C: Float64Array, cOffset: number): void {
+  const gemm = gemmKernel();
   if (disabled || m * n * k < PARALLEL_MIN || m < 8) {
     gemm(m, n, k, A, B, C, cOffset);
     return;
@@ -112,6 +116,7 @@ export function parallelGemm(m: number, n: number, k: number, A: MatrixView, B: 
     const rows = Math.min(rowsPer, m - r0);
     if (rows <= 0) break;
     const job: Job = {
+      simd: usingSimd(),
       m: rows, n, k,
       a, aOffset: A.offset + r0 * A.rowStride, aRow: A.rowStride, aCol: A.colStride,
       b, bOffset: B.offset, bRow: B.rowStride, bCol: B.colStride,

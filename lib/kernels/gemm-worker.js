@@ -8,6 +8,7 @@ if (!fs.existsSync(path.join(__dirname, 'gemm.js'))) {
   require('ts-node').register({ transpileOnly: true, compilerOptions: { module: 'commonjs' } });
 }
 const { gemm } = require('./gemm');
+const { wasmGemm } = require('./gemm-wasm');
 const { port, signal } = workerData;
 
 for (;;) {
@@ -18,7 +19,8 @@ for (;;) {
   while (message === undefined) message = receiveMessageOnPort(port);
   const j = message.message;
   try {
-    gemm(
+    const kernel = j.simd && wasmGemm ? wasmGemm : gemm;
+    kernel(
       j.m, j.n, j.k,
       { data: j.a, offset: j.aOffset, rowStride: j.aRow, colStride: j.aCol },
       { data: j.b, offset: j.bOffset, rowStride: j.bRow, colStride: j.bCol },

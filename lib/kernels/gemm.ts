@@ -15,20 +15,24 @@ export interface MatrixView {
   colStride: number;
 }
 
-const KC = 256;
-const MR = 4;
-const NR = 4;
+/** Depth of one packed slice; 4×4 micro-tiles (MR rows of A by NR columns of B). */
+export const KC = 256;
+export const MR = 4;
+export const NR = 4;
 
 let packA = new Float64Array(0);
 let packB = new Float64Array(0);
 
-/** Copies rows [0, m) × depth [p0, p0 + kc) of A into panels of MR rows, zero-padded: packA[(panel·kc + p)·MR + r]. */
-function packRows(A: MatrixView, m: number, p0: number, kc: number): void {
+/**
+ * Copies rows [0, m) × depth [p0, p0 + kc) of A into panels of MR rows, zero-padded:
+ * dest[at + (panel·kc + p)·MR + r]. dest must hold ⌈m/MR⌉·kc·MR values from `at`.
+ */
+export function packRows(A: MatrixView, m: number, p0: number, kc: number, dest: Float64Array, at: number): void {
   const panels = Math.ceil(m / MR);
-  if (packA.length < panels * kc * MR) packA = new Float64Array(panels * kc * MR);
+  const packA = dest;
   const { data, offset, rowStride, colStride } = A;
   for (let panel = 0; panel < panels; panel++) {
-    const base = panel * kc * MR;
+    const base = at + panel * kc * MR;
     for (let r = 0; r < MR; r++) {
       const i = panel * MR + r;
       if (i < m) {
@@ -41,13 +45,13 @@ function packRows(A: MatrixView, m: number, p0: number, kc: number): void {
   }
 }
 
-/** Copies depth [p0, p0 + kc) × columns [0, n) of B into panels of NR columns: packB[(panel·kc + p)·NR + c]. */
-function packCols(B: MatrixView, n: number, p0: number, kc: number): void {
+/** Copies depth [p0, p0 + kc) × columns [0, n) of B into panels of NR columns: dest[at + (panel·kc + p)·NR + c]. */
+export function packCols(B: MatrixView, n: number, p0: number, kc: number, dest: Float64Array, at: number): void {
   const panels = Math.ceil(n / NR);
-  if (packB.length < panels * kc * NR) packB = new Float64Array(panels * kc * NR);
+  const packB = dest;
   const { data, offset, rowStride, colStride } = B;
   for (let panel = 0; panel < panels; panel++) {
-    const base = panel * kc * NR;
+    const base = at + panel * kc * NR;
     for (let c = 0; c < NR; c++) {
       const j = panel * NR + c;
       if (j < n) {
@@ -70,8 +74,10 @@ export function gemm(m: number, n: number, k: number, A: MatrixView, B: MatrixVi
   const colPanels = Math.ceil(n / NR);
   for (let p0 = 0; p0 < k; p0 += KC) {
     const kc = Math.min(KC, k - p0);
-    packRows(A, m, p0, kc);
-    packCols(B, n, p0, kc);
+    if (packA.length < rowPanels * kc * MR) packA = new Float64Array(rowPanels * KC * MR);
+    if (packB.length < colPanels * kc * NR) packB = new Float64Array(colPanels * KC * NR);
+    packRows(A, m, p0, kc, packA, 0);
+    packCols(B, n, p0, kc, packB, 0);
     const a = packA;
     const b = packB;
     for (let jp = 0; jp < colPanels; jp++) {

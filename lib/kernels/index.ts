@@ -7,3 +7,4 @@ export * from './matmul';
 export { gemm } from './gemm';
 export type { MatrixView } from './gemm';
 export { setParallel, parallelThreads } from './gemm-pool';
+export { useSimd, simdAvailable, usingSimd } from './gemm-select';

@@ -170,3 +170,26 @@ describe('matmul on both cores', () => {
     }
   });
 });
+
+describe('matmul kernels: WebAssembly SIMD and TypeScript', () => {
+  afterAll(() => kernels.useSimd(true));
+  it('the SIMD kernel is built by npm ci and loads', () => {
+    expect(kernels.simdAvailable()).toBe(true);
+  });
+  it('both paths agree to 1e-12 relative error (in fact bit for bit), with transposes, batches and ragged edges', () => {
+    const arb = fc.tuple(fc.integer({ min: 1, max: 70 }), fc.integer({ min: 1, max: 300 }), fc.integer({ min: 1, max: 70 }), fc.boolean(), fc.boolean(), fc.integer({ min: 1, max: 2 }))
+      .chain(([m, k, n, ta, tb, batch]) => fc.tuple(
+        tensorOf([batch, ...(ta ? [k, m] : [m, k])]), tensorOf(tb ? [n, k] : [k, n]), fc.constant(ta), fc.constant(tb)));
+    fc.assert(
+      fc.property(arb, ([a, b, ta, tb]) => {
+        kernels.useSimd(false);
+        const ts = kernels.matmul(a, b, ta, tb);
+        expect(kernels.useSimd(true)).toBe(true);
+        const simd = kernels.matmul(a, b, ta, tb);
+        ts.data.forEach((v, i) => expect(Math.abs(simd.data[i]! - v)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(v))));
+        expect(Array.from(simd.data)).toEqual(Array.from(ts.data));
+      }),
+      { numRuns: 40 },
+    );
+  });
+});
