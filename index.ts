@@ -4,3 +4,5 @@ export * from './graph';
 export * from './ops';
 export * from './check';
 export * from './nn';
+export * from './expr';
+export * from './viz';

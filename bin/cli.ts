@@ -1,9 +1,10 @@
 /**
- * The deltagraph command line: train, gradcheck, deltas. Usage errors print one line and exit 2.
+ * The deltagraph command line: train, gradcheck, deltas, graph. Usage errors print one line and exit 2.
  */
 import { UsageError } from './args';
 import { deltasCommand, deltasHelp } from './commands/deltas';
 import { gradcheckCommand, gradcheckHelp } from './commands/gradcheck';
+import { graphCommand, graphHelp } from './commands/graph';
 import { trainCommand, trainHelp } from './commands/train';
 import { DeltaGraphError } from '../index';
 
@@ -11,6 +12,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => number; help: string; 
   train: { run: trainCommand, help: trainHelp, summary: 'train a built-in example (xor, housing, mnist) and report test metrics' },
   gradcheck: { run: gradcheckCommand, help: gradcheckHelp, summary: 'property-check ops against central differences and print a table' },
   deltas: { run: deltasCommand, help: deltasHelp, summary: "print the XOR net's layer deltas next to the slides' formulas" },
+  graph: { run: graphCommand, help: graphHelp, summary: 'draw the computational graph of an example or a saved model (SVG, DOT or JSON)' },
 };
 
 export const mainHelp = `deltagraph — reverse-mode automatic differentiation on computational graphs

@@ -1,5 +1,5 @@
 export { noGrad, enableGrad, isRecording } from './mode';
-export { Node, nodeOf } from './node';
+export { Node, nodeOf, nextNodeId } from './node';
 export type { OpSpec, VjpContext } from './node';
 export { defineOp } from './define-op';
 export type { Op } from './define-op';

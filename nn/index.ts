@@ -7,6 +7,7 @@ export { BatchNorm } from './batch-norm';
 export type { BatchNormOptions } from './batch-norm';
 export { Dropout } from './dropout';
 export { Sequential } from './sequential';
+export type { NodeSpan } from './sequential';
 export { MLP } from './mlp';
 export type { MLPOptions } from './mlp';
 export { MSELoss, CrossEntropyLoss, BCELoss } from './losses';

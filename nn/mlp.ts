@@ -12,7 +12,7 @@ import { Dropout } from './dropout';
 import { Initializer } from './init';
 import { Linear } from './linear';
 import { Module } from './module';
-import { Sequential } from './sequential';
+import { NodeSpan, Sequential } from './sequential';
 
 export interface MLPOptions {
   /** Widths from input to output, e.g. [784, 128, 10]. */
@@ -34,6 +34,8 @@ export class MLP extends Module {
   readonly net: Sequential;
   /** Index in net.layers of each layer's pre-activation (the input to its activation). */
   private readonly preActivationIndex: number[] = [];
+  /** Layer l's modules (Linear, BatchNorm, activation, Dropout) are net.layers[start … end − 1]. */
+  private readonly blocks: Array<readonly [start: number, end: number]> = [];
 
   constructor(readonly options: MLPOptions) {
     super();
@@ -50,11 +52,13 @@ export class MLP extends Module {
       if (act === undefined || !(act in ACTIVATIONS)) {
         throw new ArgumentError(`MLP: unknown activation ${describe(act)} for layer ${l}; expected one of ${Object.keys(ACTIVATIONS).join(', ')}`);
       }
+      const start = modules.length;
       modules.push(new Linear(layers[l - 1]!, layers[l]!, { init: options.init, rng: random }));
       if (options.batchNorm && !last) modules.push(new BatchNorm(layers[l]!));
       this.preActivationIndex.push(modules.length - 1);
       modules.push(ACTIVATIONS[act]());
       if (options.dropout && !last) modules.push(new Dropout(options.dropout, random));
+      this.blocks.push([start, modules.length]);
     }
     this.net = this.addModule('net', new Sequential(...modules));
   }
@@ -71,6 +75,16 @@ export class MLP extends Module {
   /** Δˡ = ∂L/∂Zˡ of each layer, from a backward pass over the last forward pass. */
   deltas(grads: Gradients): Tensor[] {
     return this.preActivations().map((z) => grads.get(z));
+  }
+
+  /** For each layer, its modules in net.layers (Linear first, then BatchNorm, activation, Dropout). */
+  layerModules(): Module[][] {
+    return this.blocks.map(([start, end]) => this.net.layers.slice(start, end));
+  }
+
+  /** For each layer, the ids [first, end) of the graph nodes its modules created on the last forward pass. */
+  layerNodeSpans(): NodeSpan[] {
+    return this.blocks.map(([start, end]): NodeSpan => [this.net.nodeSpanOf(start)[0], this.net.nodeSpanOf(end - 1)[1]]);
   }
 
   /** The Linear layers, in order. */

@@ -3,6 +3,10 @@
  *   epoch 2/5 [██████████░░░░░░░░░░]  52% loss 0.2143 · 48,213 ex/s · eta 12s
  * Elsewhere (a log file, CI) it prints nothing until finish(), which prints one plain line.
  */
+/**
+ * How a progress bar draws: where, how wide, and in which style.
+ * @inline
+ */
 export interface ProgressOptions {
   /** Where to write (default process.stdout). */
   stream?: NodeJS.WriteStream;

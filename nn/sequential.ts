@@ -1,16 +1,23 @@
 /**
  * Sequential: modules applied in order. It remembers the tensors that flowed between its layers
  * on the last forward pass, so that after a backward pass each layer's output gradient — the
- * delta ∂L/∂Z of a pre-activation — can be read from the Gradients.
+ * delta ∂L/∂Z of a pre-activation — can be read from the Gradients. It also remembers which
+ * graph nodes each layer created, so that a picture of the graph can box them per layer.
  */
-import { Tensor } from '../lib';
-import { Gradients } from '../graph';
+import { GraphError, Tensor } from '../lib';
+import { Gradients, nextNodeId } from '../graph';
+
 import { Module } from './module';
+
+/** The ids [first, end) of the graph nodes created by one call (node ids increase with creation). */
+export type NodeSpan = readonly [first: number, end: number];
 
 export class Sequential extends Module {
   readonly layers: Module[];
   /** outputs[i] is the output of layers[i] on the last forward pass. */
   private outputs: Tensor[] = [];
+  /** spans[i] holds the ids of the nodes layers[i] created on the last forward pass. */
+  private spans: NodeSpan[] = [];
 
   constructor(...layers: Module[]) {
     super();
@@ -20,10 +27,13 @@ export class Sequential extends Module {
 
   forward(x: Tensor): Tensor {
     this.outputs = [];
+    this.spans = [];
     let h = x;
     for (const layer of this.layers) {
+      const first = nextNodeId();
       h = layer.forward(h);
       this.outputs.push(h);
+      this.spans.push([first, nextNodeId()]);
     }
     return h;
   }
@@ -31,8 +41,15 @@ export class Sequential extends Module {
   /** The output of layer i on the last forward pass. */
   outputOf(i: number): Tensor {
     const t = this.outputs[i];
-    if (t === undefined) throw new Error(`Sequential: no output for layer ${i}; run forward first`);
+    if (t === undefined) throw new GraphError(`Sequential: no output for layer ${i}; run forward first`);
     return t;
+  }
+
+  /** The ids [first, end) of the nodes layer i created on the last forward pass (empty when nothing was recorded). */
+  nodeSpanOf(i: number): NodeSpan {
+    const span = this.spans[i];
+    if (span === undefined) throw new GraphError(`Sequential: no node span for layer ${i}; run forward first`);
+    return span;
   }
 
   /** ∂L/∂(output of layer i) from a backward pass over the last forward pass. */

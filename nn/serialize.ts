@@ -7,6 +7,10 @@ import { readFileSync, writeFileSync } from 'fs';
 import { ArgumentError, fmtShape } from '../lib';
 import { Module } from './module';
 
+/**
+ * One saved tensor: its shape and its values in row-major order, with NaN, ±Infinity and −0 written as strings.
+ * @inline
+ */
 interface SavedTensor {
   shape: number[];
   data: Array<number | string>;

@@ -1,12 +1,14 @@
 import {
   Adam, CrossEntropyLoss, Dataset, Loss, MLP, MLPOptions, MSELoss, MetricName, Optimizer, RMSProp, SGD, Tensor,
-  fit, evaluate, loadCaliforniaHousing, loadMnist, saveModel, xorDataset, formatTensor, backward,
+  fit, evaluate, loadCaliforniaHousing, loadMnist, saveModel, xorDataset, formatTensor, backward, historyChartSvg, DeltaGraphError,
 } from '../../index';
+import { writeFileSync } from 'fs';
 import { UsageError, choiceFlag, intFlag, listFlag, numberFlag, parse } from '../args';
 
 const OPTIMIZERS = ['adam', 'sgd', 'momentum', 'rmsprop'] as const;
 type OptimizerName = (typeof OPTIMIZERS)[number];
-const EXAMPLES = ['xor', 'housing', 'mnist'] as const;
+export const EXAMPLES = ['xor', 'housing', 'mnist'] as const;
+export type ExampleName = (typeof EXAMPLES)[number];
 
 export const trainHelp = `Usage: deltagraph train xor|housing|mnist [options]
 
@@ -25,10 +27,12 @@ Options (defaults per example in brackets: xor / housing / mnist):
   --batch-norm            batch normalisation in every hidden layer
   --seed S                seed of the initial weights and the shuffling [0]
   --save model.json       write the trained parameters to a JSON file
+  --plot loss.svg         draw the loss (and metrics) per epoch as an SVG chart
   --quiet                 no progress bars, only the final metrics
   -h, --help              this text`;
 
-interface Preset {
+/** How a built-in example is trained: its data, net, loss, metrics and default hyper-parameters. */
+export interface Preset {
   load(): { train: Dataset; test?: Dataset };
   layers(hidden: number[]): number[];
   hidden: number[];
@@ -43,7 +47,7 @@ interface Preset {
   init?: string;
 }
 
-const PRESETS: Record<(typeof EXAMPLES)[number], Preset> = {
+export const PRESETS: Record<ExampleName, Preset> = {
   xor: {
     load: () => {
       const { X, y } = xorDataset();
@@ -118,6 +122,7 @@ export function trainCommand(argv: string[]): number {
     'batch-norm': { type: 'boolean' },
     seed: { type: 'string' },
     save: { type: 'string' },
+    plot: { type: 'string' },
     quiet: { type: 'boolean' },
   });
   if (values.help) {
@@ -177,6 +182,15 @@ export function trainCommand(argv: string[]): number {
   if (typeof values.save === 'string') {
     saveModel(model, values.save, { example, mlp: options });
     console.log(`saved the parameters to ${values.save}`);
+  }
+  if (typeof values.plot === 'string') {
+    const title = `${example} · MLP ${options.layers.join('-')} · ${optimizerName} lr ${lr} · ${preset.loss.name}`;
+    try {
+      writeFileSync(values.plot, historyChartSvg(history, { title }));
+    } catch (e) {
+      throw new DeltaGraphError(`train: cannot write the plot to ${values.plot}: ${(e as Error).message}`);
+    }
+    console.log(`drew the training curves in ${values.plot}`);
   }
   return 0;
 }

@@ -14,6 +14,10 @@ const TYPES: Record<number, { bytes: number; read: (v: DataView, offset: number)
   0x0e: { bytes: 8, read: (v, o) => v.getFloat64(o, false), name: 'float64' },
 };
 
+/**
+ * Options of parseIdx: how many items to read, a scale for the values, a name for messages.
+ * @inline
+ */
 export interface IdxOptions {
   /** Read only the first `limit` items along the first axis. */
   limit?: number;

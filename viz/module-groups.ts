@@ -1,0 +1,72 @@
+/**
+ * What a net tells a picture of its graph after a forward pass: which nodes each layer created
+ * (for one box per layer) and readable names for its tensors (W1, b1, Z1, …). Both read the node
+ * ranges and outputs that Sequential and MLP record on every forward pass.
+ */
+import { Tensor } from '../lib';
+import { Linear, MLP, Module, Sequential } from '../nn';
+import { NodeGroup } from './graph-export';
+
+/**
+ * One group per layer of the last forward pass: an MLP's layers (Linear with its BatchNorm,
+ * activation and Dropout), a Sequential's modules, or a single group for any other module.
+ * Layers that created no node (an identity activation) are left out.
+ */
+export function moduleGroups(model: Module): NodeGroup[] {
+  if (model instanceof MLP) {
+    const spans = model.layerNodeSpans();
+    return model
+      .layerModules()
+      .map((modules, l): NodeGroup => ({ label: `layer ${l + 1}`, detail: modules.map((m) => m.describe()).join(' · '), span: spans[l]! }))
+      .filter((g) => g.span[1] > g.span[0]);
+  }
+  if (model instanceof Sequential) {
+    return model.layers
+      .map((m, i): NodeGroup => ({ label: `(${i}) ${m.describe().split('\n')[0]}`, span: model.nodeSpanOf(i) }))
+      .filter((g) => g.span[1] > g.span[0]);
+  }
+  return [];
+}
+
+export interface MLPNotation {
+  /** Letter of a layer's pre-activation (default 'Z'; the Siena slides write A). */
+  preActivation?: string;
+  /** Letter of a layer's output after its activation (default 'A'; the slides write O). */
+  activation?: string;
+}
+
+/**
+ * Names for an MLP's tensors, layer l counted from 1: Wˡ and bˡ for each Linear, γˡ and βˡ for
+ * each BatchNorm, and the pre-activation and output of every layer of the last forward pass
+ * (Zˡ and Aˡ by default). The last layer's output is left unnamed: it is the net's output.
+ */
+export function mlpTensorNames(model: MLP, notation: MLPNotation = {}): Map<Tensor, string> {
+  const pre = notation.preActivation ?? 'Z';
+  const post = notation.activation ?? 'A';
+  const names = new Map<Tensor, string>();
+  const layers = model.layerModules();
+  layers.forEach((modules, l) => {
+    for (const m of modules) {
+      for (const [name, t] of m.namedParameters()) {
+        const letter = m instanceof Linear ? name : ({ gamma: 'γ', beta: 'β' } as Record<string, string>)[name] ?? name;
+        names.set(t, `${letter}${l + 1}`);
+      }
+    }
+  });
+  let recorded = true;
+  try {
+    model.net.outputOf(0);
+  } catch {
+    recorded = false; // no forward pass yet: only the parameters have names
+  }
+  if (recorded) {
+    model.preActivations().forEach((z, l) => names.set(z, `${pre}${l + 1}`));
+    let index = 0;
+    layers.forEach((modules, l) => {
+      index += modules.length;
+      const out = model.net.outputOf(index - 1);
+      if (l < layers.length - 1 && !names.has(out)) names.set(out, `${post}${l + 1}`);
+    });
+  }
+  return names;
+}
