@@ -9,6 +9,7 @@ import { ArgumentError, GraphError, ShapeError, Tensor, describe, fmtShape, ones
 import { accumulate } from './builtin-ops';
 import { withRecording } from './mode';
 import { Node, nodeOf } from './node';
+import { ancestors } from './ancestors';
 
 export interface BackwardOptions {
   /** Tensors whose gradients are wanted; the walk is pruned to paths that reach them. Default: all. */
@@ -51,31 +52,6 @@ export class Gradients {
   has(t: Tensor): boolean {
     return this.byTensor.has(t);
   }
-}
-
-/** Every recorded node the output depends on, in decreasing id order (reverse topological). */
-function collect(output: Tensor): Node[] {
-  const root = nodeOf(output);
-  if (root === null) return [];
-  const seen = new Set<Node>([root]);
-  const stack: Node[] = [root];
-  while (stack.length > 0) {
-    const node = stack.pop()!;
-    if (node.inputs === null) {
-      throw new GraphError(
-        `backward: the graph through '${node.op.name}' (node ${node.id}) was already released by an earlier backward pass; ` +
-          'pass { retainGraph: true } to the first backward to run a second one',
-      );
-    }
-    for (const x of node.inputs) {
-      const p = nodeOf(x);
-      if (p !== null && !seen.has(p)) {
-        seen.add(p);
-        stack.push(p);
-      }
-    }
-  }
-  return [...seen].sort((a, b) => b.id - a.id);
 }
 
 /** The nodes with some input on a path to a wanted tensor (visited in increasing id order). */
@@ -137,7 +113,8 @@ export function backward(output: Tensor, options: BackwardOptions = {}): Gradien
   }
 
   const grads = new Map<Tensor, Tensor>([[output, seed]]);
-  const nodes = collect(output);
+  // Reverse topological order: every consumer of a tensor runs before its producer.
+  const nodes = ancestors(output, 'backward', 'pass { retainGraph: true } to the first backward to run a second one').reverse();
   const onPath = wanted === null ? null : reaching(nodes, wanted);
 
   withRecording(createGraph, () => {

@@ -1,5 +1,6 @@
 export { noGrad, enableGrad, isRecording } from './mode';
 export { Node, nodeOf, nextNodeId } from './node';
+export { ancestors } from './ancestors';
 export type { OpSpec, VjpContext } from './node';
 export { defineOp } from './define-op';
 export type { Op } from './define-op';

@@ -8,6 +8,10 @@ import { backward } from './backward';
 import { identity, stackTrailing } from './builtin-ops';
 import { enableGrad, isRecording, withRecording } from './mode';
 
+/**
+ * Which arguments to differentiate: one index, or an array of indices (then the gradients come as an array in the same order).
+ * @inline
+ */
 type Argnums = number | readonly number[];
 
 /**

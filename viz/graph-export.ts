@@ -6,7 +6,7 @@
  * those paths are summed there (the total derivative, the slides' "sum over paths").
  */
 import { GraphError, Tensor } from '../lib';
-import { Gradients, Node, nodeOf } from '../graph';
+import { Gradients, Node, ancestors, nodeOf } from '../graph';
 import { ValueSummary, l2Norm, summarizeAttrs, summarizeValues } from './summaries';
 
 /**
@@ -117,31 +117,6 @@ function toNameMap(names: TensorNames | undefined): Map<Tensor, string> {
   return map;
 }
 
-/** Every recorded node `output` depends on, by increasing id; iterative, so deep chains are fine. */
-function collectNodes(output: Tensor): Node[] {
-  const root = nodeOf(output);
-  if (root === null) return [];
-  const seen = new Set<Node>([root]);
-  const stack: Node[] = [root];
-  while (stack.length > 0) {
-    const node = stack.pop()!;
-    if (node.inputs === null) {
-      throw new GraphError(
-        `describeGraph: the graph through '${node.op.name}' (node ${node.id}) was released by a backward pass; ` +
-          'run that backward pass with { retainGraph: true } to draw the graph afterwards',
-      );
-    }
-    for (const x of node.inputs) {
-      const p = nodeOf(x);
-      if (p !== null && !seen.has(p)) {
-        seen.add(p);
-        stack.push(p);
-      }
-    }
-  }
-  return [...seen].sort((a, b) => a.id - b.id);
-}
-
 function groupOf(id: number, groups: readonly NodeGroup[]): number | undefined {
   const i = groups.findIndex((g) => id >= g.span[0] && id < g.span[1]);
   return i < 0 ? undefined : i;
@@ -159,7 +134,7 @@ export function describeGraph(output: Tensor, options: DescribeOptions = {}): Gr
   const groups = [...(options.groups ?? [])];
   const grads = options.gradients;
 
-  const graphNodes = collectNodes(output);
+  const graphNodes = ancestors(output, 'describeGraph', 'run that backward pass with { retainGraph: true } to draw the graph afterwards');
   const nodes: VizNode[] = [];
   const edges: VizEdge[] = [];
   const keyOf = new Map<Tensor, string>();

@@ -1,18 +1,5 @@
 /** The command line: help, usage errors (one line, exit 2), and the deltas and gradcheck commands. */
-import { main } from '../../bin/cli';
-
-function run(argv: string[]): { code: number; out: string; err: string } {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = jest.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  const error = jest.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
-  try {
-    return { code: main(argv), out: out.join('\n'), err: err.join('\n') };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
+import { run } from './run';
 
 describe('deltagraph CLI', () => {
   it('prints help for the program and for each command', () => {
