@@ -11,6 +11,10 @@ import { shapes, tensorOf } from './arbitraries';
 const UNARY = { tanh, sin, cos, sigmoid, softplus } as const;
 // Smooth ops only: a kink such as maximum's tie at equal inputs would defeat finite differences.
 const BINARY = { add, sub, mul } as const;
+/**
+ * The ops a random graph may use: the smooth unary ops of UNARY and the binary ops of BINARY.
+ * @inline
+ */
 type OpName = keyof typeof UNARY | keyof typeof BINARY;
 const OPS = [...Object.keys(UNARY), ...Object.keys(BINARY)] as OpName[];
 
