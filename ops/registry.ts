@@ -20,7 +20,9 @@ import * as abs from './abs';
 import * as sin from './sin';
 import * as cos from './cos';
 import * as tanh from './tanh';
+import * as tanhBackward from './tanh-backward';
 import * as sigmoid from './sigmoid';
+import * as sigmoidBackward from './sigmoid-backward';
 import * as relu from './relu';
 import * as leakyRelu from './leaky-relu';
 import * as softplus from './softplus';
@@ -77,7 +79,9 @@ export const registry: readonly RegistryEntry[] = [
   entry('sin', 'sin', 'primitive', sin),
   entry('cos', 'cos', 'primitive', cos),
   entry('tanh', 'tanh', 'primitive', tanh),
+  entry('tanhBackward', 'tanh-backward', 'primitive', tanhBackward),
   entry('sigmoid', 'sigmoid', 'primitive', sigmoid),
+  entry('sigmoidBackward', 'sigmoid-backward', 'primitive', sigmoidBackward),
   entry('relu', 'relu', 'primitive', relu),
   entry('leakyRelu', 'leaky-relu', 'primitive', leakyRelu),
   entry('softplus', 'softplus', 'primitive', softplus),

@@ -1,15 +1,14 @@
 import { Tensor, TensorLike, kernels } from '../lib';
 import { defineOp } from '../graph';
 import { asTensor } from './args';
-import { mul } from './mul';
-import { sub } from './sub';
+import { sigmoidBackward } from './sigmoid-backward';
 import { Domain } from './domain';
 
-/** y = σ(x) = 1 / (1 + e⁻ˣ).  x̄ = g ⊙ y ⊙ (1 − y) */
+/** y = σ(x) = 1 / (1 + e⁻ˣ).  x̄ = g ⊙ y ⊙ (1 − y), fused in sigmoidBackward */
 const op = defineOp({
   name: 'sigmoid',
   forward: ([x]) => kernels.sigmoid(x!),
-  vjp: (g, { output }) => [mul(g, mul(output, sub(1, output)))],
+  vjp: (g, { output }) => [sigmoidBackward(g, output)],
 });
 
 export function sigmoid(x: TensorLike): Tensor {

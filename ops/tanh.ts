@@ -1,15 +1,14 @@
 import { Tensor, TensorLike, kernels } from '../lib';
 import { defineOp } from '../graph';
 import { asTensor } from './args';
-import { mul } from './mul';
-import { sub } from './sub';
+import { tanhBackward } from './tanh-backward';
 import { Domain } from './domain';
 
-/** y = tanh x.  x̄ = g ⊙ (1 − y²) */
+/** y = tanh x.  x̄ = g ⊙ (1 − y²), fused in tanhBackward */
 const op = defineOp({
   name: 'tanh',
   forward: ([x]) => kernels.tanh(x!),
-  vjp: (g, { output }) => [mul(g, sub(1, mul(output, output)))],
+  vjp: (g, { output }) => [tanhBackward(g, output)],
 });
 
 export function tanh(x: TensorLike): Tensor {

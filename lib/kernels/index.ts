@@ -4,6 +4,7 @@ export * from './unary';
 export * from './reduce';
 export * from './layout';
 export * from './matmul';
+export * from './fused';
 export { gemm } from './gemm';
 export type { MatrixView } from './gemm';
 export { setParallel, parallelThreads } from './gemm-pool';

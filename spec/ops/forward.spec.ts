@@ -153,3 +153,19 @@ describe('regressions', () => {
     expect(gb.toArray()).toEqual([0.5, 0.5, 0.5]);
   });
 });
+
+describe('fused activation backward ops', () => {
+  it('sigmoidBackward(g, y) = g·y·(1 − y) and tanhBackward(g, y) = g·(1 − y²)', () => {
+    fc.assert(
+      fc.property(shapes().chain((s) => fc.tuple(tensorOf(s), tensorOf(s, { min: -1, max: 1 }))), ([g, y]) => {
+        const s = dg.sigmoidBackward(g, y);
+        const t = dg.tanhBackward(g, y);
+        g.data.forEach((gv, i) => {
+          const yv = y.data[i]!;
+          expect(s.data[i]).toBeCloseTo(gv * yv * (1 - yv), 14);
+          expect(t.data[i]).toBeCloseTo(gv * (1 - yv * yv), 14);
+        });
+      }),
+    );
+  });
+});
