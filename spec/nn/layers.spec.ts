@@ -1,6 +1,6 @@
 /** Layers built from ops: shapes, modes, and gradients proven by gradcheck. */
 import {
-  BatchNorm, Dropout, Linear, MLP, MSELoss, Sequential, ReLU, Tensor, backward, mul, param, rng, randn, sum, tensor,
+  BatchNorm, Dropout, Identity, LeakyReLU, Linear, MLP, MSELoss, Sequential, ReLU, Sigmoid, Softmax, Tanh, Tensor, backward, mul, param, rng, randn, sum, tensor,
 } from '../../index';
 import { gradcheck } from '../../check';
 
@@ -134,5 +134,38 @@ describe('Sequential and MLP', () => {
 
   it('Sequential describes itself', () => {
     expect(new Sequential(new Linear(2, 3), new ReLU()).describe()).toContain('Linear(2 → 3)');
+  });
+});
+
+describe('every layer passes gradcheck', () => {
+  it.each([
+    ['ReLU', () => new ReLU()],
+    ['Sigmoid', () => new Sigmoid()],
+    ['Tanh', () => new Tanh()],
+    ['Identity', () => new Identity()],
+    ['LeakyReLU', () => new LeakyReLU(0.2)],
+    ['Softmax', () => new Softmax()],
+  ] as const)('%s', (_, make) => {
+    const layer = make();
+    // Values kept away from ReLU's kink at 0.
+    const x = tensor([[0.5, -1.2, 2], [-0.3, 0.8, -2.5]]);
+    const w = randn([2, 3], random);
+    expect(gradcheck((X: Tensor) => sum(mul(layer.forward(X), w)), [x]).ok).toBe(true);
+  });
+
+  it('an MLP with batch norm, with respect to its input', () => {
+    const model = new MLP({ layers: [3, 5, 4, 2], hidden: ['tanh', 'sigmoid'], batchNorm: true, seed: 3 });
+    const x = randn([6, 3], random);
+    const w = randn([6, 2], random);
+    expect(gradcheck((X: Tensor) => sum(mul(model.forward(X), w)), [x]).ok).toBe(true);
+  });
+
+  it('Dropout passes the gradient through its mask: ∂L/∂x = mask/(1 − p) ⊙ g', () => {
+    const d = new Dropout(0.5, 8);
+    const x = param(randn([4, 5], random));
+    const y = d.forward(x);
+    const g = backward(sum(mul(y, 3))).get(x);
+    // Where an element was kept, y = 2x and the gradient is 3·2; where dropped, both are 0.
+    y.data.forEach((v, i) => expect(g.data[i]).toBe(v === 0 ? 0 : 6));
   });
 });
