@@ -147,7 +147,11 @@ export function fit(model: Module, data: Dataset, options: FitOptions): History 
       const grads = backward(loss, { wrt: params });
       options.optimizer.step(options.clipNorm ? clipGradNorm(grads, params, options.clipNorm).grads : grads);
       lossSum += loss.item() * idx.length;
-      bar?.update(start + idx.length, `loss ${(lossSum / (start + idx.length)).toPrecision(4)}`);
+      if (bar) {
+        const done = start + idx.length;
+        const rate = Math.round(done / Math.max((Date.now() - started) / 1000, 1e-3)).toLocaleString('en-US');
+        bar.update(done, `loss ${(lossSum / done).toPrecision(4)} · ${rate} ex/s`);
+      }
     }
     const seconds = (Date.now() - started) / 1000;
     const record: EpochRecord = {

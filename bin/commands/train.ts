@@ -154,7 +154,7 @@ export function trainCommand(argv: string[]): number {
   };
   const model = new MLP(options);
   const optimizer = makeOptimizer(optimizerName, model.parameters(), lr);
-  console.log(`${model.describe()}\n${model.parameterCount().toLocaleString('en-US')} parameters · ${optimizerName} lr ${lr} · batch ${batch ?? 'full'} · ${epochs} epochs · seed ${seed}`);
+  console.log(`${model.describe()}\n${model.parameterCount().toLocaleString('en-US')} parameters · ${optimizerName} lr ${lr} · batch ${batch ?? 'full'} · ${epochs} epoch${epochs === 1 ? '' : 's'} · seed ${seed}`);
 
   const isXor = example === 'xor';
   const history = fit(model, data.train, {
