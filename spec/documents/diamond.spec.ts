@@ -79,13 +79,13 @@ describe('diamond graphs sum the gradients of every path', () => {
   });
 
   it('a chain of 60 doublings (xₖ₊₁ = xₖ + xₖ) has 2⁶⁰ paths and gradient 2⁶⁰, reached in linear time', () => {
+    // Summing per tensor visits each of the 60 nodes once; walking the 2⁶⁰ paths one by one would
+    // never finish, and the test's time limit would fail it.
     const x = param(tensor(1.25));
     let y = x;
     for (let k = 0; k < 60; k++) y = add(y, y);
-    const started = Date.now();
     const g = backward(y, { wrt: [x] }).get(x).item();
     expect(g).toBe(2 ** 60);
-    expect(Date.now() - started).toBeLessThan(2000);
   });
 
   it('f = x·c + c with c = sin(x): get(c) = x + 1 sums both uses of c, get(x) adds the direct path', () => {
