@@ -32,7 +32,10 @@ export function main(argv: string[]): number {
   }
   const entry = COMMANDS[command];
   try {
-    if (!entry) throw new UsageError(`unknown command '${command}'; expected one of ${Object.keys(COMMANDS).join(', ')} (see deltagraph --help)`);
+    if (!entry) {
+      console.error(`deltagraph: unknown command '${command}'; expected one of ${Object.keys(COMMANDS).join(', ')} (see deltagraph --help)`);
+      return 2;
+    }
     return entry.run(rest);
   } catch (e) {
     if (e instanceof UsageError) {

@@ -1,7 +1,8 @@
 /**
- * The two operations the engine itself needs, so that graph/ never imports ops/:
- * accumulation of gradients that arrive over several paths, and identity (a fresh edge for a
- * tensor that is already in a graph, used by the transforms).
+ * The operations the engine itself needs, so that graph/ never imports ops/: accumulation of
+ * gradients that arrive over several paths, identity (a fresh edge for a tensor that is already in
+ * a graph, used by the transforms), and the stack/pick pair with which jacobian assembles its
+ * columns differentiably.
  */
 import { ShapeError, Tensor, fmtShape, kernels, sameShape, sizeOf } from '../lib';
 import { Op, defineOp } from './define-op';

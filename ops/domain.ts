@@ -42,4 +42,3 @@ export interface Domain {
   call?: (inputs: readonly Tensor[], pick: Pick) => Tensor;
 }
 
-export const DEFAULT_RANGE: ValueRange = { min: -3, max: 3 };

@@ -21,8 +21,8 @@ Trains a built-in example and prints progress and the final test metrics.
 Options (defaults per example in brackets: xor / housing / mnist):
   --epochs N              passes over the training set [20000 / 100 / 5]
   --batch B               mini-batch size [8 (full) / 64 / 64]
-  --lr η                  learning rate [0.5 / 0.001 / 0.001]
-  --optimizer NAME        adam | sgd | momentum | rmsprop [momentum / adam / adam]
+  --lr η                  learning rate [1 / 0.001 / 0.001]
+  --optimizer NAME        adam | sgd | momentum | rmsprop [sgd / adam / adam]
   --hidden 128,64         hidden layer widths [4,3 / 64,32 / 128]
   --batch-norm            batch normalisation in every hidden layer
   --seed S                seed of the initial weights and the shuffling [0]
@@ -61,8 +61,8 @@ export const PRESETS: Record<ExampleName, Preset> = {
     metrics: ['accuracy'],
     epochs: 20000,
     batch: undefined,
-    lr: 0.5,
-    optimizer: 'momentum',
+    lr: 1,
+    optimizer: 'sgd',
     init: 'xavier',
   },
   housing: {

@@ -46,19 +46,12 @@ const divRow: Row3 = (o, oi, os, a, ai, as, b, bi, bs, n) => {
 const powRow: Row3 = (o, oi, os, a, ai, as, b, bi, bs, n) => {
   for (let k = 0; k < n; k++) o[oi + k * os] = Math.pow(a[ai + k * as]!, b[bi + k * bs]!);
 };
+// Math.max/min propagate NaN (as NumPy does) and order −0 below +0, whichever operand comes first.
 const maximumRow: Row3 = (o, oi, os, a, ai, as, b, bi, bs, n) => {
-  for (let k = 0; k < n; k++) {
-    const x = a[ai + k * as]!;
-    const y = b[bi + k * bs]!;
-    o[oi + k * os] = x > y || x !== x ? x : y; // NaN propagates, as in NumPy
-  }
+  for (let k = 0; k < n; k++) o[oi + k * os] = Math.max(a[ai + k * as]!, b[bi + k * bs]!);
 };
 const minimumRow: Row3 = (o, oi, os, a, ai, as, b, bi, bs, n) => {
-  for (let k = 0; k < n; k++) {
-    const x = a[ai + k * as]!;
-    const y = b[bi + k * bs]!;
-    o[oi + k * os] = x < y || x !== x ? x : y;
-  }
+  for (let k = 0; k < n; k++) o[oi + k * os] = Math.min(a[ai + k * as]!, b[bi + k * bs]!);
 };
 const greaterRow: Row3 = (o, oi, os, a, ai, as, b, bi, bs, n) => {
   for (let k = 0; k < n; k++) o[oi + k * os] = a[ai + k * as]! > b[bi + k * bs]! ? 1 : 0;

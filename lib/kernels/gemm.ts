@@ -29,7 +29,6 @@ let packB = new Float64Array(0);
  */
 export function packRows(A: MatrixView, m: number, p0: number, kc: number, dest: Float64Array, at: number): void {
   const panels = Math.ceil(m / MR);
-  const packA = dest;
   const { data, offset, rowStride, colStride } = A;
   for (let panel = 0; panel < panels; panel++) {
     const base = at + panel * kc * MR;
@@ -37,9 +36,9 @@ export function packRows(A: MatrixView, m: number, p0: number, kc: number, dest:
       const i = panel * MR + r;
       if (i < m) {
         let src = offset + i * rowStride + p0 * colStride;
-        for (let p = 0; p < kc; p++, src += colStride) packA[base + p * MR + r] = data[src]!;
+        for (let p = 0; p < kc; p++, src += colStride) dest[base + p * MR + r] = data[src]!;
       } else {
-        for (let p = 0; p < kc; p++) packA[base + p * MR + r] = 0;
+        for (let p = 0; p < kc; p++) dest[base + p * MR + r] = 0;
       }
     }
   }
@@ -48,7 +47,6 @@ export function packRows(A: MatrixView, m: number, p0: number, kc: number, dest:
 /** Copies depth [p0, p0 + kc) × columns [0, n) of B into panels of NR columns: dest[at + (panel·kc + p)·NR + c]. */
 export function packCols(B: MatrixView, n: number, p0: number, kc: number, dest: Float64Array, at: number): void {
   const panels = Math.ceil(n / NR);
-  const packB = dest;
   const { data, offset, rowStride, colStride } = B;
   for (let panel = 0; panel < panels; panel++) {
     const base = at + panel * kc * NR;
@@ -56,9 +54,9 @@ export function packCols(B: MatrixView, n: number, p0: number, kc: number, dest:
       const j = panel * NR + c;
       if (j < n) {
         let src = offset + p0 * rowStride + j * colStride;
-        for (let p = 0; p < kc; p++, src += rowStride) packB[base + p * NR + c] = data[src]!;
+        for (let p = 0; p < kc; p++, src += rowStride) dest[base + p * NR + c] = data[src]!;
       } else {
-        for (let p = 0; p < kc; p++) packB[base + p * NR + c] = 0;
+        for (let p = 0; p < kc; p++) dest[base + p * NR + c] = 0;
       }
     }
   }

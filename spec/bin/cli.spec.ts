@@ -32,6 +32,8 @@ describe('deltagraph CLI', () => {
     const r = run(['deltas', 'xor']);
     expect(r.code).toBe(0);
     expect(r.out).toContain('equal the compact formulas');
+    // Each layer reports its delta and both parameter gradients against the closed forms.
+    expect(r.out.match(/max \|graph − closed form\|: Δ\d .* ∂loss\/∂W\d .* ∂loss\/∂b\d/g)).toHaveLength(3);
   });
 
   it('gradcheck checks the named ops and prints a table', () => {

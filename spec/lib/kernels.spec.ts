@@ -193,3 +193,13 @@ describe('matmul kernels: WebAssembly SIMD and TypeScript', () => {
     );
   });
 });
+
+describe('regressions', () => {
+  it('maximum and minimum order −0 below +0 whichever operand comes first (shrunk from the broadcast property)', () => {
+    expect(Object.is(kernels.maximum(tensor([0]), tensor([-0])).data[0], 0)).toBe(true);
+    expect(Object.is(kernels.maximum(tensor([-0]), tensor([0])).data[0], 0)).toBe(true);
+    expect(Object.is(kernels.minimum(tensor([0]), tensor([-0])).data[0], -0)).toBe(true);
+    expect(Number.isNaN(kernels.maximum(tensor([NaN]), tensor([1])).data[0])).toBe(true);
+    expect(Number.isNaN(kernels.minimum(tensor([1]), tensor([NaN])).data[0])).toBe(true);
+  });
+});

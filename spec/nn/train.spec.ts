@@ -13,7 +13,7 @@ describe('fit', () => {
     const model = new MLP({ layers: [2, 4, 3, 1], hidden: 'sigmoid', output: 'sigmoid', init: 'xavier', seed: 0 });
     const history = fit(model, { x: X, y }, {
       loss: new MSELoss('sum'),
-      optimizer: new SGD(model.parameters(), { lr: 0.5, momentum: 0.9 }),
+      optimizer: new SGD(model.parameters(), { lr: 1 }),
       epochs: 5000,
       progress: false,
       metrics: ['accuracy'],
