@@ -169,3 +169,28 @@ describe('fused activation backward ops', () => {
     );
   });
 });
+
+describe('stable gradients at ±1000', () => {
+  const close = (got: dg.Tensor, want: number[]) => got.data.forEach((v, i) => expect(v).toBeCloseTo(want[i]!, 12));
+
+  it('logSumExp: the gradient is the softmax, e^(x − lse)', () => {
+    const g = dg.grad((x: dg.Tensor) => dg.logSumExp(x))(dg.tensor([1000, -1000, 999]));
+    const z = 1 + Math.exp(-1);
+    close(g, [1 / z, 0, Math.exp(-1) / z]);
+  });
+
+  it('logSoftmax: x̄ = g − softmax(x) Σ g', () => {
+    const [, pullback] = dg.vjp((x: dg.Tensor) => dg.logSoftmax(x), dg.tensor([1000, -1000]));
+    close(pullback(dg.tensor([0, 1]))[0]!, [-1, 1]);
+  });
+
+  it('crossEntropy: (S − Y)/m', () => {
+    const g = dg.grad((z: dg.Tensor) => dg.crossEntropy(z, [1, 0]))(dg.tensor([[1000, -1000], [-1000, 1000]]));
+    close(g, [0.5, -0.5, -0.5, 0.5]);
+  });
+
+  it('bceWithLogits: (σ(z) − y)/N', () => {
+    const g = dg.grad((z: dg.Tensor) => dg.bceWithLogits(z, [0, 1]))(dg.tensor([1000, -1000]));
+    close(g, [0.5, -0.5]);
+  });
+});
