@@ -4,7 +4,7 @@
  * with shared sub-expressions. Everything shrinks: a failure reduces to a small case.
  */
 import fc from 'fast-check';
-import { Tensor, sizeOf } from '../lib';
+import { ArgumentError, Tensor, checkShape, describe, sizeOf } from '../lib';
 import { Domain, Pick, ValueRange } from '../ops';
 
 export interface ShapeOptions {
@@ -14,14 +14,39 @@ export interface ShapeOptions {
   maxDim?: number;
 }
 
+/** Options of an arbitrary: an object whose named entries are integers ≥ 0 with each min ≤ its max. */
+function integerOptions(who: string, options: unknown, names: readonly string[]): Record<string, number | undefined> {
+  if (options === undefined) return {};
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new ArgumentError(`${who}: expected an options object or nothing, got ${describe(options)}`);
+  }
+  const o = options as Record<string, unknown>;
+  for (const name of names) {
+    const v = o[name];
+    if (v !== undefined && !(typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 64)) {
+      throw new ArgumentError(`${who}: ${name} must be an integer in [0, 64], got ${describe(v)}`);
+    }
+  }
+  return o as Record<string, number | undefined>;
+}
+
+function checkOrder(who: string, lo: number, hi: number, loName: string, hiName: string): void {
+  if (lo > hi) throw new ArgumentError(`${who}: ${loName} ${lo} exceeds ${hiName} ${hi}`);
+}
+
 /** Shapes of rank minRank…maxRank (default 0–3) with dimensions minDim…maxDim (default 1–3). */
 export function shapes(options: ShapeOptions = {}): fc.Arbitrary<number[]> {
-  const { minRank = 0, maxRank = 3, minDim = 1, maxDim = 3 } = options;
+  const { minRank = 0, maxRank = 3, minDim = 1, maxDim = 3 } = integerOptions('shapes', options, ['minRank', 'maxRank', 'minDim', 'maxDim']);
+  checkOrder('shapes', minRank, maxRank, 'minRank', 'maxRank');
+  checkOrder('shapes', minDim, maxDim, 'minDim', 'maxDim');
   return fc.array(fc.integer({ min: minDim, max: maxDim }), { minLength: minRank, maxLength: maxRank });
 }
 
 /** Two shapes that broadcast together: a common shape with some dimensions set to 1 or dropped from the front. */
 export function broadcastablePair(options: ShapeOptions = {}): fc.Arbitrary<[number[], number[]]> {
+  const o = integerOptions('broadcastablePair', options, ['minRank', 'maxRank', 'minDim', 'maxDim']);
+  checkOrder('broadcastablePair', o.minRank ?? 0, o.maxRank ?? 3, 'minRank', 'maxRank');
+  checkOrder('broadcastablePair', o.minDim ?? 1, o.maxDim ?? 3, 'minDim', 'maxDim');
   return shapes(options).chain((base) =>
     fc
       .tuple(
@@ -42,9 +67,11 @@ export function broadcastablePair(options: ShapeOptions = {}): fc.Arbitrary<[num
 
 /** [..., n, k] and [..., k, m], with batch axes (rank 0–2) that broadcast. */
 export function matmulPair(options: { maxDim?: number; maxBatchRank?: number } = {}): fc.Arbitrary<[number[], number[]]> {
-  const dim = fc.integer({ min: 1, max: options.maxDim ?? 3 });
+  const o = integerOptions('matmulPair', options, ['maxDim', 'maxBatchRank']);
+  checkOrder('matmulPair', 1, o.maxDim ?? 3, 'the least dimension', 'maxDim');
+  const dim = fc.integer({ min: 1, max: o.maxDim ?? 3 });
   return fc
-    .tuple(broadcastablePair({ maxRank: options.maxBatchRank ?? 2, maxDim: 2 }), dim, dim, dim)
+    .tuple(broadcastablePair({ maxRank: o.maxBatchRank ?? 2, maxDim: 2 }), dim, dim, dim)
     .map(([[ba, bb], n, k, m]): [number[], number[]] => [[...ba, n, k], [...bb, k, m]]);
 }
 
@@ -61,7 +88,14 @@ function valueIn(range: ValueRange): fc.Arbitrary<number> {
 
 /** A tensor of the given shape (or shapes) with values in `range` (default [−3, 3]). */
 export function tensorOf(shape: readonly number[] | fc.Arbitrary<number[]>, range: ValueRange = { min: -3, max: 3 }): fc.Arbitrary<Tensor> {
-  const shapeArb = Array.isArray(shape) ? fc.constant(shape as number[]) : (shape as fc.Arbitrary<number[]>);
+  if (!Array.isArray(shape) && !(shape instanceof fc.Arbitrary)) {
+    throw new ArgumentError(`tensorOf: shape must be a shape or an arbitrary of shapes, got ${describe(shape)}`);
+  }
+  const shapeArb = Array.isArray(shape) ? fc.constant(checkShape('tensorOf', shape)) : (shape as fc.Arbitrary<number[]>);
+  const r: Partial<ValueRange> | null = typeof range === 'object' ? range : null;
+  if (r === null || typeof r.min !== 'number' || typeof r.max !== 'number' || !Number.isFinite(r.min) || !Number.isFinite(r.max) || r.min > r.max) {
+    throw new ArgumentError(`tensorOf: range must be { min, max } with finite min ≤ max, got ${describe(range)}`);
+  }
   return shapeArb.chain((s) =>
     fc.array(valueIn(range), { minLength: sizeOf(s), maxLength: sizeOf(s) }).map((v) => new Tensor(Float64Array.from(v), s)),
   );

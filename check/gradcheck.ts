@@ -3,7 +3,7 @@
  * 'full' mode builds the whole denominator-layout Jacobian both ways and compares every element;
  * 'dot' mode compares ⟨u, Jᵀv⟩ with ⟨(f(x + εu) − f(x − εu))/2ε, v⟩ for random u, v, at any size.
  */
-import { DeltaGraphError, Tensor, fmtShape, rng, zeros } from '../lib';
+import { ArgumentError, DeltaGraphError, Tensor, describe, fmtShape, rng, zeros } from '../lib';
 import { vjp } from '../graph';
 import { TensorFn, numericDirectional, numericJacobian } from './finite-differences';
 
@@ -70,20 +70,85 @@ function describeFailure(r: GradcheckResult): string {
   ].join('\n');
 }
 
+/** The arguments of gradcheck and gradgradcheck, checked; `who` names the checker in messages. */
+export function checkedArguments(who: string, f: unknown, inputs: unknown, options: unknown): { f: TensorFn; inputs: Tensor[]; options: Required<Omit<GradcheckOptions, 'mode' | 'name'>> & Pick<GradcheckOptions, 'mode' | 'name'> } {
+  if (typeof f !== 'function') throw new ArgumentError(`${who}: f must be a function of tensors returning a tensor, got ${describe(f)}`);
+  if (!Array.isArray(inputs)) throw new ArgumentError(`${who}: inputs must be an array of tensors, got ${describe(inputs)}`);
+  for (let i = 0; i < inputs.length; i++) {
+    const x: unknown = inputs[i];
+    if (!(x instanceof Tensor)) throw new ArgumentError(`${who}: inputs[${i}] must be a tensor, got ${describe(x)}`);
+  }
+  if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {
+    throw new ArgumentError(`${who}: expected an options object or nothing, got ${describe(options)}`);
+  }
+  const o = (options ?? {}) as Record<string, unknown>;
+  const num = (name: string, fallback: number, min: number, open: boolean): number => {
+    const v = o[name];
+    if (v === undefined) return fallback;
+    if (typeof v !== 'number' || !Number.isFinite(v) || (open ? !(v > min) : !(v >= min))) {
+      throw new ArgumentError(`${who}: ${name} must be a finite number ${open ? '>' : '≥'} ${min}, got ${describe(v)}`);
+    }
+    return v;
+  };
+  const mode = o.mode;
+  if (mode !== undefined && mode !== 'full' && mode !== 'dot') throw new ArgumentError(`${who}: mode must be 'full' or 'dot', got ${describe(mode)}`);
+  const name = o.name;
+  if (name !== undefined && typeof name !== 'string') throw new ArgumentError(`${who}: name must be a string, got ${describe(name)}`);
+  const seed = o.seed;
+  if (seed !== undefined && (typeof seed !== 'number' || !Number.isFinite(seed))) throw new ArgumentError(`${who}: seed must be a finite number, got ${describe(seed)}`);
+  const raise = o.raise;
+  if (raise !== undefined && typeof raise !== 'boolean') throw new ArgumentError(`${who}: raise must be true or false, got ${describe(raise)}`);
+  let wrt = inputs.map((_, i) => i);
+  if (o.wrt !== undefined) {
+    const w = o.wrt;
+    let valid = Array.isArray(w);
+    for (let k = 0; valid && k < (w as unknown[]).length; k++) {
+      const i: unknown = (w as unknown[])[k];
+      valid = typeof i === 'number' && Number.isInteger(i) && i >= 0 && i < inputs.length && (w as unknown[]).indexOf(i) === k;
+    }
+    if (!valid) {
+      throw new ArgumentError(`${who}: wrt must list distinct input indices in 0 … ${inputs.length - 1}, got ${Array.isArray(w) ? fmtShape(w) : describe(w)}`);
+    }
+    wrt = (w as number[]).slice();
+  }
+  const atol = num('atol', 1e-5, 0, false);
+  const rtol = num('rtol', 1e-4, 0, false);
+  if (atol === 0 && rtol === 0) throw new ArgumentError(`${who}: atol and rtol are both 0; at least one must be > 0 for a tolerance`);
+  return {
+    f: f as TensorFn,
+    inputs: inputs as Tensor[],
+    options: {
+      eps: num('eps', 1e-6, 0, true),
+      atol,
+      rtol,
+      mode: mode as GradcheckOptions['mode'],
+      name: name as string | undefined,
+      wrt,
+      seed: (seed as number | undefined) ?? 0,
+      raise: (raise as boolean | undefined) ?? true,
+    },
+  };
+}
+
+/** Calls f, checking that it returns a tensor. */
+export function callChecked(who: string, f: TensorFn, name: string, args: readonly Tensor[]): Tensor {
+  const out: unknown = f(...args);
+  if (!(out instanceof Tensor)) throw new ArgumentError(`${who}: '${name}' returned ${describe(out)}, expected a tensor`);
+  return out;
+}
+
 export function gradcheck(f: TensorFn, inputs: readonly Tensor[], options: GradcheckOptions = {}): GradcheckResult {
-  const eps = options.eps ?? 1e-6;
-  const atol = options.atol ?? 1e-5;
-  const rtol = options.rtol ?? 1e-4;
-  const name = options.name ?? (f.name || 'f');
-  const wrt = options.wrt ?? inputs.map((_, i) => i);
-  const random = rng(options.seed ?? 0);
-  const xs = inputs.map((x) => new Tensor(x.data.slice(), x.shape));
+  const checked = checkedArguments('gradcheck', f, inputs, options);
+  const { eps, atol, rtol, wrt } = checked.options;
+  const name = checked.options.name ?? (f.name || 'f');
+  const random = rng(checked.options.seed);
+  const xs = checked.inputs.map((x) => new Tensor(x.data.slice(), x.shape));
 
   // Analytic gradients come from one recorded forward pass and its pullback.
-  const [out, pullback] = vjp((...args: Tensor[]) => f(...args), ...xs);
+  const [out, pullback] = vjp((...args: Tensor[]) => callChecked('gradcheck', f, name, args), ...xs);
   const m = out.size;
   const jacobianSize = wrt.reduce((s, i) => s + xs[i]!.size * m, 0);
-  const mode = options.mode ?? (jacobianSize <= 400 ? 'full' : 'dot');
+  const mode = checked.options.mode ?? (jacobianSize <= 400 ? 'full' : 'dot');
 
   let worst: WorstElement | null = null;
   let worstRatio = 0;
@@ -139,6 +204,6 @@ export function gradcheck(f: TensorFn, inputs: readonly Tensor[], options: Gradc
     worst,
     inputs: xs,
   };
-  if (!result.ok && (options.raise ?? true)) throw new GradcheckError(result);
+  if (!result.ok && checked.options.raise) throw new GradcheckError(result);
   return result;
 }

@@ -4,7 +4,7 @@
  * the engine's accumulation rather than any single VJP.
  */
 import fc from 'fast-check';
-import { Tensor } from '../lib';
+import { ArgumentError, Tensor, describe } from '../lib';
 import { add, cos, mul, sigmoid, sin, sub, sum, tanh, softplus } from '../ops';
 import { shapes, tensorOf } from './arbitraries';
 
@@ -42,6 +42,10 @@ export function evaluateGraph(graph: OpGraph, inputs: readonly Tensor[]): Tensor
 
 /** Random graphs of 1–3 inputs of one shape and 1–maxSteps steps that reuse earlier values. */
 export function opGraph(options: { maxSteps?: number } = {}): fc.Arbitrary<OpGraph> {
+  const maxSteps: unknown = (options as { maxSteps?: unknown } | null)?.maxSteps;
+  if (typeof options !== 'object' || options === null || (maxSteps !== undefined && !(typeof maxSteps === 'number' && Number.isSafeInteger(maxSteps) && maxSteps >= 1 && maxSteps <= 1000))) {
+    throw new ArgumentError(`opGraph: expected options { maxSteps } with maxSteps an integer in [1, 1000], got ${describe(options)}${maxSteps === undefined ? '' : ` with maxSteps ${describe(maxSteps)}`}`);
+  }
   return fc
     .tuple(shapes({ maxRank: 2 }), fc.integer({ min: 1, max: 3 }))
     .chain(([shape, n]) =>

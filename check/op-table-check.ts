@@ -3,6 +3,7 @@
  * random cases ran, the largest error seen, and whether every case passed.
  */
 import fc from 'fast-check';
+import { ArgumentError, describe } from '../lib';
 import { RegistryEntry, registry } from '../ops';
 import { callCase, opCase } from './arbitraries';
 import { GradcheckResult, gradcheck } from './gradcheck';
@@ -21,7 +22,9 @@ export interface OpCheckRow {
 }
 
 export interface CheckOpsOptions {
+  /** Random cases per op and order, an integer ≥ 1 (default 100). */
   runs?: number;
+  /** fast-check's seed, an integer (default: random). */
   seed?: number;
   /** Called after each op, e.g. to draw progress. */
   onRow?: (row: OpCheckRow, index: number, total: number) => void;
@@ -47,15 +50,31 @@ function runOne(entry: RegistryEntry, order: 1 | 2, runs: number, seed: number |
 
 /** Checks the named ops (all registered ops by default). Unknown names throw, listing the known ones. */
 export function checkOps(names: readonly string[] = [], options: CheckOpsOptions = {}): OpCheckRow[] {
-  const unknown = names.filter((n) => !registry.some((e) => e.name === n));
-  if (unknown.length > 0) {
-    throw new Error(`gradcheck: unknown op ${unknown.join(', ')}; known ops: ${registry.map((e) => e.name).join(' ')}`);
+  if (!Array.isArray(names)) throw new ArgumentError(`checkOps: names must be an array of op names, got ${describe(names)}`);
+  const unknown: string[] = [];
+  for (let i = 0; i < names.length; i++) {
+    const n: unknown = names[i];
+    if (typeof n !== 'string' || !registry.some((e) => e.name === n)) unknown.push(typeof n === 'string' ? `'${n}'` : describe(n));
   }
+  if (unknown.length > 0) {
+    throw new ArgumentError(`checkOps: unknown op ${unknown.join(', ')}; known ops: ${registry.map((e) => e.name).join(' ')}`);
+  }
+  if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {
+    throw new ArgumentError(`checkOps: expected an options object or nothing, got ${describe(options)}`);
+  }
+  const o: CheckOpsOptions = options ?? {};
+  if (o.runs !== undefined && !(typeof o.runs === 'number' && Number.isSafeInteger(o.runs) && o.runs >= 1)) {
+    throw new ArgumentError(`checkOps: runs must be an integer ≥ 1, got ${describe(o.runs)}`);
+  }
+  if (o.seed !== undefined && !(typeof o.seed === 'number' && Number.isSafeInteger(o.seed))) {
+    throw new ArgumentError(`checkOps: seed must be an integer, got ${describe(o.seed)}`);
+  }
+  if (o.onRow !== undefined && typeof o.onRow !== 'function') throw new ArgumentError(`checkOps: onRow must be a function, got ${describe(o.onRow)}`);
   const entries = names.length === 0 ? registry : registry.filter((e) => names.includes(e.name));
-  const runs = options.runs ?? 100;
+  const runs = o.runs ?? 100;
   return entries.map((entry, i) => {
-    const first = runOne(entry, 1, runs, options.seed);
-    const second = runOne(entry, 2, runs, options.seed);
+    const first = runOne(entry, 1, runs, o.seed);
+    const second = runOne(entry, 2, runs, o.seed);
     const row: OpCheckRow = {
       op: entry.name,
       kind: entry.kind,
@@ -65,13 +84,20 @@ export function checkOps(names: readonly string[] = [], options: CheckOpsOptions
       pass: first.ok && second.ok,
       failure: first.failure ?? second.failure,
     };
-    options.onRow?.(row, i, entries.length);
+    o.onRow?.(row, i, entries.length);
     return row;
   });
 }
 
 /** The rows as a plain-text table. */
 export function formatOpTable(rows: readonly OpCheckRow[]): string {
+  if (!Array.isArray(rows)) throw new ArgumentError(`formatOpTable: rows must be an array of checkOps rows, got ${describe(rows)}`);
+  for (let i = 0; i < rows.length; i++) {
+    const r: Partial<OpCheckRow> | null = rows[i];
+    const ok = typeof r === 'object' && r !== null && typeof r.op === 'string' && typeof r.kind === 'string' && typeof r.cases === 'number' &&
+      typeof r.firstOrderError === 'number' && typeof r.secondOrderError === 'number' && typeof r.pass === 'boolean';
+    if (!ok) throw new ArgumentError(`formatOpTable: rows[${i}] must be a row of checkOps (op, kind, cases, firstOrderError, secondOrderError, pass), got ${describe(r)}`);
+  }
   const header = ['op', 'kind', 'cases', 'max error (1st)', 'max error (2nd)', 'result'];
   const body = rows.map((r) => [r.op, r.kind, String(r.cases), r.firstOrderError.toExponential(1), r.secondOrderError.toExponential(1), r.pass ? 'pass' : 'FAIL']);
   const widths = header.map((h, k) => Math.max(h.length, ...body.map((b) => b[k]!.length)));

@@ -1,11 +1,17 @@
 /** Activation functions as modules, so they can stand in a Sequential. Each wraps one op. */
-import { Tensor } from '../lib';
+import { Tensor, TensorLike } from '../lib';
 import { leakyRelu, relu, sigmoid, softmax, tanh } from '../ops';
+import { asTensor, numberIn } from './args';
 import { Module } from './module';
 
+/** The input of an activation's forward pass as a tensor, or an error naming the activation. */
+function inputOf(module: string, x: TensorLike): Tensor {
+  return asTensor(`${module}.forward`, x, 'x');
+}
+
 export class ReLU extends Module {
-  forward(x: Tensor): Tensor {
-    return relu(x);
+  forward(x: TensorLike): Tensor {
+    return relu(inputOf('ReLU', x));
   }
   describe(): string {
     return 'ReLU';
@@ -13,8 +19,8 @@ export class ReLU extends Module {
 }
 
 export class Sigmoid extends Module {
-  forward(x: Tensor): Tensor {
-    return sigmoid(x);
+  forward(x: TensorLike): Tensor {
+    return sigmoid(inputOf('Sigmoid', x));
   }
   describe(): string {
     return 'Sigmoid';
@@ -22,8 +28,8 @@ export class Sigmoid extends Module {
 }
 
 export class Tanh extends Module {
-  forward(x: Tensor): Tensor {
-    return tanh(x);
+  forward(x: TensorLike): Tensor {
+    return tanh(inputOf('Tanh', x));
   }
   describe(): string {
     return 'Tanh';
@@ -31,8 +37,8 @@ export class Tanh extends Module {
 }
 
 export class Identity extends Module {
-  forward(x: Tensor): Tensor {
-    return x;
+  forward(x: TensorLike): Tensor {
+    return inputOf('Identity', x);
   }
   describe(): string {
     return 'Identity';
@@ -42,9 +48,10 @@ export class Identity extends Module {
 export class LeakyReLU extends Module {
   constructor(readonly alpha = 0.01) {
     super();
+    numberIn('LeakyReLU', 'alpha', alpha, {});
   }
-  forward(x: Tensor): Tensor {
-    return leakyRelu(x, this.alpha);
+  forward(x: TensorLike): Tensor {
+    return leakyRelu(inputOf('LeakyReLU', x), this.alpha);
   }
   describe(): string {
     return `LeakyReLU(${this.alpha})`;
@@ -53,8 +60,8 @@ export class LeakyReLU extends Module {
 
 /** Softmax over the last axis (each row of a batch sums to 1). */
 export class Softmax extends Module {
-  forward(x: Tensor): Tensor {
-    return softmax(x, -1);
+  forward(x: TensorLike): Tensor {
+    return softmax(inputOf('Softmax', x), -1);
   }
   describe(): string {
     return 'Softmax';

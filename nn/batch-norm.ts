@@ -7,10 +7,11 @@
  * Built from ops, so the training-mode gradient is the true one: it flows through μ and σ² as
  * well (a hand-derived backward that treats them as constants gives only the eval-mode gradient).
  */
-import { Tensor, ones, zeros } from '../lib';
+import { ArgumentError, Tensor, TensorLike, ones, zeros } from '../lib';
 
 import { add, div, mean, mul, sqrt, sub } from '../ops';
-import { Module, checkFeatures } from './module';
+import { boolIn, numberIn, optionsIn, sizeIn } from './args';
+import { Module, batchOf } from './module';
 
 export interface BatchNormOptions {
   /** ε added to the variance (default 1e-5). */
@@ -31,19 +32,22 @@ export class BatchNorm extends Module {
 
   constructor(readonly features: number, options: BatchNormOptions = {}) {
     super();
-    this.eps = options.eps ?? 1e-5;
-    this.momentum = options.momentum ?? 0.1;
-    const affine = options.affine ?? true;
+    sizeIn('BatchNorm', 'features', features);
+    const o = optionsIn('BatchNorm', options);
+    this.eps = numberIn('BatchNorm', 'eps', o.eps, { min: 0, minOpen: true }, 1e-5);
+    this.momentum = numberIn('BatchNorm', 'momentum', o.momentum, { min: 0, max: 1 }, 0.1);
+    const affine = boolIn('BatchNorm', 'affine', o.affine, true);
     this.gamma = affine ? this.addParameter('gamma', ones([features])) : null;
     this.beta = affine ? this.addParameter('beta', zeros([features])) : null;
     this.runningMean = this.addBuffer('runningMean', zeros([features]));
     this.runningVar = this.addBuffer('runningVar', ones([features]));
   }
 
-  forward(x: Tensor): Tensor {
-    checkFeatures('BatchNorm', x, this.features);
+  forward(input: TensorLike): Tensor {
+    const x = batchOf('BatchNorm', input, this.features);
     let normalized: Tensor;
     if (this.training) {
+      if (x.shape[0] === 0) throw new ArgumentError('BatchNorm: a batch of 0 rows has no mean or variance; train mode needs at least one row');
       const mu = mean(x, 0);
       const centered = sub(x, mu);
       const variance = mean(mul(centered, centered), 0);

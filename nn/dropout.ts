@@ -2,8 +2,9 @@
  * Dropout: in train mode each element is kept with probability 1 − p and scaled by 1/(1 − p)
  * (inverted dropout, so eval mode is the identity). The mask comes from a seeded generator.
  */
-import { ArgumentError, Rng, Tensor, rng } from '../lib';
+import { Rng, Tensor, TensorLike } from '../lib';
 import { mul } from '../ops';
+import { asTensor, numberIn, rngIn } from './args';
 import { Module } from './module';
 
 export class Dropout extends Module {
@@ -11,11 +12,12 @@ export class Dropout extends Module {
 
   constructor(readonly p = 0.5, seed: number | Rng = 0) {
     super();
-    if (!(p >= 0 && p < 1)) throw new ArgumentError(`Dropout: p must be in [0, 1), got ${p}`);
-    this.random = seed instanceof Rng ? seed : rng(seed);
+    numberIn('Dropout', 'p', p, { min: 0, max: 1, maxOpen: true });
+    this.random = rngIn('Dropout', 'seed', seed, 0);
   }
 
-  forward(x: Tensor): Tensor {
+  forward(input: TensorLike): Tensor {
+    const x = asTensor('Dropout.forward', input, 'x');
     if (!this.training || this.p === 0) return x;
     const keep = 1 - this.p;
     const mask = new Float64Array(x.size);

@@ -2,10 +2,11 @@
  * Linear: Z = X W + b for a batch X [n, in] (rows are examples), W [in, out], b [out] broadcast
  * over rows. No hand-written backward: the graph gives ∂L/∂W = Xᵀ Δ, ∂L/∂b = Δᵀ1, ∂L/∂X = Δ Wᵀ.
  */
-import { Tensor, rng, Rng } from '../lib';
+import { Rng, Tensor, TensorLike } from '../lib';
 import { add, matmul } from '../ops';
-import { Module, checkFeatures } from './module';
-import { Initializer, initialize, initializer } from './init';
+import { boolIn, checkLayerSize, optionsIn, rngIn, sizeIn } from './args';
+import { Module, batchOf } from './module';
+import { Initializer, initialize, parseInitializer } from './init';
 
 export interface LinearOptions {
   /** Add a bias (default true). */
@@ -24,18 +25,20 @@ export class Linear extends Module {
 
   constructor(readonly inFeatures: number, readonly outFeatures: number, options: LinearOptions = {}) {
     super();
-    const random = options.rng instanceof Rng ? options.rng : rng(options.rng ?? 0);
-    const init = initializer(options.init ?? 'fanInUniform');
+    sizeIn('Linear', 'inFeatures', inFeatures);
+    sizeIn('Linear', 'outFeatures', outFeatures);
+    checkLayerSize('Linear', inFeatures, outFeatures);
+    const o = optionsIn('Linear', options);
+    const random = rngIn('Linear', 'rng', o.rng, 0);
+    const init = parseInitializer('Linear: init', o.init ?? 'fanInUniform');
+    const bias = boolIn('Linear', 'bias', o.bias, true);
+    const biasInit = parseInitializer('Linear: biasInit', o.biasInit ?? (init.kind === 'fanInUniform' ? 'fanInUniform' : 'zeros'));
     this.W = this.addParameter('W', initialize(init, [inFeatures, outFeatures], random));
-    if (options.bias === false) this.b = null;
-    else {
-      const biasInit = initializer(options.biasInit ?? (init.kind === 'fanInUniform' ? 'fanInUniform' : 'zeros'));
-      this.b = this.addParameter('b', initialize(biasInit, [outFeatures], random, inFeatures, outFeatures));
-    }
+    this.b = bias ? this.addParameter('b', initialize(biasInit, [outFeatures], random, inFeatures, outFeatures)) : null;
   }
 
-  forward(x: Tensor): Tensor {
-    checkFeatures('Linear', x, this.inFeatures);
+  forward(input: TensorLike): Tensor {
+    const x = batchOf('Linear', input, this.inFeatures);
     const z = matmul(x, this.W);
     return this.b ? add(z, this.b) : z;
   }

@@ -6,12 +6,18 @@
  *   'halfMean'     ½ · mean over all elements: (1/2N) Σ (ŷ − y)² (the NN tutorial's J)
  *   'sum'          Σ (ŷ − y)² = ‖Ŷ − Y‖² (the Siena slides' loss)
  */
-import { ArgumentError, Tensor, describe } from '../lib';
+import { ArgumentError, Tensor, TensorLike, describe } from '../lib';
 import { bceWithLogits, binaryCrossEntropy, crossEntropy, div, mseLoss, mul } from '../ops';
+import { asTensor, boolIn, optionsIn } from './args';
 
 export interface Loss {
   readonly name: string;
   forward(prediction: Tensor, target: Tensor): Tensor;
+}
+
+/** A loss's two arguments as tensors, or an error naming the loss. */
+function pairOf(loss: string, prediction: TensorLike, target: TensorLike): [Tensor, Tensor] {
+  return [asTensor(`${loss}.forward`, prediction, 'prediction'), asTensor(`${loss}.forward`, target, 'target')];
 }
 
 export type MSEConvention = 'mean' | 'exampleMean' | 'halfMean' | 'sum';
@@ -19,13 +25,14 @@ export type MSEConvention = 'mean' | 'exampleMean' | 'halfMean' | 'sum';
 export class MSELoss implements Loss {
   readonly name: string;
   constructor(readonly convention: MSEConvention = 'mean') {
-    if (!['mean', 'exampleMean', 'halfMean', 'sum'].includes(convention)) {
+    if (typeof convention !== 'string' || !['mean', 'exampleMean', 'halfMean', 'sum'].includes(convention)) {
       throw new ArgumentError(`MSELoss: unknown convention ${describe(convention)}; expected mean, exampleMean, halfMean or sum`);
     }
     this.name = `MSE (${convention})`;
   }
 
-  forward(prediction: Tensor, target: Tensor): Tensor {
+  forward(predictionLike: TensorLike, targetLike: TensorLike): Tensor {
+    const [prediction, target] = pairOf('MSELoss', predictionLike, targetLike);
     switch (this.convention) {
       case 'mean':
         return mseLoss(prediction, target);
@@ -42,8 +49,8 @@ export class MSELoss implements Loss {
 /** Softmax cross-entropy on logits [n, c] with one-hot rows or integer labels (stable at ±1000). */
 export class CrossEntropyLoss implements Loss {
   readonly name = 'cross-entropy';
-  forward(logits: Tensor, target: Tensor): Tensor {
-    return crossEntropy(logits, target);
+  forward(logits: TensorLike, target: TensorLike): Tensor {
+    return crossEntropy(...pairOf('CrossEntropyLoss', logits, target));
   }
 }
 
@@ -51,9 +58,12 @@ export class CrossEntropyLoss implements Loss {
 export class BCELoss implements Loss {
   readonly name: string;
   constructor(readonly options: { logits?: boolean } = {}) {
-    this.name = options.logits ? 'binary cross-entropy (logits)' : 'binary cross-entropy';
+    const logits = boolIn('BCELoss', 'logits', optionsIn('BCELoss', options).logits, false);
+    this.options = { logits };
+    this.name = logits ? 'binary cross-entropy (logits)' : 'binary cross-entropy';
   }
-  forward(prediction: Tensor, target: Tensor): Tensor {
+  forward(predictionLike: TensorLike, targetLike: TensorLike): Tensor {
+    const [prediction, target] = pairOf('BCELoss', predictionLike, targetLike);
     return this.options.logits ? bceWithLogits(prediction, target) : binaryCrossEntropy(prediction, target);
   }
 }

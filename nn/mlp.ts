@@ -4,14 +4,15 @@
  * deltas(grads)[l] is ∂L/∂Zˡ for each layer's pre-activation Zˡ (the Linear's or BatchNorm's
  * output), the Δ of the backpropagation derivations.
  */
-import { ArgumentError, Tensor, rng, describe } from '../lib';
+import { ArgumentError, Tensor, TensorLike, describe, fmtShape } from '../lib';
 import { Gradients } from '../graph';
 import { ACTIVATIONS, ActivationName } from './activations';
+import { boolIn, checkLayerSize, numberIn, optionsIn, rngIn, sizeIn } from './args';
 import { BatchNorm } from './batch-norm';
 import { Dropout } from './dropout';
-import { Initializer } from './init';
+import { Initializer, parseInitializer } from './init';
 import { Linear } from './linear';
-import { Module } from './module';
+import { Module, batchOf } from './module';
 import { NodeSpan, Sequential } from './sequential';
 
 export interface MLPOptions {
@@ -36,34 +37,52 @@ export class MLP extends Module {
   private readonly preActivationIndex: number[] = [];
   /** Layer l's modules (Linear, BatchNorm, activation, Dropout) are net.layers[start … end − 1]. */
   private readonly blocks: Array<readonly [start: number, end: number]> = [];
+  /** Width of the input rows. */
+  private readonly inFeatures: number;
 
   constructor(readonly options: MLPOptions) {
     super();
-    const { layers } = options;
-    if (!Array.isArray(layers) || layers.length < 2 || layers.some((d) => !Number.isInteger(d) || d < 1)) {
-      throw new ArgumentError(`MLP: layers must list at least two positive widths, got ${describe(layers)}`);
+    const o = optionsIn('MLP', options, 'layers, e.g. { layers: [2, 3, 1] }');
+    const layers: unknown = o.layers;
+    if (!Array.isArray(layers) || layers.length < 2) {
+      throw new ArgumentError(`MLP: layers must list at least two positive widths (input to output, e.g. [2, 3, 1]), got ${describe(layers)}`);
     }
-    const hidden = options.hidden ?? 'relu';
-    const random = rng(options.seed ?? 0);
+    for (let l = 0; l < layers.length; l++) sizeIn('MLP', `layers[${l}] (of ${fmtShape(layers)})`, layers[l]);
+    for (let l = 1; l < layers.length; l++) checkLayerSize('MLP', layers[l - 1], layers[l]);
+    const widths = layers as number[];
+    this.inFeatures = widths[0]!;
+    const hidden: unknown = o.hidden ?? 'relu';
+    const hiddenCount = widths.length - 2;
+    if (Array.isArray(hidden) && hidden.length !== hiddenCount) {
+      throw new ArgumentError(`MLP: hidden lists ${hidden.length} activations for ${hiddenCount} hidden layers (layers ${fmtShape(widths)})`);
+    }
+    const init = o.init === undefined ? undefined : parseInitializer('MLP: init', o.init);
+    const batchNorm = boolIn('MLP', 'batchNorm', o.batchNorm, false);
+    const dropout = numberIn('MLP', 'dropout', o.dropout, { min: 0, max: 1, maxOpen: true }, 0);
+    const random = rngIn('MLP', 'seed', o.seed, 0);
     const modules: Module[] = [];
-    for (let l = 1; l < layers.length; l++) {
-      const last = l === layers.length - 1;
-      const act = last ? options.output ?? 'identity' : Array.isArray(hidden) ? hidden[l - 1] : hidden;
-      if (act === undefined || !(act in ACTIVATIONS)) {
+    for (let l = 1; l < widths.length; l++) {
+      const last = l === widths.length - 1;
+      const act: unknown = last ? o.output ?? 'identity' : Array.isArray(hidden) ? hidden[l - 1] : hidden;
+      if (typeof act !== 'string' || !Object.prototype.hasOwnProperty.call(ACTIVATIONS, act)) {
         throw new ArgumentError(`MLP: unknown activation ${describe(act)} for layer ${l}; expected one of ${Object.keys(ACTIVATIONS).join(', ')}`);
       }
       const start = modules.length;
-      modules.push(new Linear(layers[l - 1]!, layers[l]!, { init: options.init, rng: random }));
-      if (options.batchNorm && !last) modules.push(new BatchNorm(layers[l]!));
+      modules.push(new Linear(widths[l - 1]!, widths[l]!, { init, rng: random }));
+      if (batchNorm && !last) modules.push(new BatchNorm(widths[l]!));
       this.preActivationIndex.push(modules.length - 1);
-      modules.push(ACTIVATIONS[act]());
-      if (options.dropout && !last) modules.push(new Dropout(options.dropout, random));
+      modules.push(ACTIVATIONS[act as ActivationName]());
+      if (dropout > 0 && !last) modules.push(new Dropout(dropout, random));
       this.blocks.push([start, modules.length]);
     }
     this.net = this.addModule('net', new Sequential(...modules));
   }
 
-  forward(x: Tensor): Tensor {
+  forward(input: TensorLike): Tensor {
+    const x = batchOf('MLP', input, this.inFeatures);
+    if (x.shape[0] === 0 && this.training && this.net.layers.some((m) => m instanceof BatchNorm)) {
+      throw new ArgumentError('MLP: a batch of 0 rows has no batch-norm statistics; train mode needs at least one row');
+    }
     return this.net.forward(x);
   }
 

@@ -3,7 +3,8 @@
  * that want gradients), named buffers (state that is saved but not trained, such as batch-norm
  * running statistics) and child modules, and has a train/eval mode.
  */
-import { ArgumentError, Tensor, param } from '../lib';
+import { ArgumentError, Tensor, TensorLike, fmtShape, param } from '../lib';
+import { asTensor, boolIn } from './args';
 
 export abstract class Module {
   /** Train mode (the default) or eval mode: batch norm and dropout behave differently. */
@@ -12,8 +13,11 @@ export abstract class Module {
   private readonly ownBuffers = new Map<string, Tensor>();
   private readonly children = new Map<string, Module>();
 
-  /** The module's computation on a batch (rows are examples). */
-  abstract forward(x: Tensor): Tensor;
+  /**
+   * The module's computation on a batch (rows are examples). Takes whatever the ops take: a
+   * tensor, a number or a nested array of numbers.
+   */
+  abstract forward(x: TensorLike): Tensor;
 
   /** A short description for summaries, e.g. Linear(784 → 128). */
   abstract describe(): string;
@@ -59,7 +63,7 @@ export abstract class Module {
 
   /** Sets train mode (true) or eval mode (false) here and in every child. */
   train(on = true): this {
-    this.training = on;
+    this.training = boolIn(`${this.constructor.name}.train`, 'on', on, true);
     for (const [, child] of this.children) child.train(on);
     return this;
   }
@@ -74,9 +78,19 @@ export abstract class Module {
   }
 }
 
+/**
+ * The input of a module's forward pass as a tensor: a batch of rows [n, features]. `layer` names
+ * the module in messages.
+ */
+export function batchOf(layer: string, x: unknown, features: number): Tensor {
+  const t = asTensor(`${layer}.forward`, x, 'x');
+  checkFeatures(layer, t, features);
+  return t;
+}
+
 /** Checks that a module got a batch of rows with the expected number of features. */
 export function checkFeatures(layer: string, x: Tensor, features: number): void {
   if (x.rank !== 2 || x.shape[1] !== features) {
-    throw new ArgumentError(`${layer}: expected input of shape [n, ${features}] (rows are examples), got [${x.shape.join(', ')}]`);
+    throw new ArgumentError(`${layer}: expected input of shape [n, ${features}] (rows are examples), got ${fmtShape(x.shape)}`);
   }
 }

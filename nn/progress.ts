@@ -3,6 +3,9 @@
  *   epoch 2/5 [██████████░░░░░░░░░░]  52% loss 0.2143 · 48,213 ex/s · eta 12s
  * Elsewhere (a log file, CI) it prints nothing until finish(), which prints one plain line.
  */
+import { ArgumentError, describe } from '../lib';
+import { boolIn, numberIn, optionsIn } from './args';
+
 /**
  * How a progress bar draws: where, how wide, and in which style.
  * @inline
@@ -10,6 +13,7 @@
 export interface ProgressOptions {
   /** Where to write (default process.stdout). */
   stream?: NodeJS.WriteStream;
+  /** Characters of the bar itself, an integer in 1 … 1000 (default 24). */
   width?: number;
   /** Force the terminal (true) or plain (false) style; default: whether the stream is a TTY. */
   tty?: boolean;
@@ -23,13 +27,22 @@ export class ProgressBar {
   private lastDraw = 0;
 
   constructor(private readonly label: string, private readonly total: number, options: ProgressOptions = {}) {
-    this.stream = options.stream ?? process.stdout;
-    this.width = options.width ?? 24;
-    this.tty = options.tty ?? Boolean(this.stream.isTTY);
+    if (typeof label !== 'string') throw new ArgumentError(`ProgressBar: label must be a string, got ${describe(label)}`);
+    numberIn('ProgressBar', 'total', total, { min: 0 });
+    const o = optionsIn('ProgressBar', options);
+    const stream = o.stream ?? process.stdout;
+    if (typeof (stream as Partial<NodeJS.WriteStream> | null)?.write !== 'function') {
+      throw new ArgumentError(`ProgressBar: stream must be a writable stream (with write()), got ${describe(stream)}`);
+    }
+    this.stream = stream as NodeJS.WriteStream;
+    this.width = numberIn('ProgressBar', 'width', o.width, { min: 1, max: 1000, integer: true }, 24);
+    this.tty = boolIn('ProgressBar', 'tty', o.tty, Boolean(this.stream.isTTY));
   }
 
   /** Reports `done` of `total` units with a short status text; redraws at most 20 times a second. */
   update(done: number, status = ''): void {
+    numberIn('ProgressBar.update', 'done', done, { min: 0 });
+    if (typeof status !== 'string') throw new ArgumentError(`ProgressBar.update: status must be a string, got ${describe(status)}`);
     if (!this.tty) return;
     const now = Date.now();
     if (now - this.lastDraw < 50 && done < this.total) return;
@@ -44,6 +57,7 @@ export class ProgressBar {
 
   /** Ends the bar with a final line (the same on a terminal and elsewhere). */
   finish(summary: string): void {
+    if (typeof summary !== 'string') throw new ArgumentError(`ProgressBar.finish: summary must be a string, got ${describe(summary)}`);
     this.stream.write(`${this.tty ? '\r\x1b[K' : ''}${this.label} ${summary}\n`);
   }
 }

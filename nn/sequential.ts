@@ -4,9 +4,10 @@
  * delta ∂L/∂Z of a pre-activation — can be read from the Gradients. It also remembers which
  * graph nodes each layer created, so that a picture of the graph can box them per layer.
  */
-import { GraphError, Tensor } from '../lib';
+import { ArgumentError, GraphError, Tensor, TensorLike, describe } from '../lib';
 import { Gradients, nextNodeId } from '../graph';
 
+import { asTensor, within } from './args';
 import { Module } from './module';
 
 /** The ids [first, end) of the graph nodes created by one call (node ids increase with creation). */
@@ -21,17 +22,21 @@ export class Sequential extends Module {
 
   constructor(...layers: Module[]) {
     super();
+    layers.forEach((layer: unknown, i) => {
+      if (!(layer instanceof Module)) throw new ArgumentError(`Sequential: layer ${i} must be a Module, got ${describe(layer)}`);
+    });
     this.layers = layers;
     layers.forEach((layer, i) => this.addModule(String(i), layer));
   }
 
-  forward(x: Tensor): Tensor {
+  forward(x: TensorLike): Tensor {
     this.outputs = [];
     this.spans = [];
-    let h = x;
-    for (const layer of this.layers) {
+    let h = asTensor('Sequential.forward', x, 'x');
+    for (const [i, layer] of this.layers.entries()) {
       const first = nextNodeId();
-      h = layer.forward(h);
+      const input = h;
+      h = within('Sequential', `layer ${i} (${layer.describe().split('\n')[0]})`, () => layer.forward(input));
       this.outputs.push(h);
       this.spans.push([first, nextNodeId()]);
     }

@@ -4,7 +4,8 @@
  * as strings, so a save/load round trip is exact, bit for bit.
  */
 import { readFileSync, writeFileSync } from 'fs';
-import { ArgumentError, fmtShape } from '../lib';
+import { ArgumentError, describe, fmtShape, shapeProblem, sizeOf } from '../lib';
+import { isRecord } from './args';
 import { Module } from './module';
 
 /**
@@ -30,11 +31,61 @@ function encode(x: number): number | string {
   return Object.is(x, -0) ? '-0' : String(x);
 }
 
+/** The strings that stand for the values JSON cannot hold. */
+const SPECIAL: Record<string, number> = { '-0': -0, NaN: NaN, Infinity: Infinity, '-Infinity': -Infinity };
+
 function decode(x: number | string): number {
-  return typeof x === 'number' ? x : x === '-0' ? -0 : Number(x);
+  return typeof x === 'number' ? x : SPECIAL[x]!;
+}
+
+function moduleOf(who: string, model: unknown): Module {
+  if (!(model instanceof Module)) throw new ArgumentError(`${who}: expected a model (a Module such as MLP), got ${describe(model)}`);
+  return model;
+}
+
+function pathOf(who: string, path: unknown): string {
+  if (typeof path !== 'string' || path.length === 0) throw new ArgumentError(`${who}: expected a file path, got ${describe(path)}`);
+  return path;
+}
+
+/** The first thing wrong with one saved tensor, or null. */
+function savedTensorProblem(s: unknown): string | null {
+  if (!isRecord(s)) return `is ${describe(s)}, expected { shape, data }`;
+  const problem = shapeProblem(s.shape);
+  if (problem !== null) return `has a bad shape: ${problem}`;
+  if (!Array.isArray(s.data)) return `has data ${describe(s.data)}, expected an array of numbers`;
+  const size = sizeOf(s.shape as number[]);
+  if (s.data.length !== size) return `has ${s.data.length} values for its shape ${fmtShape(s.shape as number[])}, expected ${size}`;
+  for (let i = 0; i < s.data.length; i++) {
+    const v: unknown = s.data[i];
+    const ok = (typeof v === 'number' && Number.isFinite(v)) || (typeof v === 'string' && Object.prototype.hasOwnProperty.call(SPECIAL, v));
+    if (!ok) return `has ${describe(v)} at index ${i}, expected a number or one of "NaN", "Infinity", "-Infinity", "-0"`;
+  }
+  return null;
+}
+
+/**
+ * Checks the structure of a saved model (format, version, and every tensor's shape and values);
+ * `source` says where it came from in messages.
+ */
+function checkSaved(who: string, saved: unknown, source: string): SavedModel {
+  if (!isRecord(saved) || saved.format !== 'deltagraph-model') {
+    throw new ArgumentError(`${who}: ${source} is not a saved deltagraph model (expected format 'deltagraph-model', got ${describe(isRecord(saved) ? saved.format : saved)})`);
+  }
+  for (const kind of ['parameters', 'buffers'] as const) {
+    const group = saved[kind];
+    if (!isRecord(group)) throw new ArgumentError(`${who}: ${source} has ${kind} ${describe(group)}, expected an object of named tensors`);
+    for (const [name, t] of Object.entries(group)) {
+      const problem = savedTensorProblem(t);
+      if (problem !== null) throw new ArgumentError(`${who}: ${source}: ${kind.slice(0, -1)} '${name}' ${problem}`);
+    }
+  }
+  if (saved.version !== 1) throw new ArgumentError(`${who}: ${source} has version ${describe(saved.version)}, expected 1`);
+  return saved as unknown as SavedModel;
 }
 
 export function stateDict(model: Module, meta?: unknown): SavedModel {
+  moduleOf('stateDict', model);
   const pack = (entries: Array<[string, { shape: readonly number[]; data: Float64Array }]>) =>
     Object.fromEntries(entries.map(([name, t]) => [name, { shape: [...t.shape], data: Array.from(t.data, encode) }]));
   return { format: 'deltagraph-model', version: 1, meta, parameters: pack(model.namedParameters()), buffers: pack(model.namedBuffers()) };
@@ -42,33 +93,72 @@ export function stateDict(model: Module, meta?: unknown): SavedModel {
 
 /** Copies saved values into a model of the same architecture; names and shapes must match. */
 export function loadStateDict(model: Module, saved: SavedModel): void {
-  if (saved?.format !== 'deltagraph-model') throw new ArgumentError('loadStateDict: not a saved deltagraph model (format field missing)');
-  const fill = (kind: string, entries: Array<[string, { shape: readonly number[]; data: Float64Array }]>, source: Record<string, SavedTensor>) => {
+  fillModel('loadStateDict', model, saved, 'the saved model');
+}
+
+/** loadStateDict naming `who` and the source in messages; nothing is copied unless everything fits. */
+function fillModel(who: string, model: unknown, saved: unknown, source: string): void {
+  const m = moduleOf(who, model);
+  const checked = checkSaved(who, saved, source);
+  const plan: Array<[Float64Array, Array<number | string>]> = [];
+  const match = (kind: string, entries: Array<[string, { shape: readonly number[]; data: Float64Array }]>, group: Record<string, SavedTensor>) => {
     const expected = new Set(entries.map(([n]) => n));
-    const extra = Object.keys(source).filter((n) => !expected.has(n));
-    if (extra.length > 0) throw new ArgumentError(`loadStateDict: the file has ${kind} ${extra.join(', ')} that the model does not`);
+    const extra = Object.keys(group).filter((n) => !expected.has(n));
+    if (extra.length > 0) throw new ArgumentError(`${who}: ${source} has ${kind} ${extra.join(', ')} that the model does not`);
     for (const [name, t] of entries) {
-      const s = source[name];
-      if (!s) throw new ArgumentError(`loadStateDict: the file has no ${kind} '${name}'`);
-      if (s.shape.length !== t.shape.length || s.shape.some((d, i) => d !== t.shape[i]) || s.data.length !== t.data.length) {
-        throw new ArgumentError(`loadStateDict: ${kind} '${name}' has shape ${fmtShape(s.shape)} in the file but ${fmtShape(t.shape)} in the model`);
+      const s = Object.prototype.hasOwnProperty.call(group, name) ? group[name] : undefined;
+      if (!s) throw new ArgumentError(`${who}: ${source} has no ${kind} '${name}' (the model's ${fmtShape(t.shape)})`);
+      if (s.shape.length !== t.shape.length || s.shape.some((d, i) => d !== t.shape[i])) {
+        throw new ArgumentError(`${who}: ${kind} '${name}' has shape ${fmtShape(s.shape)} in ${source} but ${fmtShape(t.shape)} in the model`);
       }
-      for (let i = 0; i < s.data.length; i++) t.data[i] = decode(s.data[i]!);
+      plan.push([t.data, s.data]);
     }
   };
-  fill('parameter', model.namedParameters(), saved.parameters);
-  fill('buffer', model.namedBuffers(), saved.buffers);
+  match('parameter', m.namedParameters(), checked.parameters);
+  match('buffer', m.namedBuffers(), checked.buffers);
+  for (const [target, values] of plan) for (let i = 0; i < values.length; i++) target[i] = decode(values[i]!);
 }
 
 export function saveModel(model: Module, path: string, meta?: unknown): void {
-  writeFileSync(path, JSON.stringify(stateDict(model, meta)));
+  moduleOf('saveModel', model);
+  pathOf('saveModel', path);
+  let text: string;
+  try {
+    text = JSON.stringify(stateDict(model, meta));
+  } catch (e) {
+    throw new ArgumentError(`saveModel: meta cannot be written as JSON: ${(e as Error).message}`);
+  }
+  try {
+    writeFileSync(path, text);
+  } catch (e) {
+    throw new ArgumentError(`saveModel: cannot write ${path}: ${(e as Error).message}`);
+  }
+}
+
+/** readModel naming `who` in messages. */
+function read(who: string, path: unknown): SavedModel {
+  const p = pathOf(who, path);
+  let text: string;
+  try {
+    text = readFileSync(p, 'utf8');
+  } catch (e) {
+    throw new ArgumentError(`${who}: cannot read ${p}: ${(e as Error).message}`);
+  }
+  let saved: unknown;
+  try {
+    saved = JSON.parse(text);
+  } catch (e) {
+    throw new ArgumentError(`${who}: ${p} is not valid JSON: ${(e as Error).message}`);
+  }
+  return checkSaved(who, saved, p);
 }
 
 /** Reads a saved model file; pass the result to loadStateDict (its meta tells how to rebuild the model). */
 export function readModel(path: string): SavedModel {
-  return JSON.parse(readFileSync(path, 'utf8')) as SavedModel;
+  return read('readModel', path);
 }
 
 export function loadModel(model: Module, path: string): void {
-  loadStateDict(model, readModel(path));
+  moduleOf('loadModel', model);
+  fillModel('loadModel', model, read('loadModel', path), path);
 }

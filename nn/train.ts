@@ -3,8 +3,9 @@
  * forward pass, one backward pass and an optimizer step; per epoch the mean training loss,
  * throughput, validation loss and metrics, a learning-rate schedule, and early stopping.
  */
-import { ArgumentError, Tensor, kernels, rng } from '../lib';
+import { Tensor, kernels, rng } from '../lib';
 import { backward, noGrad } from '../graph';
+import { numberIn, within } from './args';
 import { Loss } from './losses';
 import { METRICS, MetricName } from './metrics';
 import { Module } from './module';
@@ -12,6 +13,7 @@ import { Optimizer } from './optim/optimizer';
 import { Schedule } from './optim/schedules';
 import { clipGradNorm } from './optim/clip';
 import { ProgressBar, ProgressOptions } from './progress';
+import { datasetOf, fitOptionsOf, lossOf, lossValue, metricsOf, modelOf } from './train-args';
 
 export interface Dataset {
   /** Inputs, one row per example. */
@@ -39,6 +41,11 @@ export interface FitOptions {
   shuffle?: boolean;
   seed?: number;
   validation?: Dataset;
+  /**
+   * What the per-epoch line calls the validation set (default 'val'): with 'test' it reads
+   * "test loss 0.1300". Only the printed line changes; the History keeps valLoss.
+   */
+  validationName?: string;
   /** Metrics computed on the validation set each epoch (and on the training set when there is none). */
   metrics?: MetricName[];
   /** Stops when the validation loss (training loss without validation) stops improving. */
@@ -73,6 +80,16 @@ export interface History {
 
 /** Loss and metrics of a model on a data set, in eval mode and without recording. */
 export function evaluate(model: Module, data: Dataset, loss: Loss, metrics: readonly MetricName[] = [], batchSize = 4096): { loss: number; metrics: Partial<Record<MetricName, number>> } {
+  const m = modelOf('evaluate', model);
+  const d = datasetOf('evaluate', 'data', data);
+  const l = lossOf('evaluate', loss);
+  const names = metricsOf('evaluate', metrics);
+  const b = numberIn('evaluate', 'batchSize', batchSize, { min: 1, integer: true });
+  return within('evaluate', null, () => evaluateChecked('evaluate', m, d, l, names, b));
+}
+
+/** evaluate on checked arguments; `who` names the caller in messages. */
+function evaluateChecked(who: string, model: Module, data: Dataset, loss: Loss, metrics: readonly MetricName[], batchSize: number): { loss: number; metrics: Partial<Record<MetricName, number>> } {
   const wasTraining = model.training;
   model.eval();
   try {
@@ -85,7 +102,7 @@ export function evaluate(model: Module, data: Dataset, loss: Loss, metrics: read
         const x = kernels.takeRows(data.x, idx);
         const y = kernels.takeRows(data.y, idx);
         const p = model.forward(x);
-        total += loss.forward(p, y).item() * idx.length;
+        total += lossValue(who, loss, loss.forward(p, y)) * idx.length;
         parts.push(p);
       }
       const prediction = parts.length === 1 ? parts[0]! : kernels.concat(parts, 0);
@@ -106,47 +123,47 @@ function restore(model: Module, saved: Float64Array[]): void {
   [...model.parameters(), ...model.namedBuffers().map(([, t]) => t)].forEach((t, i) => t.data.set(saved[i]!));
 }
 
-function formatRecord(r: EpochRecord): string {
+function formatRecord(r: EpochRecord, validationName: string): string {
   const parts = [`loss ${r.loss.toPrecision(4)}`];
-  if (r.valLoss !== undefined) parts.push(`val loss ${r.valLoss.toPrecision(4)}`);
+  if (r.valLoss !== undefined) parts.push(`${validationName} loss ${r.valLoss.toPrecision(4)}`);
   for (const [k, v] of Object.entries(r.metrics)) parts.push(`${k} ${k === 'accuracy' ? (100 * v).toFixed(2) + '%' : v.toPrecision(4)}`);
   parts.push(`${Math.round(r.examplesPerSecond).toLocaleString('en-US')} ex/s`);
   return parts.join(' · ');
 }
 
 export function fit(model: Module, data: Dataset, options: FitOptions): History {
-  const n = data.x.shape[0]!;
-  if (data.y.shape[0] !== n) {
-    throw new ArgumentError(`fit: ${n} input rows but ${data.y.shape[0]} target rows`);
-  }
-  if (!Number.isInteger(options.epochs) || options.epochs < 1) throw new ArgumentError(`fit: epochs must be a positive integer, got ${options.epochs}`);
-  const batchSize = Math.min(options.batchSize ?? n, n);
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new ArgumentError(`fit: batchSize must be a positive integer, got ${options.batchSize}`);
-  const random = rng(options.seed ?? 0);
+  modelOf('fit', model);
+  const train = datasetOf('fit', 'data', data);
+  const n = train.x.shape[0]!;
+  const o = fitOptionsOf(options, n);
+  const random = rng(o.seed);
   const params = model.parameters();
-  const metrics = options.metrics ?? [];
   const history: History = { epochs: [], stoppedEarly: false, bestEpoch: 0 };
-  const progressOptions = typeof options.progress === 'object' ? options.progress : {};
-  const showProgress = options.progress !== false;
+  const progressOptions = typeof o.progress === 'object' ? o.progress : {};
+  const showProgress = o.progress !== false;
   let best = Infinity;
   let bestState: Float64Array[] | null = null;
   let sinceBest = 0;
 
-  for (let epoch = 0; epoch < options.epochs; epoch++) {
-    options.schedule?.apply(epoch);
+  for (let epoch = 0; epoch < o.epochs; epoch++) {
+    within('fit', `the schedule at epoch ${epoch + 1}`, () => o.schedule?.apply(epoch));
     model.train();
     const started = Date.now();
-    const order = options.shuffle === false ? Int32Array.from({ length: n }, (_, i) => i) : random.permutation(n);
-    const bar = showProgress ? new ProgressBar(`epoch ${epoch + 1}/${options.epochs}`, n, progressOptions) : null;
+    const order = o.shuffle ? random.permutation(n) : Int32Array.from({ length: n }, (_, i) => i);
+    const bar = showProgress ? new ProgressBar(`epoch ${epoch + 1}/${o.epochs}`, n, progressOptions) : null;
     let lossSum = 0;
-    for (let start = 0; start < n; start += batchSize) {
-      const idx = order.subarray(start, Math.min(start + batchSize, n));
-      const x = idx.length === n ? data.x : kernels.takeRows(data.x, idx);
-      const y = idx.length === n ? data.y : kernels.takeRows(data.y, idx);
-      const loss = options.loss.forward(model.forward(x), y);
-      const grads = backward(loss, { wrt: params });
-      options.optimizer.step(options.clipNorm ? clipGradNorm(grads, params, options.clipNorm).grads : grads);
-      lossSum += loss.item() * idx.length;
+    for (let start = 0; start < n; start += o.batchSize) {
+      const idx = order.subarray(start, Math.min(start + o.batchSize, n));
+      const x = idx.length === n ? train.x : kernels.takeRows(train.x, idx);
+      const y = idx.length === n ? train.y : kernels.takeRows(train.y, idx);
+      const batch = `epoch ${epoch + 1}, batch ${start / o.batchSize + 1} (${idx.length} rows)`;
+      lossSum += within('fit', batch, () => {
+        const loss = o.loss.forward(model.forward(x), y);
+        const value = lossValue('fit', o.loss, loss);
+        const grads = backward(loss, { wrt: params });
+        o.optimizer.step(o.clipNorm !== undefined ? clipGradNorm(grads, params, o.clipNorm).grads : grads);
+        return value * idx.length;
+      });
       if (bar) {
         const done = start + idx.length;
         const rate = Math.round(done / Math.max((Date.now() - started) / 1000, 1e-3)).toLocaleString('en-US');
@@ -157,32 +174,32 @@ export function fit(model: Module, data: Dataset, options: FitOptions): History 
     const record: EpochRecord = {
       epoch,
       loss: lossSum / n,
-      lr: options.optimizer.lr,
+      lr: o.optimizer.lr,
       seconds,
       examplesPerSecond: n / Math.max(seconds, 1e-9),
       metrics: {},
     };
-    if (options.validation) {
-      const v = evaluate(model, options.validation, options.loss, metrics);
+    if (o.validation) {
+      const v = within('fit', `epoch ${epoch + 1}, ${o.validationName} set`, () => evaluateChecked('fit', model, o.validation!, o.loss, o.metrics, 4096));
       record.valLoss = v.loss;
       record.metrics = v.metrics;
-    } else if (metrics.length > 0) {
-      record.metrics = evaluate(model, data, options.loss, metrics).metrics;
+    } else if (o.metrics.length > 0) {
+      record.metrics = within('fit', `epoch ${epoch + 1}, metrics`, () => evaluateChecked('fit', model, train, o.loss, o.metrics, 4096)).metrics;
     }
     history.epochs.push(record);
-    bar?.finish(formatRecord(record));
+    bar?.finish(formatRecord(record, o.validationName));
 
     const monitored = record.valLoss ?? record.loss;
-    if (monitored < best - (options.earlyStopping?.minDelta ?? 0)) {
+    if (monitored < best - (o.earlyStopping?.minDelta ?? 0)) {
       best = monitored;
       history.bestEpoch = epoch;
       sinceBest = 0;
-      if (options.earlyStopping) bestState = snapshot(model);
+      if (o.earlyStopping) bestState = snapshot(model);
     } else sinceBest++;
-    if (options.onEpoch?.(record) === 'stop') break;
-    if (options.earlyStopping && sinceBest >= options.earlyStopping.patience) {
+    if (o.onEpoch?.(record) === 'stop') break;
+    if (o.earlyStopping && sinceBest >= o.earlyStopping.patience) {
       history.stoppedEarly = true;
-      if (bestState && options.earlyStopping.restoreBest !== false) restore(model, bestState);
+      if (bestState && o.earlyStopping.restoreBest) restore(model, bestState);
       break;
     }
   }

@@ -10,15 +10,16 @@
  */
 import { readFileSync } from 'fs';
 import { join } from 'path';
-import { DeltaGraphError, Tensor, rng } from '../../lib';
+import { ArgumentError, Tensor, rng } from '../../lib';
+import { boolIn, numberIn, optionsIn, stringIn } from '../args';
 import { Dataset } from '../train';
 
 export const HOUSING_FEATURES = ['MedInc', 'HouseAge', 'AveRooms', 'AveBedrms', 'Population', 'AveOccup', 'Latitude', 'Longitude'] as const;
 
 export interface HousingOptions {
-  /** Fraction of rows held out for testing (default 0.2). */
+  /** Fraction of rows held out for testing, in (0, 1) (default 0.2); both parts keep at least one row. */
   testFraction?: number;
-  /** Seed of the shuffle that splits the rows (default 42). */
+  /** Seed of the shuffle that splits the rows, a finite number (default 42). */
   seed?: number;
   /** Path of the CSV (default data/california-housing.csv in the project). */
   path?: string;
@@ -28,7 +29,7 @@ export interface HousingOptions {
    */
   logTransform?: boolean;
   /**
-   * Clip every standardised feature to [−k, k] training standard deviations (default 5;
+   * Clip every standardised feature to [−k, k] training standard deviations, k > 0 (default 5;
    * Infinity turns it off). A few districts lie far out — one test district's AveOccup is over
    * 1,000 standard deviations from the training mean — and a ReLU net extrapolates linearly from
    * them: without clipping, that district alone takes the 8-64-32-1 net's test R² from 0.80 to
@@ -64,12 +65,12 @@ function parse(text: string, path: string): RawRow[] {
   const header = lines[0]!.split(',');
   const index = COLUMNS.map((c) => header.indexOf(c));
   const missing = COLUMNS.filter((_, i) => index[i]! < 0);
-  if (missing.length > 0) throw new DeltaGraphError(`californiaHousing: ${path} lacks the columns ${missing.join(', ')}`);
+  if (missing.length > 0) throw new ArgumentError(`loadCaliforniaHousing: ${path} lacks the columns ${missing.join(', ')}`);
   return lines.slice(1).map((line, r) => {
     const cells = line.split(',');
     const values = index.map((k) => (cells[k] === '' ? NaN : Number(cells[k])));
     const bad = values.findIndex((v, i) => Number.isNaN(v) && COLUMNS[i] !== 'total_bedrooms');
-    if (bad >= 0) throw new DeltaGraphError(`californiaHousing: row ${r + 2} of ${path} has no number in column ${COLUMNS[bad]}`);
+    if (bad >= 0) throw new ArgumentError(`loadCaliforniaHousing: row ${r + 2} of ${path} has no number in column ${COLUMNS[bad]}`);
     return { values, missingBedrooms: Number.isNaN(values[4]!) };
   });
 }
@@ -81,25 +82,39 @@ function median(xs: number[]): number {
 }
 
 export function loadCaliforniaHousing(options: HousingOptions = {}): Housing {
-  const path = options.path ?? join(__dirname, '..', '..', 'data', 'california-housing.csv');
+  const who = 'loadCaliforniaHousing';
+  const o = optionsIn(who, options);
+  const testFraction = numberIn(who, 'testFraction', o.testFraction, { min: 0, max: 1, minOpen: true, maxOpen: true }, 0.2);
+  const seed = numberIn(who, 'seed', o.seed, {}, 42);
+  const clip = numberIn(who, 'clip', o.clip, { min: 0, minOpen: true, infinity: true }, 5);
+  const logTransform = boolIn(who, 'logTransform', o.logTransform, false);
+  const path = stringIn(who, 'path', o.path, join(__dirname, '..', '..', 'data', 'california-housing.csv'));
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
-  } catch {
-    throw new DeltaGraphError(`californiaHousing: cannot read ${path}`);
+  } catch (e) {
+    throw new ArgumentError(`${who}: cannot read ${path}: ${(e as Error).message}`);
   }
   const rows = parse(text, path);
-  const order = rng(options.seed ?? 42).permutation(rows.length);
-  const nTest = Math.round(rows.length * (options.testFraction ?? 0.2));
+  const order = rng(seed).permutation(rows.length);
+  const nTest = Math.round(rows.length * testFraction);
+  if (nTest < 1 || nTest > rows.length - 2) {
+    throw new ArgumentError(
+      `${who}: testFraction ${testFraction} of ${rows.length} rows leaves ${nTest} test and ${rows.length - nTest} training rows; ` +
+        'expected at least 1 test row and 2 training rows (the standardisation needs a spread)',
+    );
+  }
   const testRows = Array.from(order.subarray(0, nTest), (i) => rows[i]!);
   const trainRows = Array.from(order.subarray(nTest), (i) => rows[i]!);
 
-  const ratio = median(trainRows.filter((r) => !r.missingBedrooms).map((r) => r.values[4]! / r.values[3]!));
+  const known = trainRows.filter((r) => !r.missingBedrooms);
+  if (known.length === 0) throw new ArgumentError(`${who}: no training row of ${path} has a bedroom count to impute the missing ones from`);
+  const ratio = median(known.map((r) => r.values[4]! / r.values[3]!));
   const features = (r: RawRow): number[] => {
     const [lon, lat, age, rooms, bedroomsRaw, population, households, income] = r.values as [number, number, number, number, number, number, number, number];
     const bedrooms = r.missingBedrooms ? rooms * ratio : bedroomsRaw;
     const f = [income, age, rooms / households, bedrooms / households, population, population / households, lat, lon];
-    if (options.logTransform) for (const j of HEAVY_TAILED) f[j] = Math.log(f[j]!);
+    if (logTransform) for (const j of HEAVY_TAILED) f[j] = Math.log(f[j]!);
     return f;
   };
   const trainF = trainRows.map(features);
@@ -110,10 +125,13 @@ export function loadCaliforniaHousing(options: HousingOptions = {}): Housing {
   for (const f of trainF) for (let j = 0; j < k; j++) mean[j] = mean[j]! + f[j]! / trainF.length;
   for (const f of trainF) for (let j = 0; j < k; j++) std[j] = std[j]! + (f[j]! - mean[j]!) ** 2 / trainF.length;
   for (let j = 0; j < k; j++) std[j] = Math.sqrt(std[j]!);
+  const constant = HOUSING_FEATURES.filter((_, j) => !(std[j]! > 0));
+  if (constant.length > 0) {
+    throw new ArgumentError(`${who}: ${constant.join(', ')} ${constant.length === 1 ? 'is' : 'are'} constant over the ${trainF.length} training rows of ${path}; cannot standardise`);
+  }
 
   const pack = (fs: number[][], rs: RawRow[]): Dataset => {
     const x = new Float64Array(fs.length * k);
-    const clip = options.clip ?? 5;
     fs.forEach((f, i) => f.forEach((v, j) => (x[i * k + j] = Math.max(-clip, Math.min(clip, (v - mean[j]!) / std[j]!)))));
     const y = Float64Array.from(rs, (r) => r.values[8]! / 100_000);
     return { x: new Tensor(x, [fs.length, k]), y: new Tensor(y, [fs.length, 1]) };

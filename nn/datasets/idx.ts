@@ -3,7 +3,8 @@
  * (0x08 unsigned byte … 0x0e float64) and the number of dimensions — then one big-endian 32-bit
  * size per dimension, then the values in row-major order, big-endian.
  */
-import { ArgumentError, Tensor } from '../../lib';
+import { ArgumentError, Tensor, describe, shapeProblem } from '../../lib';
+import { numberIn, optionsIn, stringIn } from '../args';
 
 const TYPES: Record<number, { bytes: number; read: (v: DataView, offset: number) => number; name: string }> = {
   0x08: { bytes: 1, read: (v, o) => v.getUint8(o), name: 'uint8' },
@@ -28,7 +29,11 @@ export interface IdxOptions {
 }
 
 export function parseIdx(bytes: Uint8Array, options: IdxOptions = {}): Tensor {
-  const source = options.source ?? 'IDX data';
+  if (!(bytes instanceof Uint8Array)) throw new ArgumentError(`parseIdx: expected the file's bytes as a Uint8Array (or Buffer), got ${describe(bytes)}`);
+  const o = optionsIn('parseIdx', options);
+  const source = stringIn('parseIdx', 'source', o.source, 'IDX data');
+  const limit = o.limit === undefined ? undefined : numberIn('parseIdx', 'limit', o.limit, { min: 0, integer: true });
+  const scale = numberIn('parseIdx', 'scale', o.scale, {}, 1);
   if (bytes.length < 4) throw new ArgumentError(`parseIdx: ${source} is ${bytes.length} bytes long, too short for an IDX header`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const type = TYPES[bytes[2]!];
@@ -39,13 +44,14 @@ export function parseIdx(bytes: Uint8Array, options: IdxOptions = {}): Tensor {
   const header = 4 + 4 * rank;
   if (bytes.length < header) throw new ArgumentError(`parseIdx: ${source} ends inside its header`);
   const shape = Array.from({ length: rank }, (_, i) => view.getUint32(4 + 4 * i, false));
-  if (options.limit !== undefined && rank > 0) shape[0] = Math.min(shape[0]!, options.limit);
+  if (limit !== undefined && rank > 0) shape[0] = Math.min(shape[0]!, limit);
+  const problem = shapeProblem(shape);
+  if (problem !== null) throw new ArgumentError(`parseIdx: ${source} has a header that is not a valid shape: ${problem}`);
   const count = shape.reduce((a, b) => a * b, 1);
   if (bytes.length < header + count * type.bytes) {
     throw new ArgumentError(`parseIdx: ${source} holds ${bytes.length - header} bytes of ${type.name} data, but its header [${shape.join(', ')}] needs ${count * type.bytes}`);
   }
   const data = new Float64Array(count);
-  const scale = options.scale ?? 1;
   if (type.bytes === 1 && bytes[2] === 0x08) {
     // The common case (MNIST pixels and labels): a straight byte loop.
     for (let i = 0; i < count; i++) data[i] = bytes[header + i]! * scale;

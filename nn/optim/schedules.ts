@@ -3,6 +3,8 @@
  *   step:    η_e = η₀ · γ^⌊e / stepSize⌋
  *   cosine:  η_e = η_min + ½ (η₀ − η_min)(1 + cos(π e / T))
  */
+import { ArgumentError, describe } from '../../lib';
+import { numberIn } from '../args';
 import { Optimizer } from './optimizer';
 
 export interface Schedule {
@@ -10,23 +12,39 @@ export interface Schedule {
   apply(epoch: number): void;
 }
 
+function optimizerOf(who: string, optimizer: unknown): Optimizer {
+  if (!(optimizer instanceof Optimizer)) throw new ArgumentError(`${who}: expected an optimizer (SGD, Adam, RMSProp…), got ${describe(optimizer)}`);
+  return optimizer;
+}
+
+/** An epoch number: an integer ≥ 0. */
+function epochOf(who: string, epoch: unknown): number {
+  return numberIn(`${who}.apply`, 'epoch', epoch, { min: 0, integer: true });
+}
+
 export class StepLR implements Schedule {
   private readonly base: number;
+  /** Every stepSize epochs (an integer ≥ 1) the learning rate is multiplied by gamma (> 0; default 0.1). */
   constructor(private readonly optimizer: Optimizer, readonly stepSize: number, readonly gamma = 0.1) {
-    this.base = optimizer.lr;
+    this.base = optimizerOf('StepLR', optimizer).lr;
+    numberIn('StepLR', 'stepSize', stepSize, { min: 1, integer: true });
+    numberIn('StepLR', 'gamma', gamma, { min: 0, minOpen: true });
   }
   apply(epoch: number): void {
-    this.optimizer.lr = this.base * Math.pow(this.gamma, Math.floor(epoch / this.stepSize));
+    this.optimizer.lr = this.base * Math.pow(this.gamma, Math.floor(epochOf('StepLR', epoch) / this.stepSize));
   }
 }
 
 export class CosineLR implements Schedule {
   private readonly base: number;
+  /** Over `epochs` epochs (an integer ≥ 1) the learning rate falls from the optimizer's to minLr (in [0, η₀]; default 0). */
   constructor(private readonly optimizer: Optimizer, readonly epochs: number, readonly minLr = 0) {
-    this.base = optimizer.lr;
+    this.base = optimizerOf('CosineLR', optimizer).lr;
+    numberIn('CosineLR', 'epochs', epochs, { min: 1, integer: true });
+    numberIn('CosineLR', `minLr (the optimizer's lr is ${this.base})`, minLr, { min: 0, max: this.base });
   }
   apply(epoch: number): void {
-    const t = Math.min(epoch, this.epochs) / this.epochs;
+    const t = Math.min(epochOf('CosineLR', epoch), this.epochs) / this.epochs;
     this.optimizer.lr = this.minLr + 0.5 * (this.base - this.minLr) * (1 + Math.cos(Math.PI * t));
   }
 }

@@ -5,10 +5,13 @@
  *   Nesterov:  v ← μ v + g,  θ ← θ − η (g + μ v)
  */
 import { Tensor } from '../../lib';
-import { Optimizer, OptimizerOptions } from './optimizer';
+import { boolIn, numberIn } from '../args';
+import { DECAY, Optimizer, OptimizerOptions } from './optimizer';
 
 export interface SGDOptions extends OptimizerOptions {
+  /** μ in [0, 1) (default 0: plain SGD). */
   momentum?: number;
+  /** Nesterov's look-ahead form (default false). */
   nesterov?: boolean;
 }
 
@@ -19,8 +22,8 @@ export class SGD extends Optimizer {
 
   constructor(params: readonly Tensor[], options: SGDOptions) {
     super(params, options);
-    this.momentum = options.momentum ?? 0;
-    this.nesterov = options.nesterov ?? false;
+    this.momentum = numberIn(this.who, 'momentum', options.momentum, DECAY, 0);
+    this.nesterov = boolIn(this.who, 'nesterov', options.nesterov, false);
     this.velocity = this.params.map((p) => new Float64Array(p.size));
   }
 

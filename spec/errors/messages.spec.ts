@@ -8,23 +8,7 @@ import {
   mseLoss, mul, ones, pad, param, rand, randn, reshape, rng, slice, softmax, sum, tanh, tensor, transpose, valueAndGrad,
   vjp, zeros,
 } from '../../index';
-
-/** The error thrown by fn (failing when fn returns normally). */
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected the call to throw');
-}
-
-/** Expects fn to throw an instance of `cls` whose message contains every one of `parts`. */
-function expectError(fn: () => unknown, cls: new (...args: any[]) => DeltaGraphError, ...parts: string[]): void {
-  const e = thrown(fn);
-  expect(e).toBeInstanceOf(cls);
-  for (const part of parts) expect((e as Error).message).toContain(part);
-}
+import { expectError, thrown } from './expect-error';
 
 describe('shapes that do not fit together', () => {
   it('add [2, 3] + [4] names both shapes and the broadcasting rule', () => {

@@ -1,8 +1,8 @@
 /** Layers built from ops: shapes, modes, and gradients proven by gradcheck. */
 import {
-  BatchNorm, Dropout, Identity, LeakyReLU, Linear, MLP, MSELoss, Sequential, ReLU, Sigmoid, Softmax, Tanh, Tensor, backward, mul, param, rng, randn, sum, tensor,
+  BatchNorm, Dropout, Identity, LeakyReLU, Linear, MLP, MSELoss, Sequential, ReLU, Sigmoid, Softmax, Tanh, Tensor, backward, mul, noGrad, param, rng, randn, sum, tanh, tensor,
 } from '../../index';
-import { gradcheck } from '../../check';
+import { gradcheck, gradgradcheck } from '../../check';
 
 const random = rng(11);
 
@@ -167,5 +167,114 @@ describe('every layer passes gradcheck', () => {
     const g = backward(sum(mul(y, 3))).get(x);
     // Where an element was kept, y = 2x and the gradient is 3·2; where dropped, both are 0.
     y.data.forEach((v, i) => expect(g.data[i]).toBe(v === 0 ? 0 : 6));
+  });
+});
+
+/** The parameter checks draw from their own generator, leaving the sequence of the tests above as it was. */
+const draws = rng(21);
+
+/**
+ * A function of one of a module's parameters: while it runs, the module holds the argument in
+ * place of that parameter, so that gradcheck differentiates through the module's own forward pass
+ * with respect to it (both the recorded pass and the finite differences).
+ */
+function ofParameter<M extends object, K extends keyof M>(module: M, key: K, run: () => Tensor): (p: Tensor) => Tensor {
+  return (p: Tensor) => {
+    const held = module[key];
+    (module as Record<K, unknown>)[key] = p;
+    try {
+      return run();
+    } finally {
+      (module as Record<K, unknown>)[key] = held;
+    }
+  };
+}
+
+/** Checks that f really depends on its argument (a module that ignored the stand-in would pass gradcheck with zeros). */
+function expectDependence(f: (p: Tensor) => Tensor, p: Tensor): void {
+  const moved = new Tensor(p.data.map((v) => v + 0.1), p.shape);
+  expect(noGrad(() => f(moved).item())).not.toBeCloseTo(noGrad(() => f(p).item()), 6);
+}
+
+/** The gradient of a scalar function of a module's parameter, by central differences on its data in place. */
+function centralDifferences(p: Tensor, f: () => number, eps = 1e-6): number[] {
+  return Array.from(p.data, (v, i) => {
+    p.data[i] = v + eps;
+    const plus = f();
+    p.data[i] = v - eps;
+    const minus = f();
+    p.data[i] = v;
+    return (plus - minus) / (2 * eps);
+  });
+}
+
+describe("Linear's parameters pass gradcheck", () => {
+  const layer = new Linear(3, 2, { rng: 4 });
+  const x = randn([5, 3], draws);
+  const w = randn([5, 2], draws);
+  const loss = () => sum(mul(layer.forward(x), w));
+
+  it('with respect to W: ∂L/∂W = Xᵀ G', () => {
+    const f = ofParameter(layer, 'W', loss);
+    expectDependence(f, layer.W);
+    expect(gradcheck(f, [layer.W], { name: 'Linear W' }).ok).toBe(true);
+  });
+
+  it('with respect to b: ∂L/∂b = Gᵀ 1', () => {
+    const f = ofParameter(layer, 'b', loss);
+    expectDependence(f, layer.b!);
+    expect(gradcheck(f, [layer.b!], { name: 'Linear b' }).ok).toBe(true);
+  });
+
+  it('the gradients a backward pass gives the parameters themselves match central differences', () => {
+    const grads = backward(loss());
+    for (const p of [layer.W, layer.b!]) {
+      const numeric = centralDifferences(p, () => noGrad(() => loss().item()));
+      grads.get(p).data.forEach((g, i) => expect(g).toBeCloseTo(numeric[i]!, 7));
+    }
+  });
+});
+
+describe("BatchNorm's γ and β pass gradcheck in train mode", () => {
+  const bn = new BatchNorm(3, { momentum: 0.3 });
+  const x = randn([6, 3], draws);
+  const w = randn([6, 3], draws);
+  // γ and β away from their initial 1 and 0, so that no term of the gradient vanishes by accident.
+  bn.gamma!.data.set([1.5, -0.7, 0.4]);
+  bn.beta!.data.set([0.2, -1.1, 0.9]);
+  // A nonlinear read-out, so that the second-order check has curvature to see.
+  const loss = () => sum(mul(tanh(bn.forward(x)), w));
+
+  it('with respect to γ: ∂L/∂γ = Σᵢ gᵢ ⊙ x̂ᵢ, to second order', () => {
+    expect(bn.training).toBe(true);
+    const f = ofParameter(bn, 'gamma', loss);
+    expectDependence(f, bn.gamma!);
+    expect(gradcheck(f, [bn.gamma!], { name: 'BatchNorm γ' }).ok).toBe(true);
+    expect(gradgradcheck(f, [bn.gamma!], { name: 'BatchNorm γ' }).ok).toBe(true);
+  });
+
+  it('with respect to β: ∂L/∂β = Σᵢ gᵢ, to second order', () => {
+    const f = ofParameter(bn, 'beta', loss);
+    expectDependence(f, bn.beta!);
+    expect(gradcheck(f, [bn.beta!], { name: 'BatchNorm β' }).ok).toBe(true);
+    expect(gradgradcheck(f, [bn.beta!], { name: 'BatchNorm β' }).ok).toBe(true);
+  });
+
+  it('the closed forms hold for the gradients of the parameters themselves', () => {
+    const y = bn.forward(x);
+    const grads = backward(sum(mul(tanh(y), w)));
+    const g = grads.get(y);
+    // x̂ = (y − β)/γ in train mode, per feature.
+    for (let f = 0; f < 3; f++) {
+      let dGamma = 0;
+      let dBeta = 0;
+      for (let i = 0; i < 6; i++) {
+        const xhat = (y.data[i * 3 + f]! - bn.beta!.data[f]!) / bn.gamma!.data[f]!;
+        dGamma += g.data[i * 3 + f]! * xhat;
+        dBeta += g.data[i * 3 + f]!;
+      }
+      expect(grads.get(bn.gamma!).data[f]).toBeCloseTo(dGamma, 12);
+      expect(grads.get(bn.beta!).data[f]).toBeCloseTo(dBeta, 12);
+    }
   });
 });

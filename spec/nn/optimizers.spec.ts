@@ -32,7 +32,7 @@ describe('SGD', () => {
     expect(steps((p) => new SGD(p, { lr: 0.1, weightDecay: 0.1 }), [0.5])[0]).toBeCloseTo(1 - 0.1 * (0.5 + 0.1), 15);
   });
   it('rejects a non-positive learning rate', () => {
-    expect(() => new SGD([], { lr: 0 })).toThrow(/lr must be a positive number/);
+    expect(() => new SGD([], { lr: 0 })).toThrow(/SGD: lr must be a finite number > 0, got 0/);
   });
 });
 
