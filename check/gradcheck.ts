@@ -1,7 +1,7 @@
 /**
  * gradcheck: compares the engine's gradients (VJPs through the graph) with central differences.
  * 'full' mode builds the whole denominator-layout Jacobian both ways and compares every element;
- * 'dot' mode compares ⟨u, Jᵀv⟩ with ⟨(f(x + εu) − f(x − εu))/2ε, v⟩ for random u, v, at any size.
+ * 'dot' mode compares ⟨u, J v⟩ (J in denominator layout, so J v is the pullback of v) with ⟨(f(x + εu) − f(x − εu))/2ε, v⟩ for random u, v, at any size.
  */
 import { ArgumentError, DeltaGraphError, Tensor, describe, fmtShape, rng, zeros } from '../lib';
 import { vjp } from '../graph';

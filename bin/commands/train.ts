@@ -164,6 +164,8 @@ export function trainCommand(argv: string[]): number {
     batchSize: batch,
     seed,
     validation: data.test,
+    // The built-in examples hold out only a test set: the per-epoch line says so.
+    validationName: 'test',
     metrics: preset.metrics,
     // The XOR run is thousands of tiny epochs: report them as one, and stop at the slides' bar.
     progress: !quiet && !isXor,
