@@ -9,38 +9,9 @@ import {
   DeltaGraphError, Gradients, Rng, Tensor, arange, backward, detach, exp, eye, full, grad, jacobian, mT, mean, mul,
   ones, param, rand, randn, registry, rng, sum, tensor, valueAndGrad, vjp, zeros,
 } from '../../index';
+import { expectSane, show } from './fuzz-harness';
 
 const RUNS = 600;
-
-// ---------------------------------------------------------------------------------------------
-// Showing arguments in a failure message (never throwing, whatever the value).
-
-function show(v: unknown, depth = 0): string {
-  if (v instanceof Tensor) {
-    const values = Array.from(v.data.slice(0, 8)).join(', ') + (v.size > 8 ? ', …' : '');
-    return `Tensor(shape=[${v.shape.join(', ')}], data=[${values}]${v.requiresGrad ? ', requiresGrad' : ''})`;
-  }
-  if (typeof v === 'symbol') return v.toString();
-  if (typeof v === 'bigint') return `${v}n`;
-  if (typeof v === 'function') return `function ${v.name || '(anonymous)'}`;
-  if (typeof v === 'number') return Object.is(v, -0) ? '-0' : String(v);
-  if (typeof v === 'string') return JSON.stringify(v);
-  if (v instanceof Rng) return 'Rng';
-  if (ArrayBuffer.isView(v)) return `${v.constructor.name}(${Array.from(v as unknown as ArrayLike<number>).join(', ')})`;
-  if (Array.isArray(v)) {
-    if (depth > 4) return '[…]';
-    const items: string[] = [];
-    for (let i = 0; i < Math.min(v.length, 10); i++) items.push(i in v ? show(v[i], depth + 1) : '<hole>');
-    return `[${items.join(', ')}${v.length > 10 ? ', …' : ''}]`;
-  }
-  if (v !== null && typeof v === 'object') {
-    if (depth > 4) return '{…}';
-    if (Object.getPrototypeOf(v) === null) return 'Object.create(null)';
-    const entries = Object.entries(v).map(([k, x]) => `${k}: ${show(x, depth + 1)}`);
-    return `${v.constructor?.name ?? 'Object'} {${entries.join(', ')}}`;
-  }
-  return String(v);
-}
 
 // ---------------------------------------------------------------------------------------------
 // Argument arbitraries: plausible values of each kind, mixed with wild ones.
@@ -272,30 +243,6 @@ function checkBackward(name: string, out: Tensor, args: readonly unknown[]): voi
       throw new Error(`backward through ${name}(${show(args)}) gave a gradient of shape [${g.shape.join(', ')}] for an input of shape [${x.shape.join(', ')}]`);
     }
   }
-}
-
-/**
- * Runs one call. `names` are the names an error message may carry: the function's own, and for
- * the transforms those of the ops inside the traced function.
- */
-function expectSane(name: string, names: readonly string[], args: readonly unknown[], call: () => unknown, validate: (r: unknown) => void): void {
-  let result: unknown;
-  try {
-    result = call();
-  } catch (e) {
-    if (!(e instanceof DeltaGraphError)) {
-      const what = e instanceof Error ? `${e.name}: ${e.message}\n${e.stack ?? ''}` : show(e);
-      throw new Error(`${name}(${show(args)}) threw a non-DeltaGraphError ${what}`);
-    }
-    if (e.constructor === DeltaGraphError) {
-      throw new Error(`${name}(${show(args)}) threw the base DeltaGraphError, expected a subclass: ${e.message}`);
-    }
-    if (!names.some((n) => e.message.includes(n))) {
-      throw new Error(`${name}(${show(args)}) threw ${e.name} whose message does not name ${names.join(' or ')}: ${e.message}`);
-    }
-    return;
-  }
-  validate(result);
 }
 
 // ---------------------------------------------------------------------------------------------
