@@ -4,7 +4,7 @@
  * step. It imports deltagraph only (not tfjs), so the memory row's child process measures
  * deltagraph alone.
  */
-import { Tensor, randn, rng } from '../lib';
+import { Tensor, randn, rng, tidy } from '../lib';
 import { backward, noGrad } from '../graph';
 import { CrossEntropyLoss, MLP, SGD } from '../nn';
 
@@ -67,11 +67,13 @@ export function deltagraphMlp(config: MlpConfig, batch: Batch): DeltagraphMlp {
   const lossFn = new CrossEntropyLoss();
   const optimizer = new SGD(params, { lr: config.lr });
   const trainer: Trainer = {
-    loss: () => noGrad(() => lossFn.forward(model.forward(batch.x), batch.y).item()),
-    step: () => {
-      const loss = lossFn.forward(model.forward(batch.x), batch.y);
-      optimizer.step(backward(loss, { wrt: params }));
-    },
+    loss: () => tidy(() => noGrad(() => lossFn.forward(model.forward(batch.x), batch.y).item())),
+    // A step in a tidy scope, as fit runs it: after the first, it reuses its buffers.
+    step: () =>
+      tidy(() => {
+        const loss = lossFn.forward(model.forward(batch.x), batch.y);
+        optimizer.step(backward(loss, { wrt: params }));
+      }),
     dispose: () => undefined,
   };
   const weights = (): LayerWeights[] =>

@@ -1,6 +1,7 @@
 export * from './errors';
 export * from './shape';
 export * from './tensor';
+export { alloc, keep } from './arena';
 export * from './rng';
 export * from './format';
 export * as kernels from './kernels';

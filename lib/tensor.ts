@@ -2,7 +2,8 @@
  * The tensor: float64 data in row-major order with a shape. Immutable from the user's side: ops
  * return new tensors and never write into their inputs.
  */
-import { ArgumentError, DeltaGraphError, ShapeError, describe, fmtShape } from './errors';
+import { ArgumentError, DeltaGraphError, GraphError, ShapeError, describe, fmtShape } from './errors';
+import { tidyScope, track } from './arena';
 import { MAX_RANK, Shape, checkDim, checkShape, shapeProblem, sizeOf } from './shape';
 
 /** A (possibly nested) array of numbers, as `toArray` returns it. */
@@ -29,9 +30,12 @@ export function kernelTensor(data: Float64Array, shape: Shape, producer: Produce
   return new Tensor(data, shape, producer, producer !== null, TRUSTED);
 }
 
+/** What a disposed tensor holds instead of its values. */
+const DISPOSED = new Float64Array(0);
+
 export class Tensor {
   readonly shape: readonly number[];
-  readonly data: Float64Array;
+  private values: Float64Array;
   /** The node that computed this tensor, when it was recorded into a graph. */
   readonly producer: Producer | null;
   /** True for parameters (leaves that want a gradient) and for every recorded result. */
@@ -40,10 +44,11 @@ export class Tensor {
   constructor(data: Float64Array, shape: Shape, producer: Producer | null = null, requiresGrad = producer !== null, trusted?: typeof TRUSTED) {
     if (trusted === TRUSTED) {
       // Kernels build shapes themselves and hand over a fresh array: no checks, no copy.
-      this.data = data;
+      this.values = data;
       this.shape = Object.isFrozen(shape) ? shape : Object.freeze(shape as number[]);
       this.producer = producer;
       this.requiresGrad = requiresGrad;
+      track(this);
       return;
     }
     if (!(data instanceof Float64Array)) {
@@ -54,10 +59,35 @@ export class Tensor {
     if (data.length !== sizeOf(shape)) {
       throw new ArgumentError(`Tensor: ${data.length} values do not fill shape ${fmtShape(shape)} (${sizeOf(shape)} elements)`);
     }
-    this.data = data;
+    this.values = data;
     this.shape = Object.freeze(shape.slice());
     this.producer = producer;
     this.requiresGrad = requiresGrad;
+    track(this);
+  }
+
+  /** The values, row-major. */
+  get data(): Float64Array {
+    const values = this.values;
+    if (values === DISPOSED) {
+      throw new GraphError(
+        `tensor of shape ${fmtShape(this.shape)}: its values were released when the tidy scope that made it ended; return it from the scope or keep(t) it to use it afterwards`,
+      );
+    }
+    return values;
+  }
+
+  /** Releases the values (tidy calls this); returns the buffer, or null if already released. */
+  dispose(): Float64Array | null {
+    const values = this.values;
+    if (values === DISPOSED) return null;
+    this.values = DISPOSED;
+    return values;
+  }
+
+  /** True once the tensor's values were released by tidy. */
+  get disposed(): boolean {
+    return this.values === DISPOSED;
   }
 
   get size(): number {
@@ -241,4 +271,13 @@ export function param(t: TensorLike): Tensor {
 export function detach(t: Tensor): Tensor {
   const base = asTensor('detach', t);
   return new Tensor(base.data, base.shape, null, false);
+}
+
+/**
+ * Runs fn and then releases every tensor it created except those it returns (also inside arrays
+ * or plain objects) or passed to keep; their buffers are reused by the next tensors of the same
+ * size. This is how a training step avoids allocating tensor storage after its first run.
+ */
+export function tidy<T>(fn: () => T): T {
+  return tidyScope(fn, (v): v is Tensor => v instanceof Tensor);
 }

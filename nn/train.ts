@@ -3,7 +3,7 @@
  * forward pass, one backward pass and an optimizer step; per epoch the mean training loss,
  * throughput, validation loss and metrics, a learning-rate schedule, and early stopping.
  */
-import { Tensor, kernels, rng } from '../lib';
+import { Tensor, kernels, rng, tidy } from '../lib';
 import { backward, noGrad } from '../graph';
 import { numberIn, within } from './args';
 import { Loss } from './losses';
@@ -154,16 +154,20 @@ export function fit(model: Module, data: Dataset, options: FitOptions): History 
     let lossSum = 0;
     for (let start = 0; start < n; start += o.batchSize) {
       const idx = order.subarray(start, Math.min(start + o.batchSize, n));
-      const x = idx.length === n ? train.x : kernels.takeRows(train.x, idx);
-      const y = idx.length === n ? train.y : kernels.takeRows(train.y, idx);
       const batch = `epoch ${epoch + 1}, batch ${start / o.batchSize + 1} (${idx.length} rows)`;
-      lossSum += within('fit', batch, () => {
-        const loss = o.loss.forward(model.forward(x), y);
-        const value = lossValue('fit', o.loss, loss);
-        const grads = backward(loss, { wrt: params });
-        o.optimizer.step(o.clipNorm !== undefined ? clipGradNorm(grads, params, o.clipNorm).grads : grads);
-        return value * idx.length;
-      });
+      // One step in a tidy scope: its tensors are released when it ends, and the next step of the
+      // same shapes reuses their buffers instead of allocating.
+      lossSum += within('fit', batch, () =>
+        tidy(() => {
+          const x = idx.length === n ? train.x : kernels.takeRows(train.x, idx);
+          const y = idx.length === n ? train.y : kernels.takeRows(train.y, idx);
+          const loss = o.loss.forward(model.forward(x), y);
+          const value = lossValue('fit', o.loss, loss);
+          const grads = backward(loss, { wrt: params });
+          o.optimizer.step(o.clipNorm !== undefined ? clipGradNorm(grads, params, o.clipNorm).grads : grads);
+          return value * idx.length;
+        }),
+      );
       if (bar) {
         const done = start + idx.length;
         const rate = Math.round(done / Math.max((Date.now() - started) / 1000, 1e-3)).toLocaleString('en-US');

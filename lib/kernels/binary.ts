@@ -3,6 +3,7 @@
  * dimensions): the broadcast operand is never materialised.
  */
 import { Tensor, kernelTensor } from '../tensor';
+import { alloc } from '../arena';
 import { broadcastShapes, broadcastStrides, sameShape, sizeOf, stridesOf } from '../shape';
 import { Row3, walk3 } from './strided';
 
@@ -10,22 +11,22 @@ function binary(op: string, a: Tensor, b: Tensor, row: Row3): Tensor {
   // Fast paths for the common small cases: equal shapes, or one operand a single value.
   const n = a.data.length;
   if (sameShape(a.shape, b.shape)) {
-    const out = new Float64Array(n);
+    const out = alloc(n);
     row(out, 0, 1, a.data, 0, 1, b.data, 0, 1, n);
     return kernelTensor(out, a.shape);
   }
   if (b.data.length === 1 && b.rank <= a.rank) {
-    const out = new Float64Array(n);
+    const out = alloc(n);
     row(out, 0, 1, a.data, 0, 1, b.data, 0, 0, n);
     return kernelTensor(out, a.shape);
   }
   if (n === 1 && a.rank <= b.rank) {
-    const out = new Float64Array(b.data.length);
+    const out = alloc(b.data.length);
     row(out, 0, 1, a.data, 0, 0, b.data, 0, 1, b.data.length);
     return kernelTensor(out, b.shape);
   }
   const shape = broadcastShapes(op, a.shape, b.shape);
-  const out = new Float64Array(sizeOf(shape));
+  const out = alloc(sizeOf(shape));
   walk3(shape, out, stridesOf(shape), a.data, broadcastStrides(a.shape, shape), b.data, broadcastStrides(b.shape, shape), row);
   return kernelTensor(out, shape);
 }
@@ -76,7 +77,7 @@ export const equal = (a: Tensor, b: Tensor): Tensor => binary('equal', a, b, equ
 export function where(cond: Tensor, a: Tensor, b: Tensor): Tensor {
   const ab = broadcastShapes('where', a.shape, b.shape);
   const shape = broadcastShapes('where', cond.shape, ab);
-  const out = new Float64Array(sizeOf(shape));
+  const out = alloc(sizeOf(shape));
   const c = cond.data;
   const cs = broadcastStrides(cond.shape, shape);
   // Select first, then overwrite where cond is false: two strided passes, no per-element branches on shape.

@@ -1,5 +1,6 @@
 /** Kernels that move data without arithmetic: transpose, broadcast, slice, pad, concat. */
 import { Tensor, kernelTensor } from '../tensor';
+import { alloc } from '../arena';
 import { broadcastStrides, sizeOf, stridesOf } from '../shape';
 import { Row2, walk2 } from './strided';
 
@@ -9,7 +10,7 @@ const copyRow: Row2 = (o, oi, os, x, xi, xs, n) => {
 
 /** Reads x through (shape, strides, offset) into a new contiguous tensor. */
 function gather(x: Tensor, shape: readonly number[], strides: number[], offset: number): Tensor {
-  const out = new Float64Array(sizeOf(shape));
+  const out = alloc(sizeOf(shape));
   walk2(shape, out, 0, stridesOf(shape), x.data, offset, strides, copyRow);
   return kernelTensor(out, shape);
 }
@@ -35,7 +36,7 @@ export function slice(x: Tensor, begin: readonly number[], size: readonly number
 
 /** A zero tensor of `shape` with x written at `begin`: the adjoint of slice. */
 export function pad(x: Tensor, shape: readonly number[], begin: readonly number[]): Tensor {
-  const out = new Float64Array(sizeOf(shape));
+  const out = alloc(sizeOf(shape));
   const os = stridesOf(shape);
   let offset = 0;
   for (let i = 0; i < begin.length; i++) offset += begin[i]! * os[i]!;
@@ -48,7 +49,7 @@ export function concat(xs: readonly Tensor[], axis: number): Tensor {
   const first = xs[0]!;
   const shape = first.shape.slice();
   shape[axis] = xs.reduce((n, x) => n + x.shape[axis]!, 0);
-  const out = new Float64Array(sizeOf(shape));
+  const out = alloc(sizeOf(shape));
   const os = stridesOf(shape);
   let offset = 0;
   for (const x of xs) {
@@ -61,7 +62,7 @@ export function concat(xs: readonly Tensor[], axis: number): Tensor {
 /** Rows `indices[i]` of x (axis 0), in that order: how a mini-batch is drawn from a data set. */
 export function takeRows(x: Tensor, indices: ArrayLike<number>): Tensor {
   const row = x.size / (x.shape[0] || 1);
-  const out = new Float64Array(indices.length * row);
+  const out = alloc(indices.length * row);
   for (let i = 0; i < indices.length; i++) out.set(x.data.subarray(indices[i]! * row, (indices[i]! + 1) * row), i * row);
   return kernelTensor(out, [indices.length, ...x.shape.slice(1)]);
 }

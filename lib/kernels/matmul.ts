@@ -4,6 +4,7 @@
  * axes when asked — by strides, never by copying, which is what the VJPs G Bᵀ and Aᵀ G need.
  */
 import { Tensor, kernelTensor } from '../tensor';
+import { alloc } from '../arena';
 import { broadcastShapes, broadcastStrides, sizeOf, stridesOf } from '../shape';
 import { MatrixView } from './gemm';
 import { parallelGemm } from './gemm-pool';
@@ -46,7 +47,7 @@ export function matmul(a: Tensor, b: Tensor, transA = false, transB = false): Te
   const bBatch = b.shape.slice(0, -2);
   const batch = broadcastShapes('matmul', aBatch, bBatch);
   const shape = [...batch, m, n];
-  const out = new Float64Array(sizeOf(shape));
+  const out = alloc(sizeOf(shape));
   const count = sizeOf(batch);
   if (count === 0 || m === 0 || n === 0) return kernelTensor(out, shape);
   const aStr = broadcastStrides(aBatch, batch);

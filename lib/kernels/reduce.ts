@@ -4,6 +4,7 @@
  * strided walk over the input does the whole reduction.
  */
 import { Tensor, kernelTensor } from '../tensor';
+import { alloc } from '../arena';
 import { reducedShape, sizeOf, stridesOf } from '../shape';
 import { Row2, walk2 } from './strided';
 import { add, sub } from './binary';
@@ -40,7 +41,7 @@ export type ReduceKind = 'sum' | 'max' | 'min';
 /** Reduces `axes` (sorted, distinct, non-negative) of x; the result has 1s in their place. */
 export function reduce(x: Tensor, axes: readonly number[], kind: ReduceKind): Tensor {
   const shape = reducedShape(x.shape, axes, true);
-  const out = new Float64Array(sizeOf(shape));
+  const out = alloc(sizeOf(shape));
   if (kind === 'max') out.fill(-Infinity);
   if (kind === 'min') out.fill(Infinity);
   const oStrides = stridesOf(shape);

@@ -1,39 +1,40 @@
 /** Elementwise unary kernels: one plain loop each over a contiguous Float64Array. */
 import { Tensor, kernelTensor } from '../tensor';
+import { alloc } from '../arena';
 
 
 export function neg(x: Tensor): Tensor {
   const src = x.data;
   const n = src.length;
-  const out = new Float64Array(n);
+  const out = alloc(n);
   for (let i = 0; i < n; i++) out[i] = -src[i]!;
   return kernelTensor(out, x.shape);
 }
 export function exp(x: Tensor): Tensor {
   const src = x.data;
   const n = src.length;
-  const out = new Float64Array(n);
+  const out = alloc(n);
   for (let i = 0; i < n; i++) out[i] = Math.exp(src[i]!);
   return kernelTensor(out, x.shape);
 }
 export function log(x: Tensor): Tensor {
   const src = x.data;
   const n = src.length;
-  const out = new Float64Array(n);
+  const out = alloc(n);
   for (let i = 0; i < n; i++) out[i] = Math.log(src[i]!);
   return kernelTensor(out, x.shape);
 }
 export function sqrt(x: Tensor): Tensor {
   const src = x.data;
   const n = src.length;
-  const out = new Float64Array(n);
+  const out = alloc(n);
   for (let i = 0; i < n; i++) out[i] = Math.sqrt(src[i]!);
   return kernelTensor(out, x.shape);
 }
 export function abs(x: Tensor): Tensor {
   const src = x.data;
   const n = src.length;
-  const out = new Float64Array(n);
+  const out = alloc(n);
   for (let i = 0; i < n; i++) out[i] = Math.abs(src[i]!);
   return kernelTensor(out, x.shape);
 }
@@ -41,7 +42,7 @@ export function abs(x: Tensor): Tensor {
 export function sign(x: Tensor): Tensor {
   const src = x.data;
   const n = src.length;
-  const out = new Float64Array(n);
+  const out = alloc(n);
   for (let i = 0; i < n; i++) {
     const v = src[i]!;
     out[i] = v > 0 ? 1 : v < 0 ? -1 : v; // keeps 0 and NaN
@@ -51,21 +52,21 @@ export function sign(x: Tensor): Tensor {
 export function sin(x: Tensor): Tensor {
   const src = x.data;
   const n = src.length;
-  const out = new Float64Array(n);
+  const out = alloc(n);
   for (let i = 0; i < n; i++) out[i] = Math.sin(src[i]!);
   return kernelTensor(out, x.shape);
 }
 export function cos(x: Tensor): Tensor {
   const src = x.data;
   const n = src.length;
-  const out = new Float64Array(n);
+  const out = alloc(n);
   for (let i = 0; i < n; i++) out[i] = Math.cos(src[i]!);
   return kernelTensor(out, x.shape);
 }
 export function tanh(x: Tensor): Tensor {
   const src = x.data;
   const n = src.length;
-  const out = new Float64Array(n);
+  const out = alloc(n);
   for (let i = 0; i < n; i++) out[i] = Math.tanh(src[i]!);
   return kernelTensor(out, x.shape);
 }
@@ -73,7 +74,7 @@ export function tanh(x: Tensor): Tensor {
 export function sigmoid(x: Tensor): Tensor {
   const src = x.data;
   const n = src.length;
-  const out = new Float64Array(n);
+  const out = alloc(n);
   for (let i = 0; i < n; i++) {
     const v = src[i]!;
     if (v >= 0) out[i] = 1 / (1 + Math.exp(-v));
@@ -87,7 +88,7 @@ export function sigmoid(x: Tensor): Tensor {
 export function relu(x: Tensor): Tensor {
   const src = x.data;
   const n = src.length;
-  const out = new Float64Array(n);
+  const out = alloc(n);
   for (let i = 0; i < n; i++) {
     const v = src[i]!;
     out[i] = v > 0 ? v : v === v ? 0 : v;
@@ -98,7 +99,7 @@ export function relu(x: Tensor): Tensor {
 export function leakyRelu(x: Tensor, alpha: number): Tensor {
   const src = x.data;
   const n = src.length;
-  const out = new Float64Array(n);
+  const out = alloc(n);
   for (let i = 0; i < n; i++) {
     const v = src[i]!;
     out[i] = v > 0 ? v : alpha * v;
@@ -109,7 +110,7 @@ export function leakyRelu(x: Tensor, alpha: number): Tensor {
 export function softplus(x: Tensor): Tensor {
   const src = x.data;
   const n = src.length;
-  const out = new Float64Array(n);
+  const out = alloc(n);
   for (let i = 0; i < n; i++) {
     const v = src[i]!;
     out[i] = (v > 0 ? v : 0) + Math.log1p(Math.exp(-Math.abs(v)));
@@ -120,7 +121,7 @@ export function softplus(x: Tensor): Tensor {
 export function positiveMask(x: Tensor): Tensor {
   const src = x.data;
   const n = src.length;
-  const out = new Float64Array(n);
+  const out = alloc(n);
   for (let i = 0; i < n; i++) out[i] = src[i]! > 0 ? 1 : 0;
   return kernelTensor(out, x.shape);
 }
@@ -128,7 +129,7 @@ export function positiveMask(x: Tensor): Tensor {
 export function leakyMask(x: Tensor, alpha: number): Tensor {
   const src = x.data;
   const n = src.length;
-  const out = new Float64Array(n);
+  const out = alloc(n);
   for (let i = 0; i < n; i++) out[i] = src[i]! > 0 ? 1 : alpha;
   return kernelTensor(out, x.shape);
 }
@@ -136,7 +137,7 @@ export function leakyMask(x: Tensor, alpha: number): Tensor {
 export function scale(x: Tensor, s: number): Tensor {
   const src = x.data;
   const n = src.length;
-  const out = new Float64Array(n);
+  const out = alloc(n);
   for (let i = 0; i < n; i++) out[i] = src[i]! * s;
   return kernelTensor(out, x.shape);
 }
