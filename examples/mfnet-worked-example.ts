@@ -39,43 +39,9 @@ import {
   transpose,
 } from '../index';
 
-export type Matrix = number[][];
+import { A0, ETA, M, Matrix, PRINTED, W1, W2, W3, X, Y, Ytilde } from './mfnet-printed';
 
-// ---- The document's printed numbers (columns are the m = 4 examples; row 0 is the bias feature). ----
-const X: Matrix = [[1, 1, 2, 2], [2, 2, 2, 3]];
-const Y: Matrix = [[1, 1, 2, 2]];
-const A0: Matrix = [[1, 1, 1, 1], ...X];
-const Ytilde: Matrix = [[1, 1, 1, 1], ...Y];
-const W1: Matrix = [[1, 0, 0], [0, 0, 1], [0, 1, 1], [1, 0, 0]];
-const W2: Matrix = [[1, 0, 0, 0], [1, 1, 0, 1], [-1, 1, 2, -2]];
-const W3: Matrix = [[1, 0, 0], [0, 1, -1]];
-const ETA = 4;
-const M = 4;
-const quarter = (a: Matrix): Matrix => a.map((r) => r.map((v) => v / 4));
-
-/** What §3.3 prints, quantity by quantity. */
-const PRINTED = {
-  Z1: [[1, 1, 1, 1], [2, 3, 2, 3], [3, 4, 4, 5], [2, 2, 3, 3]],
-  A1: [[1, 1, 1, 1], [2, 3, 2, 3], [3, 4, 4, 5], [2, 2, 3, 3]],
-  Z2: [[1, 1, 1, 1], [5, 6, 6, 7], [3, 6, 3, 6]],
-  A2: [[1, 1, 1, 1], [5, 6, 6, 7], [3, 6, 3, 6]],
-  Z3: [[1, 1, 1, 1], [2, 0, 3, 1]],
-  Yhat: [[1, 1, 1, 1], [2, 0, 3, 1]],
-  J: [[1]],
-  dYhat: quarter([[0, 0, 0, 0], [1, -1, 1, -1]]),
-  Delta3: quarter([[0, 0, 0, 0], [1, -1, 1, -1]]),
-  dW3: quarter([[0, 0, 0], [0, -2, -6]]),
-  dA2: quarter([[0, 0, 0, 0], [1, -1, 1, -1], [-1, 1, -1, 1]]),
-  Delta2: quarter([[0, 0, 0, 0], [1, -1, 1, -1], [-1, 1, -1, 1]]),
-  dW2: quarter([[0, 0, 0, 0], [0, -2, -2, 0], [0, 2, 2, 0]]),
-  dA1: quarter([[2, -2, 2, -2], [0, 0, 0, 0], [-2, 2, -2, 2], [3, -3, 3, -3]]),
-  Delta1: quarter([[0, 0, 0, 0], [0, 0, 0, 0], [-2, 2, -2, 2], [3, -3, 3, -3]]),
-  dW1: quarter([[0, 0, 0], [0, 0, 0], [0, 0, 4], [0, 0, -6]]),
-  dA0: quarter([[3, -3, 3, -3], [1, -1, 1, -1], [-2, 2, -2, 2]]),
-  W3new: [[1, 0, 0], [0, 3, 5]],
-  W2new: [[1, 0, 0, 0], [1, 3, 2, 1], [-1, -1, 0, -2]],
-  W1new: [[1, 0, 0], [0, 0, 1], [0, 1, -3], [1, 0, 6]],
-} satisfies Record<string, Matrix>;
+export type { Matrix };
 
 export type Quantity = keyof typeof PRINTED;
 

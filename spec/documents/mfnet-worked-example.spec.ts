@@ -27,30 +27,16 @@ import {
   tensor,
 } from '../../index';
 
-type Matrix = number[][];
+import { A0, M as m, Matrix, PRINTED, W1, W2, W3, X, Y, Ytilde } from '../../examples/mfnet-printed';
 
-// ---- The printed numbers of §3.3 (columns are the m = 4 examples; row 0 is the bias feature). ----
-const X: Matrix = [[1, 1, 2, 2], [2, 2, 2, 3]];
-const Y: Matrix = [[1, 1, 2, 2]];
-const A0: Matrix = [[1, 1, 1, 1], [1, 1, 2, 2], [2, 2, 2, 3]];
-const Ytilde: Matrix = [[1, 1, 1, 1], [1, 1, 2, 2]];
-const W1: Matrix = [[1, 0, 0], [0, 0, 1], [0, 1, 1], [1, 0, 0]];
-const Z1: Matrix = [[1, 1, 1, 1], [2, 3, 2, 3], [3, 4, 4, 5], [2, 2, 3, 3]];
-const W2: Matrix = [[1, 0, 0, 0], [1, 1, 0, 1], [-1, 1, 2, -2]];
-const Z2: Matrix = [[1, 1, 1, 1], [5, 6, 6, 7], [3, 6, 3, 6]];
-const W3: Matrix = [[1, 0, 0], [0, 1, -1]];
-const Z3: Matrix = [[1, 1, 1, 1], [2, 0, 3, 1]];
-const J_PRINTED = 1;
-const quarter = (a: Matrix): Matrix => a.map((r) => r.map((v) => v / 4 + 0));
-const dJdYhat = quarter([[0, 0, 0, 0], [1, -1, 1, -1]]);
-const Delta3 = quarter([[0, 0, 0, 0], [1, -1, 1, -1]]);
-const dJdW3 = quarter([[0, 0, 0], [0, -2, -6]]);
-const Delta2 = quarter([[0, 0, 0, 0], [1, -1, 1, -1], [-1, 1, -1, 1]]);
-const dJdW2 = quarter([[0, 0, 0, 0], [0, -2, -2, 0], [0, 2, 2, 0]]);
-const dJdA1 = quarter([[2, -2, 2, -2], [0, 0, 0, 0], [-2, 2, -2, 2], [3, -3, 3, -3]]);
-const Delta1 = quarter([[0, 0, 0, 0], [0, 0, 0, 0], [-2, 2, -2, 2], [3, -3, 3, -3]]);
-const dJdW1 = quarter([[0, 0, 0], [0, 0, 0], [0, 0, 4], [0, 0, -6]]);
-const m = 4;
+// ---- The printed numbers of §3.3, as transcribed in examples/mfnet-printed.ts. ----
+const { Z1, Z2, Z3, Delta3, Delta2, Delta1 } = PRINTED;
+const J_PRINTED = PRINTED.J[0]![0]!;
+const dJdYhat = PRINTED.dYhat;
+const dJdW3 = PRINTED.dW3;
+const dJdW2 = PRINTED.dW2;
+const dJdA1 = PRINTED.dA1;
+const dJdW1 = PRINTED.dW1;
 
 // ---- Plain-loop helpers for the independent checks (`+ 0` turns −0 into 0 for exact comparisons). ----
 const mm = (a: Matrix, b: Matrix): Matrix =>

@@ -8,6 +8,7 @@ import { main as xor } from '../../examples/siena-xor';
 import { main as tutorial } from '../../examples/tutorial-regression';
 import { main as housing } from '../../examples/batchnorm-housing';
 import { xorDataset } from '../../index';
+import * as printedMfnet from '../../examples/mfnet-printed';
 
 const quiet = (): void => undefined;
 
@@ -27,36 +28,9 @@ const expectMatrix = (actual: Matrix, expected: Matrix): void => {
 };
 
 describe('examples/mfnet-worked-example', () => {
-  // Document 000 §3.3 as printed.
-  const A0 = [[1, 1, 1, 1], [1, 1, 2, 2], [2, 2, 2, 3]];
-  const Yt = [[1, 1, 1, 1], [1, 1, 2, 2]];
-  const W1 = [[1, 0, 0], [0, 0, 1], [0, 1, 1], [1, 0, 0]];
-  const W2 = [[1, 0, 0, 0], [1, 1, 0, 1], [-1, 1, 2, -2]];
-  const W3 = [[1, 0, 0], [0, 1, -1]];
-  const printed: Record<string, Matrix> = {
-    Z1: [[1, 1, 1, 1], [2, 3, 2, 3], [3, 4, 4, 5], [2, 2, 3, 3]],
-    A1: [[1, 1, 1, 1], [2, 3, 2, 3], [3, 4, 4, 5], [2, 2, 3, 3]],
-    Z2: [[1, 1, 1, 1], [5, 6, 6, 7], [3, 6, 3, 6]],
-    A2: [[1, 1, 1, 1], [5, 6, 6, 7], [3, 6, 3, 6]],
-    Z3: [[1, 1, 1, 1], [2, 0, 3, 1]],
-    Yhat: [[1, 1, 1, 1], [2, 0, 3, 1]],
-    J: [[1]],
-    dYhat: q([[0, 0, 0, 0], [1, -1, 1, -1]]),
-    Delta3: q([[0, 0, 0, 0], [1, -1, 1, -1]]),
-    dW3: q([[0, 0, 0], [0, -2, -6]]),
-    dA2: q([[0, 0, 0, 0], [1, -1, 1, -1], [-1, 1, -1, 1]]),
-    Delta2: q([[0, 0, 0, 0], [1, -1, 1, -1], [-1, 1, -1, 1]]),
-    dW2: q([[0, 0, 0, 0], [0, -2, -2, 0], [0, 2, 2, 0]]),
-    dA1: q([[2, -2, 2, -2], [0, 0, 0, 0], [-2, 2, -2, 2], [3, -3, 3, -3]]),
-    Delta1: q([[0, 0, 0, 0], [0, 0, 0, 0], [-2, 2, -2, 2], [3, -3, 3, -3]]),
-    dW1: q([[0, 0, 0], [0, 0, 0], [0, 0, 4], [0, 0, -6]]),
-    dA0: q([[3, -3, 3, -3], [1, -1, 1, -1], [-2, 2, -2, 2]]),
-    W3new: [[1, 0, 0], [0, 3, 5]],
-    W2new: [[1, 0, 0, 0], [1, 3, 2, 1], [-1, -1, 0, -2]],
-    W1new: [[1, 0, 0], [0, 0, 1], [0, 1, -3], [1, 0, 6]],
-  };
-  const m = 4;
-  const eta = 4;
+  // Document 000 §3.3 as printed (the shared transcription).
+  const { A0, Ytilde: Yt, W1, W2, W3, M: m, ETA: eta } = printedMfnet;
+  const printed: Record<string, Matrix> = printedMfnet.PRINTED;
   const lossOf = (yhat: Matrix): number => minus(yhat, Yt).flat().reduce((s, v) => s + v * v, 0) / m;
 
   // The true values, continuing from the printed Z¹ as the document does, by eqs. 3.4–3.8 with ∂J/∂Ŷ = (2/m)(Ŷ − Ỹ).
