@@ -15,24 +15,19 @@ import {
 } from '../../index';
 import { checkOps, formatOpTable, gradcheck, gradgradcheck, numericJacobian, shapes, tensorOf } from '../../check';
 import { expectSane as expectSaneCall, show as showAny } from './fuzz-harness';
-
 import { expectError, thrown } from './expect-error';
+import { params, quiet, sink } from './nn-fixtures';
 
-/** A stream that swallows what a progress bar writes. */
-const sink = { write: () => true, isTTY: false } as unknown as NodeJS.WriteStream;
-
-const params = (): Tensor[] => [param([1, 2]), param([[1], [2]])];
-const quiet = { progress: false } as const;
 
 let dir: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'dg-nn-fuzz-'));
 });
 
-/** The kinds only this spec passes: fresh-made values and modules. */
 /** Shows an argument with this spec's own kinds. */
 const showArg = (v: unknown): string => showAny(v, showOwn);
 
+/** The kinds only this spec passes: fresh-made values and modules. */
 const showOwn = (v: unknown): string | undefined =>
   v instanceof Fresh ? `Fresh(${v.label})` : v instanceof Module ? v.describe().split('\n')[0]! : undefined;
 

@@ -16,12 +16,8 @@ import {
 import { checkOps, formatOpTable, gradcheck, gradgradcheck, numericJacobian, shapes, tensorOf } from '../../check';
 
 import { expectError, thrown } from './expect-error';
+import { params, quiet, sink } from './nn-fixtures';
 
-/** A stream that swallows what a progress bar writes. */
-const sink = { write: () => true, isTTY: false } as unknown as NodeJS.WriteStream;
-
-const params = (): Tensor[] => [param([1, 2]), param([[1], [2]])];
-const quiet = { progress: false } as const;
 
 let dir: string;
 beforeAll(() => {
