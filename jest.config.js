@@ -3,8 +3,11 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/spec'],
   testMatch: ['**/*.spec.ts'],
-  // The package refers to itself by name in examples, as a user's code would.
-  moduleNameMapper: { '^deltagraph$': '<rootDir>/index.ts', '^deltagraph/check$': '<rootDir>/check/index.ts' },
+  // The package refers to itself by name in examples, as a user's code in Node would (the Node face).
+  moduleNameMapper: { '^deltagraph$': '<rootDir>/node/index.ts', '^deltagraph/check$': '<rootDir>/check/index.ts' },
+  // The kernels as the Node entry configures them (worker threads, DELTAGRAPH_WASM, DELTAGRAPH_THREADS),
+  // also for specs that import the universal entry.
+  setupFiles: ['<rootDir>/node/setup.ts'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { diagnostics: false }],
   },

@@ -13,7 +13,7 @@
  * deltagraph: x = param(x₀), the chain, backward(sum(y)). tfjs: tf.grad of the same function.
  * Both must agree on the chain's output and on the gradient before anything is timed.
  */
-import { Tensor, add, backward, mul, param, randn, rng, sin, sum, tanh } from '../index';
+import { Tensor, add, backward, mul, param, randn, rng, sin, sum, tanh } from '../node';
 import { expectAllClose } from './check';
 import { Context } from './profile';
 import { Row, fillRow } from './report';

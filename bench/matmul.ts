@@ -4,7 +4,7 @@
  * naive JS reference is the textbook i-j-k triple loop over Float64Arrays; tfjs runs tf.matMul and
  * reads the product back. Every implementation's product is checked against deltagraph's first.
  */
-import { Tensor, matmul, noGrad, randn, rng } from '../index';
+import { Tensor, matmul, noGrad, randn, rng } from '../node';
 import { expectAllClose } from './check';
 import { Context } from './profile';
 import { Cell, Row, fillRow } from './report';

@@ -8,7 +8,7 @@
  * variables). Before timing, each peer must reproduce deltagraph's loss at the initial weights
  * and after one step; after timing, the final losses of the runs must agree too.
  */
-import { MLP, MSELoss, SGD, backward, noGrad, xorDataset } from '../index';
+import { MLP, MSELoss, SGD, backward, noGrad, xorDataset } from '../node';
 import { CheckRecord, expectClose } from './check';
 import { LOSS_TOLERANCE } from './mlp';
 import { Context, Profile } from './profile';

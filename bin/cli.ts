@@ -6,7 +6,7 @@ import { deltasCommand, deltasHelp } from './commands/deltas';
 import { gradcheckCommand, gradcheckHelp } from './commands/gradcheck';
 import { graphCommand, graphHelp } from './commands/graph';
 import { trainCommand, trainHelp } from './commands/train';
-import { DeltaGraphError } from '../index';
+import { DeltaGraphError } from '../node';
 
 const COMMANDS: Record<string, { run: (argv: string[]) => number; help: string; summary: string }> = {
   train: { run: trainCommand, help: trainHelp, summary: 'train a built-in example (xor, housing, mnist) and report test metrics' },

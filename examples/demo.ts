@@ -6,7 +6,7 @@
 import {
   Adam, CrossEntropyLoss, MLP, Tensor, add, backward, evaluate, fit, formatTensor, loadMnist, matmul, param, randn, rng,
   sigmoid, sub, sum, mul,
-} from '../index';
+} from '../node';
 import { checkOps, formatOpTable } from '../check';
 import { xorDataset } from '../nn/datasets/xor';
 

@@ -6,7 +6,7 @@
  *   npx ts-node --transpile-only examples/mnist-best.ts [--seed S] [--epochs N]
  */
 import { parseArgs } from 'util';
-import { Adam, CosineLR, CrossEntropyLoss, MLP, evaluate, fit, loadMnist } from '../index';
+import { Adam, CosineLR, CrossEntropyLoss, MLP, evaluate, fit, loadMnist } from '../node';
 
 export function main(options: { seed?: number; epochs?: number } = {}): number {
   const seed = options.seed ?? 0;

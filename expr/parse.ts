@@ -1,22 +1,17 @@
 /**
  * mathjs as the parser of formulas, and nothing else: it turns text into a syntax tree, which
- * compile.ts turns into ops. mathjs is loaded on the first parse, so that importing deltagraph
- * does not pay for loading it.
+ * compile.ts turns into ops. mathjs is loaded on the first parse (mathjs-loader.ts).
  */
 import type { MathNode } from 'mathjs';
 import { ExpressionError, ExpressionSyntaxError } from './errors';
-
-let mathjsParse: ((text: string) => MathNode) | undefined;
+import { mathjsParse } from './mathjs-loader';
 
 /** The mathjs syntax tree of one formula. */
 export function parseFormula(text: string): MathNode {
-  if (mathjsParse === undefined) {
-    const mathjs = require('mathjs') as typeof import('mathjs');
-    mathjsParse = (t: string) => mathjs.parse(t);
-  }
+  const parse = mathjsParse();
   let node: MathNode;
   try {
-    node = mathjsParse(text);
+    node = parse(text);
   } catch (e) {
     throw new ExpressionSyntaxError(text, e instanceof Error ? e.message : String(e));
   }

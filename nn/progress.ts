@@ -6,13 +6,26 @@
 import { ArgumentError, describe } from '../lib';
 import { boolIn, numberIn, optionsIn } from './args';
 
+/** Where a progress bar writes: anything with write(text), such as process.stdout. */
+export interface TextStream {
+  write(text: string): unknown;
+  /** True on a terminal, where the bar redraws its line. */
+  isTTY?: boolean;
+}
+
+/** process.stdout in Node; elsewhere (a browser) the console, one line per write. */
+function defaultStream(): TextStream {
+  const stdout = (globalThis as { process?: { stdout?: TextStream } }).process?.stdout;
+  return stdout ?? { write: (text: string) => console.log(text.replace(/\n$/, '')) };
+}
+
 /**
  * How a progress bar draws: where, how wide, and in which style.
  * @inline
  */
 export interface ProgressOptions {
-  /** Where to write (default process.stdout). */
-  stream?: NodeJS.WriteStream;
+  /** Where to write (default: process.stdout in Node, the console elsewhere). */
+  stream?: TextStream;
   /** Characters of the bar itself, an integer in 1 … 1000 (default 24). */
   width?: number;
   /** Force the terminal (true) or plain (false) style; default: whether the stream is a TTY. */
@@ -20,7 +33,7 @@ export interface ProgressOptions {
 }
 
 export class ProgressBar {
-  private readonly stream: NodeJS.WriteStream;
+  private readonly stream: TextStream;
   private readonly width: number;
   private readonly tty: boolean;
   private readonly started = Date.now();
@@ -30,11 +43,11 @@ export class ProgressBar {
     if (typeof label !== 'string') throw new ArgumentError(`ProgressBar: label must be a string, got ${describe(label)}`);
     numberIn('ProgressBar', 'total', total, { min: 0 });
     const o = optionsIn('ProgressBar', options);
-    const stream = o.stream ?? process.stdout;
-    if (typeof (stream as Partial<NodeJS.WriteStream> | null)?.write !== 'function') {
+    const stream = o.stream ?? defaultStream();
+    if (typeof (stream as Partial<TextStream> | null)?.write !== 'function') {
       throw new ArgumentError(`ProgressBar: stream must be a writable stream (with write()), got ${describe(stream)}`);
     }
-    this.stream = stream as NodeJS.WriteStream;
+    this.stream = stream as TextStream;
     this.width = numberIn('ProgressBar', 'width', o.width, { min: 1, max: 1000, integer: true }, 24);
     this.tty = boolIn('ProgressBar', 'tty', o.tty, Boolean(this.stream.isTTY));
   }

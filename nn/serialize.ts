@@ -3,7 +3,6 @@
  * shortest form that reads back to the same float64, and −0, NaN and ±∞ (which JSON cannot hold)
  * as strings, so a save/load round trip is exact, bit for bit.
  */
-import { readFileSync, writeFileSync } from 'fs';
 import { ArgumentError, describe, fmtShape, shapeProblem, sizeOf } from '../lib';
 import { isRecord } from './args';
 import { Module } from './module';
@@ -38,14 +37,9 @@ function decode(x: number | string): number {
   return typeof x === 'number' ? x : SPECIAL[x]!;
 }
 
-function moduleOf(who: string, model: unknown): Module {
+export function moduleOf(who: string, model: unknown): Module {
   if (!(model instanceof Module)) throw new ArgumentError(`${who}: expected a model (a Module such as MLP), got ${describe(model)}`);
   return model;
-}
-
-function pathOf(who: string, path: unknown): string {
-  if (typeof path !== 'string' || path.length === 0) throw new ArgumentError(`${who}: expected a file path, got ${describe(path)}`);
-  return path;
 }
 
 /** The first thing wrong with one saved tensor, or null. */
@@ -97,7 +91,7 @@ export function loadStateDict(model: Module, saved: SavedModel): void {
 }
 
 /** loadStateDict naming `who` and the source in messages; nothing is copied unless everything fits. */
-function fillModel(who: string, model: unknown, saved: unknown, source: string): void {
+export function fillModel(who: string, model: unknown, saved: unknown, source: string): void {
   const m = moduleOf(who, model);
   const checked = checkSaved(who, saved, source);
   const plan: Array<[Float64Array, Array<number | string>]> = [];
@@ -119,46 +113,43 @@ function fillModel(who: string, model: unknown, saved: unknown, source: string):
   for (const [target, values] of plan) for (let i = 0; i < values.length; i++) target[i] = decode(values[i]!);
 }
 
-export function saveModel(model: Module, path: string, meta?: unknown): void {
-  moduleOf('saveModel', model);
-  pathOf('saveModel', path);
-  let text: string;
+/** The JSON text of a model's state; `who` names the caller in messages. */
+export function encodeModel(who: string, model: unknown, meta?: unknown): string {
+  moduleOf(who, model);
   try {
-    text = JSON.stringify(stateDict(model, meta));
+    return JSON.stringify(stateDict(model as Module, meta));
   } catch (e) {
-    throw new ArgumentError(`saveModel: meta cannot be written as JSON: ${(e as Error).message}`);
-  }
-  try {
-    writeFileSync(path, text);
-  } catch (e) {
-    throw new ArgumentError(`saveModel: cannot write ${path}: ${(e as Error).message}`);
+    throw new ArgumentError(`${who}: meta cannot be written as JSON: ${(e as Error).message}`);
   }
 }
 
-/** readModel naming `who` in messages. */
-function read(who: string, path: unknown): SavedModel {
-  const p = pathOf(who, path);
-  let text: string;
-  try {
-    text = readFileSync(p, 'utf8');
-  } catch (e) {
-    throw new ArgumentError(`${who}: cannot read ${p}: ${(e as Error).message}`);
-  }
+/** A checked SavedModel from JSON text; `source` says where the text came from in messages. */
+export function decodeModel(who: string, text: unknown, source: string): SavedModel {
+  if (typeof text !== 'string') throw new ArgumentError(`${who}: expected the JSON text of a saved model, got ${describe(text)}`);
   let saved: unknown;
   try {
     saved = JSON.parse(text);
   } catch (e) {
-    throw new ArgumentError(`${who}: ${p} is not valid JSON: ${(e as Error).message}`);
+    throw new ArgumentError(`${who}: ${source} is not valid JSON: ${(e as Error).message}`);
   }
-  return checkSaved(who, saved, p);
+  return checkSaved(who, saved, source);
 }
 
-/** Reads a saved model file; pass the result to loadStateDict (its meta tells how to rebuild the model). */
-export function readModel(path: string): SavedModel {
-  return read('readModel', path);
+/**
+ * A model's parameters and buffers as JSON text (what saveModel writes to a file in Node): exact,
+ * −0, NaN and ±∞ included. `meta` (any JSON value) can say how to rebuild the model.
+ */
+export function modelToJson(model: Module, meta?: unknown): string {
+  return encodeModel('modelToJson', model, meta);
 }
 
-export function loadModel(model: Module, path: string): void {
-  moduleOf('loadModel', model);
-  fillModel('loadModel', model, read('loadModel', path), path);
+/** Reads the JSON text of a saved model (checked); pass the result to loadStateDict. */
+export function parseModel(text: string): SavedModel {
+  return decodeModel('parseModel', text, 'the text');
+}
+
+/** Copies the values in the JSON text of a saved model into a model of the same architecture. */
+export function loadModelJson(model: Module, text: string): void {
+  moduleOf('loadModelJson', model);
+  fillModel('loadModelJson', model, decodeModel('loadModelJson', text, 'the text'), 'the text');
 }

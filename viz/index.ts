@@ -5,7 +5,7 @@ export { moduleGroups, mlpTensorNames } from './module-groups';
 export type { MLPNotation } from './module-groups';
 export { toDot } from './dot';
 export type { DotOptions, LayerStyle } from './dot';
-export { renderSvg, renderSvgSync, RenderError } from './render';
+export { renderSvg, RenderError } from './render';
 export type { ValueSummary } from './summaries';
 export { lineChartSvg, historyChartSvg } from './line-chart';
 export type { ChartPanel, ChartSeries, HistoryChartOptions, LineChartOptions } from './line-chart';

@@ -1,4 +1,4 @@
-import { Tensor, formatTensor, backward, MLP, MSELoss, xorDataset } from '../../index';
+import { Tensor, formatTensor, backward, MLP, MSELoss, xorDataset } from '../../node';
 import { UsageError, intFlag, parse } from '../args';
 
 export const deltasHelp = `Usage: deltagraph deltas xor [--seed S]

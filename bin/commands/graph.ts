@@ -3,7 +3,7 @@ import { extname } from 'path';
 import {
   CrossEntropyLoss, DeltaGraphError, Gradients, Loss, MLP, MLPOptions, Tensor, backward, describeGraph, loadMnist, loadStateDict,
   mlpTensorNames, moduleGroups, randn, readModel, rng, renderSvgSync, toDot, zeros, SavedModel,
-} from '../../index';
+} from '../../node';
 import { UsageError, choiceFlag, intFlag, parse } from '../args';
 import { EXAMPLES, ExampleName, PRESETS } from './train';
 

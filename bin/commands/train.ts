@@ -1,7 +1,7 @@
 import {
   Adam, CrossEntropyLoss, Dataset, Loss, MLP, MLPOptions, MSELoss, MetricName, Optimizer, RMSProp, SGD, Tensor,
   fit, evaluate, loadCaliforniaHousing, loadMnist, saveModel, xorDataset, formatTensor, backward, historyChartSvg, DeltaGraphError,
-} from '../../index';
+} from '../../node';
 import { writeFileSync } from 'fs';
 import { UsageError, choiceFlag, intFlag, listFlag, numberFlag, parse } from '../args';
 

@@ -1,21 +1,21 @@
 /**
- * Both cores for large matrix products: worker threads that run the same gemm kernel on shared
- * memory. The calling thread computes the first block of rows while each worker computes another,
- * and waits for them with Atomics (the call stays synchronous). Operands that are not already in
+ * More threads for large matrix products: workers that run the same gemm kernel on shared memory.
+ * The calling thread computes the first block of rows while each worker computes another, and
+ * waits for them with Atomics (the call stays synchronous). Operands that are not already in
  * shared memory are copied into shared scratch buffers — O(n²) against the product's O(n³).
- * Workers start on first use, hold nothing alive (unref), and a product below PARALLEL_MIN
- * multiply-adds runs on the calling thread alone.
+ *
+ * This file knows no thread API: a face registers a ThreadHost (the Node entry registers
+ * worker_threads). Without one, or where the calling thread may not block (a browser's main
+ * thread), every product runs on the calling thread. Workers start on first use, and a product
+ * below PARALLEL_MIN multiply-adds runs on the calling thread alone.
  */
-import { availableParallelism } from 'os';
-import { join } from 'path';
-import { MessageChannel, MessagePort, Worker } from 'worker_threads';
 import { MatrixView } from './gemm';
-import { gemmKernel, usingSimd } from './gemm-select';
 
 /** Products smaller than this (m·n·k) are not worth a thread hand-off (~tens of µs). */
 export const PARALLEL_MIN = 1 << 22;
 
-interface Job {
+/** One block of rows of a product, as a worker receives it (all arrays on shared memory). */
+export interface GemmJob {
   /** Run the SIMD kernel (as the calling thread does), so that all rows agree bit for bit. */
   simd: boolean;
   m: number;
@@ -33,43 +33,57 @@ interface Job {
   cOffset: number;
 }
 
-interface PoolWorker {
-  worker: Worker;
-  port: MessagePort;
+/** A started worker: a way to post it a job, and its shared signal word. */
+export interface GemmWorker {
+  /** Queues the job; the worker reads it once the signal says 1. */
+  post(job: GemmJob): void;
   /** [0]: 0 idle, 1 job posted, 2 done, 3 failed. */
   signal: Int32Array;
 }
 
-let pool: PoolWorker[] | null = null;
-let disabled = process.env.DELTAGRAPH_THREADS === '0';
+/** What a face provides for threads: their name, how many cores there are, how to start one. */
+export interface ThreadHost {
+  name: string;
+  cores: number;
+  start(signal: Int32Array): GemmWorker;
+}
+
+type Kernel = (m: number, n: number, k: number, A: MatrixView, B: MatrixView, C: Float64Array, cOffset: number) => void;
+
+let host: ThreadHost | null = null;
+let enabled = true;
+let pool: GemmWorker[] | null = null;
 const scratch = new Map<string, Float64Array>();
 
-/** Turns the worker threads off (true) or back on; products then run on the calling thread. */
+/** Registers the source of worker threads (or null for none); later products may use them. */
+export function setThreadHost(next: ThreadHost | null): void {
+  host = next;
+  pool = null;
+}
+
+/** Turns the worker threads off (false) or back on; products then run on the calling thread. */
 export function setParallel(on: boolean): void {
-  disabled = !on;
+  enabled = on;
 }
 
 /** The number of threads a large product uses (1 when parallelism is off or unavailable). */
 export function parallelThreads(): number {
-  return disabled ? 1 : Math.max(1, Math.min(4, availableParallelism()));
+  return host === null || !enabled ? 1 : Math.max(1, Math.min(4, host.cores));
 }
 
-function startPool(): PoolWorker[] {
-  const count = parallelThreads() - 1;
-  const workers: PoolWorker[] = [];
-  for (let i = 0; i < count; i++) {
-    const { port1, port2 } = new MessageChannel();
-    const signal = new Int32Array(new SharedArrayBuffer(4));
-    const worker = new Worker(join(__dirname, 'gemm-worker.js'), { workerData: { port: port2, signal }, transferList: [port2] });
-    worker.unref();
-    port1.unref();
-    workers.push({ worker, port: port1, signal });
-  }
+/** The registered host's name, or 'none'. */
+export function threadHostName(): string {
+  return host === null ? 'none' : host.name;
+}
+
+function startPool(h: ThreadHost): GemmWorker[] {
+  const workers: GemmWorker[] = [];
+  for (let i = 0; i < parallelThreads() - 1; i++) workers.push(h.start(new Int32Array(new SharedArrayBuffer(4))));
   return workers;
 }
 
 function isShared(x: Float64Array): boolean {
-  return x.buffer instanceof SharedArrayBuffer;
+  return typeof SharedArrayBuffer === 'function' && x.buffer instanceof SharedArrayBuffer;
 }
 
 /** A shared copy of (or the shared original) data, from a reusable scratch buffer named by key. */
@@ -85,19 +99,19 @@ function shared(key: string, data: Float64Array, length = data.length, copy = tr
 }
 
 /**
- * C[cOffset …] (m×n) = A · B, split by rows across the calling thread and the workers when the
- * product is large; bit-for-bit the same result as gemm (each row's sums run in the same order).
+ * C[cOffset …] (m×n) = A · B with `gemm`, split by rows across the calling thread and the workers
+ * when the product is large; bit for bit the same result (each row's sums run in the same order).
  */
-export function parallelGemm(m: number, n: number, k: number, A: MatrixView, B: MatrixView, C: Float64Array, cOffset: number): void {
-  const gemm = gemmKernel();
-  if (disabled || m * n * k < PARALLEL_MIN || m < 8) {
+export function parallelGemm(gemm: Kernel, simd: boolean, m: number, n: number, k: number, A: MatrixView, B: MatrixView, C: Float64Array, cOffset: number): void {
+  if (host === null || !enabled || m * n * k < PARALLEL_MIN || m < 8) {
     gemm(m, n, k, A, B, C, cOffset);
     return;
   }
   try {
-    pool ??= startPool();
+    pool ??= startPool(host);
   } catch {
-    disabled = true;
+    enabled = false; // no threads to be had here (e.g. no SharedArrayBuffer): stay on this one
+    pool = null;
   }
   if (pool === null || pool.length === 0) {
     gemm(m, n, k, A, B, C, cOffset);
@@ -110,35 +124,34 @@ export function parallelGemm(m: number, n: number, k: number, A: MatrixView, B: 
   const c = cShared ? C : shared('c', C, m * n, false);
   const c0 = cShared ? cOffset : 0;
   const rowsPer = Math.ceil(m / parts);
-  const posted: PoolWorker[] = [];
+  const posted: GemmWorker[] = [];
   for (let w = 0; w < pool.length; w++) {
     const r0 = (w + 1) * rowsPer;
     const rows = Math.min(rowsPer, m - r0);
     if (rows <= 0) break;
-    const job: Job = {
-      simd: usingSimd(),
+    const worker = pool[w]!;
+    // The job is queued before the signal flips, so a worker that sees 1 finds its job.
+    worker.post({
+      simd,
       m: rows, n, k,
       a, aOffset: A.offset + r0 * A.rowStride, aRow: A.rowStride, aCol: A.colStride,
       b, bOffset: B.offset, bRow: B.rowStride, bCol: B.colStride,
       c, cOffset: c0 + r0 * n,
-    };
-    const pw = pool[w]!;
-    // The message is queued before the signal flips, so a worker that sees 1 finds its job.
-    pw.port.postMessage(job);
-    Atomics.store(pw.signal, 0, 1);
-    Atomics.notify(pw.signal, 0);
-    posted.push(pw);
+    });
+    Atomics.store(worker.signal, 0, 1);
+    Atomics.notify(worker.signal, 0);
+    posted.push(worker);
   }
   gemm(Math.min(rowsPer, m), n, k, { data: a, offset: A.offset, rowStride: A.rowStride, colStride: A.colStride }, { ...B, data: b }, c, c0);
   let failed = false;
-  for (const pw of posted) {
-    while (Atomics.load(pw.signal, 0) === 1) Atomics.wait(pw.signal, 0, 1, 1000);
-    if (Atomics.load(pw.signal, 0) === 3) failed = true;
-    Atomics.store(pw.signal, 0, 0);
+  for (const worker of posted) {
+    while (Atomics.load(worker.signal, 0) === 1) Atomics.wait(worker.signal, 0, 1, 1000);
+    if (Atomics.load(worker.signal, 0) === 3) failed = true;
+    Atomics.store(worker.signal, 0, 0);
   }
   if (failed) {
     // A worker could not compute its rows: fall back to this thread for the whole product.
-    disabled = true;
+    enabled = false;
     gemm(m, n, k, A, B, C, cOffset);
     return;
   }

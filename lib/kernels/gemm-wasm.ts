@@ -1,15 +1,23 @@
 /**
- * The matrix product's inner loops in WebAssembly with SIMD (build/gemm.wasm, compiled from
- * assembly/gemm.ts by AssemblyScript when the project is installed). The host packs operand
- * slices straight into the module's memory — the same panels as the TypeScript kernel — and the
- * module's 4×4 vector micro-kernel accumulates C there. When the module is missing or the engine
- * lacks SIMD, wasmGemm is null and the TypeScript kernel is used.
+ * The matrix product's inner loops in WebAssembly with SIMD (assembly/gemm.ts, compiled by
+ * AssemblyScript; its bytes travel inside the JavaScript as gemm-wasm-bytes.ts, so no file system,
+ * fetch or bundler rule is needed). The host packs operand slices straight into the module's
+ * memory — the same panels as the TypeScript kernel — and the module's 4×4 vector micro-kernel
+ * accumulates C there.
+ *
+ * The module is compiled synchronously on import. An engine without SIMD, or one that refuses a
+ * synchronous compile (a browser's main thread may, a strict Content-Security-Policy does), leaves
+ * the kernel unloaded: the TypeScript kernel serves, and loadSimdAsync() can bring SIMD in later.
  */
-import { existsSync, readFileSync } from 'fs';
-import { join } from 'path';
 import { KC, MR, NR, MatrixView, packCols, packRows } from './gemm';
+import { GEMM_WASM_BASE64 } from './gemm-wasm-bytes';
 
 type GemmPacked = (pa: number, pb: number, rowPanels: number, colPanels: number, kc: number, pc: number, m: number, n: number) => void;
+
+interface SimdModule {
+  kernel: GemmPacked;
+  memory: WebAssembly.Memory;
+}
 
 /** Where the host's buffers start in the module's memory: past its own static data (one page). */
 const BASE = 65536;
@@ -18,23 +26,57 @@ const MC = 64;
 /** The micro-kernel's scratch for edge tiles: 128 bytes just below packed A. */
 const SCRATCH = 128;
 
-function load(): { kernel: GemmPacked; memory: WebAssembly.Memory } | null {
-  const path = join(__dirname, '..', '..', 'build', 'gemm.wasm');
-  if (process.env.DELTAGRAPH_WASM === '0' || !existsSync(path)) return null;
+/** The kernel's bytes, decoded from base64 with atob (a global in Node ≥ 16, browsers and workers). */
+function kernelBytes(): Uint8Array {
+  const text = atob(GEMM_WASM_BASE64);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return bytes;
+}
+
+function instantiate(module: WebAssembly.Module): SimdModule {
+  const instance = new WebAssembly.Instance(module, { env: { abort: () => undefined } });
+  const { gemmPacked, memory } = instance.exports as { gemmPacked: GemmPacked; memory: WebAssembly.Memory };
+  return { kernel: gemmPacked, memory };
+}
+
+function loadSync(): SimdModule | null {
+  if (typeof WebAssembly !== 'object') return null;
   try {
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(path)), { env: { abort: () => undefined } });
-    const { gemmPacked, memory } = instance.exports as { gemmPacked: GemmPacked; memory: WebAssembly.Memory };
-    return { kernel: gemmPacked, memory };
+    return instantiate(new WebAssembly.Module(kernelBytes()));
   } catch {
-    return null; // no SIMD in this engine, or a damaged file: the TypeScript kernel takes over
+    return null; // no SIMD in this engine, or a synchronous compile refused: TypeScript serves
   }
 }
 
-const simd = load();
+let simd: SimdModule | null = loadSync();
+let pending: Promise<boolean> | null = null;
+
+/**
+ * Compiles the module asynchronously when the synchronous compile did not succeed; resolves to
+ * whether the SIMD kernel is loaded. Calling it again returns the same promise.
+ */
+export function loadSimdAsync(): Promise<boolean> {
+  if (simd !== null) return Promise.resolve(true);
+  if (typeof WebAssembly !== 'object') return Promise.resolve(false);
+  pending ??= WebAssembly.compile(kernelBytes()).then(
+    (module) => {
+      simd = instantiate(module);
+      return true;
+    },
+    () => false,
+  );
+  return pending;
+}
+
+/** True when the SIMD module is compiled and instantiated in this thread. */
+export function simdLoaded(): boolean {
+  return simd !== null;
+}
 
 /** Grows the module's memory to hold `bytes` from BASE; returns a fresh view of it. */
-function heap(bytes: number): Float64Array {
-  const memory = simd!.memory;
+function heap(module: SimdModule, bytes: number): Float64Array {
+  const memory = module.memory;
   const need = BASE + bytes;
   if (memory.buffer.byteLength < need) memory.grow(Math.ceil((need - memory.buffer.byteLength) / 65536));
   return new Float64Array(memory.buffer);
@@ -46,15 +88,16 @@ const align = (values: number) => values + (values & 1);
 /**
  * C[cOffset …] (m×n, row-major) = A · B through the SIMD micro-kernel. For each KC-deep slice, B
  * is packed once; A is packed MC rows at a time, so that the block of A the micro-kernel sweeps
- * across all of B's panels stays in the L2 cache.
+ * across all of B's panels stays in the L2 cache. Call only when simdLoaded().
  */
-function gemmSimd(m: number, n: number, k: number, A: MatrixView, B: MatrixView, C: Float64Array, cOffset: number): void {
+export function wasmGemm(m: number, n: number, k: number, A: MatrixView, B: MatrixView, C: Float64Array, cOffset: number): void {
+  const module = simd!;
   const colPanels = Math.ceil(n / NR);
   const kcMax = Math.min(KC, k);
   const aValues = align(Math.ceil(Math.min(MC, m) / MR) * kcMax * MR);
   const bValues = align(colPanels * kcMax * NR);
   const cValues = m * n;
-  const view = heap(SCRATCH + 8 * (aValues + bValues + cValues));
+  const view = heap(module, SCRATCH + 8 * (aValues + bValues + cValues));
   const aAt = (BASE + SCRATCH) / 8;
   const bAt = aAt + aValues;
   const cAt = bAt + bValues;
@@ -65,11 +108,8 @@ function gemmSimd(m: number, n: number, k: number, A: MatrixView, B: MatrixView,
     for (let i0 = 0; i0 < m; i0 += MC) {
       const mc = Math.min(MC, m - i0);
       packRows({ ...A, offset: A.offset + i0 * A.rowStride }, mc, p0, kc, view, aAt);
-      simd!.kernel(aAt * 8, bAt * 8, Math.ceil(mc / MR), colPanels, kc, (cAt + i0 * n) * 8, mc, n);
+      module.kernel(aAt * 8, bAt * 8, Math.ceil(mc / MR), colPanels, kc, (cAt + i0 * n) * 8, mc, n);
     }
   }
   C.set(view.subarray(cAt, cAt + cValues), cOffset);
 }
-
-/** The SIMD kernel, or null when it cannot run here. */
-export const wasmGemm: typeof gemmSimd | null = simd === null ? null : gemmSimd;

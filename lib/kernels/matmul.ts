@@ -8,6 +8,7 @@ import { alloc } from '../arena';
 import { broadcastShapes, broadcastStrides, sizeOf, stridesOf } from '../shape';
 import { MatrixView } from './gemm';
 import { parallelGemm } from './gemm-pool';
+import { gemmKernel, usingSimd } from './backend';
 
 /** Below this many multiply-adds, packing costs more than it saves: a plain strided loop is used. */
 const SMALL = 8 * 8 * 8;
@@ -53,7 +54,9 @@ export function matmul(a: Tensor, b: Tensor, transA = false, transB = false): Te
   const aStr = broadcastStrides(aBatch, batch);
   const bStr = broadcastStrides(bBatch, batch);
   const outStr = stridesOf(batch);
-  const kernel = m * n * k <= SMALL ? gemmSmall : parallelGemm;
+  const gemm = gemmKernel();
+  const simd = usingSimd();
+  const kernel = m * n * k <= SMALL ? gemmSmall : (...args: Parameters<typeof gemmSmall>) => parallelGemm(gemm, simd, ...args);
   for (let t = 0; t < count; t++) {
     // Decompose the batch index t into offsets (in matrices) into a and b.
     let rest = t;

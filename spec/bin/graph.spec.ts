@@ -2,7 +2,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { MLP, MLPOptions, saveModel } from '../../index';
+import { MLP, MLPOptions, saveModel } from '../../node';
 import type { GraphDescription } from '../../viz';
 import { parseDot } from '../viz/dot-parse';
 import { parseXml } from '../viz/xml';

@@ -12,7 +12,7 @@ import {
   MSELoss, Module, ProgressBar, RMSProp, ReLU, Rng, SGD, Sequential, ShapeError, StepLR, Tensor, accuracy, argmaxRows, clipGradNorm,
   evaluate, fit, gradNorm, initialize, initializer, loadCaliforniaHousing, loadMnist, loadModel, loadStateDict, mul, param, parseIdx,
   r2, readModel, rmse, rng, saveModel, stateDict, sum, tensor, xorDataset, zeros,
-} from '../../index';
+} from '../../node';
 import { checkOps, formatOpTable, gradcheck, gradgradcheck, numericJacobian, shapes, tensorOf } from '../../check';
 import { expectSane as expectSaneCall, show as showAny } from './fuzz-harness';
 import { expectError, thrown } from './expect-error';

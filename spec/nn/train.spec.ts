@@ -5,7 +5,7 @@ import { join } from 'path';
 import {
   Adam, BCELoss, CrossEntropyLoss, MLP, MSELoss, SGD, accuracy, evaluate, fit, loadModel, r2, rmse, saveModel, tensor,
   xorDataset, rng, randn, matmul, add, noGrad, mul, Tensor,
-} from '../../index';
+} from '../../node';
 
 describe('fit', () => {
   it('trains the Siena XOR net below the slides\' bar of 1e-3 with full-batch gradient descent', () => {

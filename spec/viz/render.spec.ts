@@ -1,6 +1,6 @@
 /** renderSvg: Graphviz as WebAssembly lays out the XOR graph into well-formed SVG with every op. */
 import { mlpTensorNames, moduleGroups } from '../../index';
-import { RenderError, describeGraph, renderSvg, renderSvgSync, toDot } from '../../viz';
+import { RenderError, describeGraph, renderSvg, renderSvgSync, toDot } from '../../node/viz';
 import { tracedXor } from './nets';
 import { parseXml } from './xml';
 

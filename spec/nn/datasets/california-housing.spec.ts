@@ -1,7 +1,7 @@
 /** The California Housing loader: derived features, imputation, split and standardisation. */
 import { readFileSync } from 'fs';
 import { join } from 'path';
-import { HOUSING_FEATURES, loadCaliforniaHousing } from '../../../index';
+import { HOUSING_FEATURES, loadCaliforniaHousing } from '../../../node';
 
 describe('loadCaliforniaHousing', () => {
   const h = loadCaliforniaHousing();

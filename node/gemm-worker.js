@@ -1,14 +1,16 @@
 // A gemm worker thread: waits for row blocks of a product on shared memory and computes them.
-// It loads the TypeScript kernel through ts-node unless the kernel is already compiled to JavaScript.
+// It runs the compiled kernels of the package, or the TypeScript sources through ts-node in a
+// development checkout.
 const { workerData, receiveMessageOnPort } = require('worker_threads');
 const path = require('path');
 const fs = require('fs');
 
-if (!fs.existsSync(path.join(__dirname, 'gemm.js'))) {
+const kernels = path.join(__dirname, '..', 'lib', 'kernels');
+if (!fs.existsSync(path.join(kernels, 'gemm.js'))) {
   require('ts-node').register({ transpileOnly: true, compilerOptions: { module: 'commonjs' } });
 }
-const { gemm } = require('./gemm');
-const { wasmGemm } = require('./gemm-wasm');
+const { gemm } = require(path.join(kernels, 'gemm'));
+const { wasmGemm, simdLoaded } = require(path.join(kernels, 'gemm-wasm'));
 const { port, signal } = workerData;
 
 for (;;) {
@@ -19,7 +21,7 @@ for (;;) {
   while (message === undefined) message = receiveMessageOnPort(port);
   const j = message.message;
   try {
-    const kernel = j.simd && wasmGemm ? wasmGemm : gemm;
+    const kernel = j.simd && simdLoaded() ? wasmGemm : gemm;
     kernel(
       j.m, j.n, j.k,
       { data: j.a, offset: j.aOffset, rowStride: j.aRow, colStride: j.aCol },

@@ -1,0 +1,6 @@
+/** deltagraph/nn for Node: the universal nn entry plus saving to files and the data-set loaders. */
+import './setup';
+
+export * from '../nn';
+export { saveModel, loadModel, readModel } from './files';
+export { loadCaliforniaHousing, loadMnist, mnistDirectory } from './datasets';
