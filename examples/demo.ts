@@ -32,7 +32,9 @@ const loss = sum(mul(diff, diff));
 // One backward pass gives every edge's gradient: the weights' and each layer's delta ∂loss/∂Aˡ.
 const grads = backward(loss);
 
-const title = (s: string) => console.log(`\n\x1b[1m${s}\x1b[0m`);
+// Bold titles on a terminal only, and never when NO_COLOR is set (https://no-color.org).
+const bold = process.stdout.isTTY === true && !process.env.NO_COLOR;
+const title = (s: string) => console.log(bold ? `\n\x1b[1m${s}\x1b[0m` : `\n${s}`);
 title('Siena XOR net (2-4-3-1, sigmoid), 8 examples, loss = ‖o − y‖²');
 console.log(`loss = ${loss.item().toFixed(6)}`);
 layers.forEach(({ W, b }, l) => {

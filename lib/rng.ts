@@ -5,6 +5,7 @@
 import { ArgumentError, describe } from './errors';
 import { Tensor } from './tensor';
 import { MAX_ELEMENTS, checkShape, sizeOf } from './shape';
+import { cos, log, sin } from './math';
 
 export class Rng {
   private s0: number;
@@ -62,9 +63,9 @@ export class Rng {
     let u = 0;
     while (u === 0) u = this.uniform();
     const v = this.uniform();
-    const r = Math.sqrt(-2 * Math.log(u));
-    this.spare = r * Math.sin(2 * Math.PI * v);
-    return r * Math.cos(2 * Math.PI * v);
+    const r = Math.sqrt(-2 * log(u));
+    this.spare = r * sin(2 * Math.PI * v);
+    return r * cos(2 * Math.PI * v);
   }
 
   /** A uniform integer in [0, n), n a positive integer. */

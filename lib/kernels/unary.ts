@@ -1,6 +1,7 @@
 /** Elementwise unary kernels: one plain loop each over a contiguous Float64Array. */
 import { Tensor, kernelTensor } from '../tensor';
 import { alloc } from '../arena';
+import * as libm from '../math';
 
 
 export function neg(x: Tensor): Tensor {
@@ -14,14 +15,14 @@ export function exp(x: Tensor): Tensor {
   const src = x.data;
   const n = src.length;
   const out = alloc(n);
-  for (let i = 0; i < n; i++) out[i] = Math.exp(src[i]!);
+  for (let i = 0; i < n; i++) out[i] = libm.exp(src[i]!);
   return kernelTensor(out, x.shape);
 }
 export function log(x: Tensor): Tensor {
   const src = x.data;
   const n = src.length;
   const out = alloc(n);
-  for (let i = 0; i < n; i++) out[i] = Math.log(src[i]!);
+  for (let i = 0; i < n; i++) out[i] = libm.log(src[i]!);
   return kernelTensor(out, x.shape);
 }
 export function sqrt(x: Tensor): Tensor {
@@ -53,14 +54,14 @@ export function sin(x: Tensor): Tensor {
   const src = x.data;
   const n = src.length;
   const out = alloc(n);
-  for (let i = 0; i < n; i++) out[i] = Math.sin(src[i]!);
+  for (let i = 0; i < n; i++) out[i] = libm.sin(src[i]!);
   return kernelTensor(out, x.shape);
 }
 export function cos(x: Tensor): Tensor {
   const src = x.data;
   const n = src.length;
   const out = alloc(n);
-  for (let i = 0; i < n; i++) out[i] = Math.cos(src[i]!);
+  for (let i = 0; i < n; i++) out[i] = libm.cos(src[i]!);
   return kernelTensor(out, x.shape);
 }
 export function tanh(x: Tensor): Tensor {
@@ -77,9 +78,9 @@ export function sigmoid(x: Tensor): Tensor {
   const out = alloc(n);
   for (let i = 0; i < n; i++) {
     const v = src[i]!;
-    if (v >= 0) out[i] = 1 / (1 + Math.exp(-v));
+    if (v >= 0) out[i] = 1 / (1 + libm.exp(-v));
     else {
-      const e = Math.exp(v);
+      const e = libm.exp(v);
       out[i] = e / (1 + e);
     }
   }
@@ -113,7 +114,7 @@ export function softplus(x: Tensor): Tensor {
   const out = alloc(n);
   for (let i = 0; i < n; i++) {
     const v = src[i]!;
-    out[i] = (v > 0 ? v : 0) + Math.log1p(Math.exp(-Math.abs(v)));
+    out[i] = (v > 0 ? v : 0) + libm.log1p(libm.exp(-Math.abs(v)));
   }
   return kernelTensor(out, x.shape);
 }
