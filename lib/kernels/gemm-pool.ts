@@ -37,7 +37,7 @@ export interface GemmJob {
 export interface GemmWorker {
   /** Queues the job; the worker reads it once the signal says 1. */
   post(job: GemmJob): void;
-  /** [0]: 0 idle, 1 job posted, 2 done, 3 failed. */
+  /** Element 0: 0 idle, 1 job posted, 2 done, 3 failed. */
   signal: Int32Array;
 }
 

@@ -18,7 +18,7 @@ const root = join(__dirname, '..', '..');
 const fixtures = join(__dirname, 'fixtures');
 const chromium = findChromium();
 if (chromium === null) {
-  console.warn('package spec: no Chromium found, browser tests skipped — apt-get install -y chromium, or set CHROME_PATH');
+  process.stderr.write('package spec: no Chromium found, so the browser tests are skipped — apt-get install -y chromium, or set CHROME_PATH\n');
 }
 
 let work: string;
