@@ -4,10 +4,9 @@
  * constants are fdlibm's (Sun Microsystems, 1993; freely distributable): reduce x = k·ln2 + r with
  * |r| ≤ ln2/2, approximate eʳ by a degree-5 minimax rational form, scale by 2ᵏ. Error < 1 ulp.
  */
+import { LN2_HI, LN2_LO } from './log';
 import { fromWords } from './words';
 
-const LN2_HI = 6.93147180369123816490e-01;
-const LN2_LO = 1.90821492927058770002e-10;
 const INV_LN2 = 1.44269504088896338700e+00;
 const P1 = 1.66666666666666019037e-01;
 const P2 = -2.77777777770155933842e-03;

@@ -6,16 +6,18 @@
  */
 import { highWord, lowWord, withHighWord } from './words';
 
-const LN2_HI = 6.93147180369123816490e-01;
-const LN2_LO = 1.90821492927058770002e-10;
-const TWO54 = 1.80143985094819840000e+16;
-const LG1 = 6.666666666666735130e-01;
-const LG2 = 3.999999999940941908e-01;
-const LG3 = 2.857142874366239149e-01;
-const LG4 = 2.222219843214978396e-01;
-const LG5 = 1.818357216161805012e-01;
-const LG6 = 1.531383769920937332e-01;
-const LG7 = 1.479819860511658591e-01;
+/** ln 2 in two parts: the high one has trailing zero bits, so that k·LN2_HI is exact for |k| < 2¹¹. */
+export const LN2_HI = 6.93147180369123816490e-01;
+export const LN2_LO = 1.90821492927058770002e-10;
+export const TWO54 = 1.80143985094819840000e+16;
+/** The coefficients of R(s²) ≈ (ln(1 + f) − 2s)/s, shared with log1p. */
+export const LG1 = 6.666666666666735130e-01;
+export const LG2 = 3.999999999940941908e-01;
+export const LG3 = 2.857142874366239149e-01;
+export const LG4 = 2.222219843214978396e-01;
+export const LG5 = 1.818357216161805012e-01;
+export const LG6 = 1.531383769920937332e-01;
+export const LG7 = 1.479819860511658591e-01;
 
 /** ln x, identical in every engine. */
 export function log(x: number): number {

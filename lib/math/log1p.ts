@@ -4,18 +4,8 @@
  * fdlibm's (Sun Microsystems, 1993; freely distributable): 1 + x = 2ᵏ(1 + f) with a correction c
  * for the rounding of 1 + x, then ln(1 + f) as in log. Error < 1 ulp.
  */
+import { LG1, LG2, LG3, LG4, LG5, LG6, LG7, LN2_HI, LN2_LO, TWO54 } from './log';
 import { highWord, withHighWord } from './words';
-
-const LN2_HI = 6.93147180369123816490e-01;
-const LN2_LO = 1.90821492927058770002e-10;
-const TWO54 = 1.80143985094819840000e+16;
-const LP1 = 6.666666666666735130e-01;
-const LP2 = 3.999999999940941908e-01;
-const LP3 = 2.857142874366239149e-01;
-const LP4 = 2.222219843214978396e-01;
-const LP5 = 1.818357216161805012e-01;
-const LP6 = 1.531383769920937332e-01;
-const LP7 = 1.479819860511658591e-01;
 
 /** ln(1 + x), identical in every engine. */
 export function log1p(x: number): number {
@@ -74,6 +64,6 @@ export function log1p(x: number): number {
   }
   const s = f / (2 + f);
   const z = s * s;
-  const r = z * (LP1 + z * (LP2 + z * (LP3 + z * (LP4 + z * (LP5 + z * (LP6 + z * LP7))))));
+  const r = z * (LG1 + z * (LG2 + z * (LG3 + z * (LG4 + z * (LG5 + z * (LG6 + z * LG7))))));
   return k === 0 ? f - (hfsq - s * (hfsq + r)) : k * LN2_HI - ((hfsq - (s * (hfsq + r) + (k * LN2_LO + c))) - f);
 }
