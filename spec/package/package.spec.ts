@@ -191,9 +191,13 @@ describe('a browser bundle (esbuild, platform browser, no shims)', () => {
       'xor-gradients.mjs': readFileSync(join(fixtures, 'xor-gradients.mjs'), 'utf8'),
       'node-gradients.mjs': readFileSync(join(fixtures, 'node-gradients.mjs'), 'utf8'),
       'page.html': readFileSync(join(fixtures, 'page.html'), 'utf8'),
+      'worker-entry.mjs': readFileSync(join(fixtures, 'worker-entry.mjs'), 'utf8'),
+      'worker-page.html': readFileSync(join(fixtures, 'worker-page.html'), 'utf8'),
     });
     const esbuild = require('esbuild') as typeof import('esbuild');
-    esbuild.buildSync({ entryPoints: [join(bundleDir, 'entry.mjs')], outfile: join(bundleDir, 'bundle.js'), bundle: true, format: 'esm', platform: 'browser', logLevel: 'silent', absWorkingDir: bundleDir });
+    for (const [entry, out] of [['entry.mjs', 'bundle.js'], ['worker-entry.mjs', 'worker-bundle.js']]) {
+      esbuild.buildSync({ entryPoints: [join(bundleDir, entry!)], outfile: join(bundleDir, out!), bundle: true, format: 'esm', platform: 'browser', logLevel: 'silent', absWorkingDir: bundleDir });
+    }
   });
 
   it('bundles with no Node built-in and runs, with the SIMD kernel, giving the Node package’s gradients bit for bit', () => {
@@ -217,7 +221,7 @@ describe('a browser bundle (esbuild, platform browser, no shims)', () => {
       const server = await serveDirectory(project);
       try {
         // puppeteer-core is an ES module: it runs in a child process of its own, not inside jest.
-        const urls = [`${server.url}/browser/page.html`, `${server.url}/node_modules/standalone.html#log`];
+        const urls = [`${server.url}/browser/page.html`, `${server.url}/node_modules/standalone.html#log`, `${server.url}/browser/worker-page.html`];
         const out = await new Promise<string>((resolve, reject) => {
           execFile(process.execPath, [join(fixtures, 'chromium.mjs'), chromium!, ...urls], { cwd: root, encoding: 'utf8' }, (error, stdout, stderr) =>
             error ? reject(new Error(`chromium.mjs failed: ${stderr || error.message}`)) : resolve(stdout));
@@ -236,6 +240,15 @@ describe('a browser bundle (esbuild, platform browser, no shims)', () => {
       expect(page!.result!.xor).toEqual(inNode.xor);
       expect(page!.result!.wide).toEqual(inNode.wide);
       expect(page!.result!.ready).toMatchObject({ matmul: 'wasm-simd' });
+    });
+
+    it("the bundle in a Web Worker: the same gradients, bit for bit, with SIMD on", () => {
+      const page = pages[2]!;
+      expect(page.errors).toEqual([]);
+      const inNode = JSON.parse(node(['node-gradients.mjs'], bundleDir));
+      expect(page.result!.kernel).toMatchObject({ matmul: 'wasm-simd', simdAvailable: true, threads: 1 });
+      expect(page.result!.xor).toEqual(inNode.xor);
+      expect(page.result!.wide).toEqual(inNode.wide);
     });
 
     it("the self-contained file in a plain <script type=\"module\">: the README's snippet prints its gradient and 'wasm-simd'", () => {
