@@ -1,18 +1,18 @@
 /**
  * The deltagraph command line: train, gradcheck, deltas, graph. Usage errors print one line and exit 2.
+ * A command's module (and with it the library) is loaded only when that command runs, so that
+ * `deltagraph --help` starts at once.
  */
 import { UsageError } from './args';
-import { deltasCommand, deltasHelp } from './commands/deltas';
-import { gradcheckCommand, gradcheckHelp } from './commands/gradcheck';
-import { graphCommand, graphHelp } from './commands/graph';
-import { trainCommand, trainHelp } from './commands/train';
-import { DeltaGraphError } from '../node';
+import { DeltaGraphError } from '../lib/errors';
 
-const COMMANDS: Record<string, { run: (argv: string[]) => number; help: string; summary: string }> = {
-  train: { run: trainCommand, help: trainHelp, summary: 'train a built-in example (xor, housing, mnist) and report test metrics' },
-  gradcheck: { run: gradcheckCommand, help: gradcheckHelp, summary: 'property-check ops against central differences and print a table' },
-  deltas: { run: deltasCommand, help: deltasHelp, summary: "print the XOR net's layer deltas next to the slides' formulas" },
-  graph: { run: graphCommand, help: graphHelp, summary: 'draw the computational graph of an example or a saved model (SVG, DOT or JSON)' },
+type Command = (argv: string[]) => number;
+
+const COMMANDS: Record<string, { load: () => Command; summary: string }> = {
+  train: { load: () => require('./commands/train').trainCommand, summary: 'train a built-in example (xor, housing, mnist) and report test metrics' },
+  gradcheck: { load: () => require('./commands/gradcheck').gradcheckCommand, summary: 'property-check ops against central differences and print a table' },
+  deltas: { load: () => require('./commands/deltas').deltasCommand, summary: "print the XOR net's layer deltas next to the slides' formulas" },
+  graph: { load: () => require('./commands/graph').graphCommand, summary: 'draw the computational graph of an example or a saved model (SVG, DOT or JSON)' },
 };
 
 export const mainHelp = `deltagraph — reverse-mode automatic differentiation on computational graphs
@@ -36,7 +36,7 @@ export function main(argv: string[]): number {
       console.error(`deltagraph: unknown command '${command}'; expected one of ${Object.keys(COMMANDS).join(', ')} (see deltagraph --help)`);
       return 2;
     }
-    return entry.run(rest);
+    return entry.load()(rest);
   } catch (e) {
     if (e instanceof UsageError) {
       console.error(`deltagraph ${e.message}`);
