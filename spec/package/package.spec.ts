@@ -9,7 +9,7 @@
  */
 import { execFile, execFileSync } from 'child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'fs';
-import { tmpdir } from 'os';
+import { availableParallelism, tmpdir } from 'os';
 import { join } from 'path';
 import { format } from 'util';
 import { serveDirectory, findChromium } from './browser';
@@ -117,13 +117,14 @@ describe('the installed package in Node', () => {
     expected = readmeOutputFromSources();
   });
 
-  it('CommonJS: require() computes the README gradients with the SIMD kernel; subpaths share one library', () => {
+  it('CommonJS: require() computes the README gradients with the SIMD kernel; subpaths share one library; the worker threads run', () => {
     const dir = subproject('cjs', {}, { 'index.cjs': readFileSync(join(fixtures, 'cjs.cjs'), 'utf8') });
     const out = node(['index.cjs'], dir);
     expect(out.slice(0, expected.length)).toBe(expected);
-    const [subpaths, kernel] = out.slice(expected.length).trim().split('\n');
+    const [subpaths, threads, kernel] = out.slice(expected.length).trim().split('\n');
     expect(subpaths).toBe('subpaths true');
-    expect(JSON.parse(kernel!.replace(/^kernel /, ''))).toMatchObject({ matmul: 'wasm-simd', simdAvailable: true, threadHost: 'worker_threads' });
+    expect(threads).toBe('threads agree true');
+    expect(JSON.parse(kernel!.replace(/^kernel /, ''))).toEqual({ matmul: 'wasm-simd', simdAvailable: true, threadHost: 'worker_threads', threads: Math.min(4, availableParallelism()) });
   });
 
   it('ES module: the README example verbatim (named imports) prints what the sources print', () => {
