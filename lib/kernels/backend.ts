@@ -6,7 +6,8 @@
  */
 import { MatrixView, gemm } from './gemm';
 import { loadSimdAsync, simdLoaded, wasmGemm } from './gemm-wasm';
-import { parallelThreads, threadHostName } from './gemm-pool';
+import { parallelThreads, setThreadHost, startThreads, threadHostName } from './gemm-pool';
+import { webWorkersHost } from './web-threads';
 
 type Gemm = (m: number, n: number, k: number, A: MatrixView, B: MatrixView, C: Float64Array, cOffset: number) => void;
 
@@ -18,11 +19,15 @@ export interface KernelInfo {
   simdAvailable: boolean;
   /** Threads a large matrix product runs on (1: the calling thread alone). */
   threads: number;
-  /** Where the extra threads come from: 'worker_threads' in Node, 'none' when there are none. */
+  /** Where the extra threads come from: 'worker_threads' in Node, 'web-workers' in an isolated page's worker, else 'none'. */
   threadHost: string;
 }
 
 let wantSimd = true;
+
+// In a worker of a cross-origin-isolated page, Web Workers can share large products (web-threads.ts).
+const web = webWorkersHost();
+if (web !== null) setThreadHost(web);
 
 /** The kernel in use. */
 export function gemmKernel(): Gemm {
@@ -54,11 +59,13 @@ export function kernelInfo(): KernelInfo {
 }
 
 /**
- * Resolves once the fastest kernel this environment allows is loaded. Where a synchronous
- * WebAssembly compile was refused at import, this compiles the SIMD kernel asynchronously; until it
- * resolves, the TypeScript kernel serves (with the same results). Elsewhere it resolves at once.
+ * Resolves once the fastest kernels this environment allows are loaded and their threads started.
+ * Where a synchronous WebAssembly compile was refused at import, this compiles the SIMD kernel
+ * asynchronously; in a worker of a cross-origin-isolated page it starts the Web Workers that share
+ * large products (they cannot start while the caller computes). Until then the TypeScript kernel
+ * and one thread serve, with the same results. Elsewhere it resolves at once.
  */
 export async function ready(): Promise<KernelInfo> {
-  await loadSimdAsync();
+  await Promise.all([loadSimdAsync(), startThreads()]);
   return kernelInfo();
 }

@@ -4,9 +4,9 @@
  * waits for them with Atomics (the call stays synchronous). Operands that are not already in
  * shared memory are copied into shared scratch buffers — O(n²) against the product's O(n³).
  *
- * This file knows no thread API: a face registers a ThreadHost (the Node entry registers
- * worker_threads). Without one, or where the calling thread may not block (a browser's main
- * thread), every product runs on the calling thread. Workers start on first use, and a product
+ * This file knows no thread API: a ThreadHost is registered for it (the Node entry registers
+ * worker_threads; web-threads.ts offers Web Workers where a browser lets the caller block).
+ * Without one every product runs on the calling thread. Workers start on first use, and a product
  * below PARALLEL_MIN multiply-adds runs on the calling thread alone.
  */
 import { MatrixView } from './gemm';
@@ -39,6 +39,8 @@ export interface GemmWorker {
   post(job: GemmJob): void;
   /** Element 0: 0 idle, 1 job posted, 2 done, 3 failed. */
   signal: Int32Array;
+  /** Whether the worker has started and takes jobs (absent: at once). Never blocks. */
+  ready?(): boolean;
 }
 
 /** What a face provides for threads: their name, how many cores there are, how to start one. */
@@ -74,6 +76,25 @@ export function parallelThreads(): number {
 /** The registered host's name, or 'none'. */
 export function threadHostName(): string {
   return host === null ? 'none' : host.name;
+}
+
+/**
+ * Starts the workers now rather than at the first large product, and resolves when they take jobs
+ * (or after `timeoutMs`). A Web Worker started by a worker needs its parent's event loop to start,
+ * so in a browser the threads join only after this has been awaited (ready() does it).
+ */
+export async function startThreads(timeoutMs = 5000): Promise<void> {
+  if (host === null || !enabled) return;
+  try {
+    pool ??= startPool(host);
+  } catch {
+    enabled = false;
+    return;
+  }
+  const workers = pool;
+  for (let waited = 0; waited < timeoutMs && !workers.every((w) => w.ready?.() ?? true); waited += 10) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }
 
 function startPool(h: ThreadHost): GemmWorker[] {
@@ -113,11 +134,12 @@ export function parallelGemm(gemm: Kernel, simd: boolean, m: number, n: number, 
     enabled = false; // no threads to be had here (e.g. no SharedArrayBuffer): stay on this one
     pool = null;
   }
-  if (pool === null || pool.length === 0) {
+  const workers = pool === null ? [] : pool.filter((w) => w.ready?.() ?? true);
+  if (workers.length === 0) {
     gemm(m, n, k, A, B, C, cOffset);
     return;
   }
-  const parts = pool.length + 1;
+  const parts = workers.length + 1;
   const a = shared('a', A.data);
   const b = shared('b', B.data);
   const cShared = isShared(C);
@@ -125,12 +147,15 @@ export function parallelGemm(gemm: Kernel, simd: boolean, m: number, n: number, 
   const c0 = cShared ? cOffset : 0;
   const rowsPer = Math.ceil(m / parts);
   const posted: GemmWorker[] = [];
-  for (let w = 0; w < pool.length; w++) {
+  for (let w = 0; w < workers.length; w++) {
     const r0 = (w + 1) * rowsPer;
     const rows = Math.min(rowsPer, m - r0);
     if (rows <= 0) break;
-    const worker = pool[w]!;
-    // The job is queued before the signal flips, so a worker that sees 1 finds its job.
+    const worker = workers[w]!;
+    // The signal flips before the job is posted: a worker that reacts to the message (a Web
+    // Worker) can then only move it from 1 to 2, and one that waits on the signal (a Node worker
+    // thread) polls its port until the job arrives.
+    Atomics.store(worker.signal, 0, 1);
     worker.post({
       simd,
       m: rows, n, k,
@@ -138,7 +163,6 @@ export function parallelGemm(gemm: Kernel, simd: boolean, m: number, n: number, 
       b, bOffset: B.offset, bRow: B.rowStride, bCol: B.colStride,
       c, cOffset: c0 + r0 * n,
     });
-    Atomics.store(worker.signal, 0, 1);
     Atomics.notify(worker.signal, 0);
     posted.push(worker);
   }

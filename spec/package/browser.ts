@@ -18,7 +18,10 @@ const TYPES: Record<string, string> = {
   '.wasm': 'application/wasm',
 };
 
-/** Serves the files under `dir` on 127.0.0.1 (a free port) until close(). */
+/**
+ * Serves the files under `dir` on 127.0.0.1 (a free port) until close(), cross-origin isolated
+ * (COOP same-origin, COEP require-corp), so that pages and their workers have SharedArrayBuffer.
+ */
 export async function serveDirectory(dir: string): Promise<{ url: string; close(): Promise<void> }> {
   const server = createServer((request, response) => {
     const path = normalize(join(dir, decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname)));
@@ -26,7 +29,11 @@ export async function serveDirectory(dir: string): Promise<{ url: string; close(
       response.writeHead(404).end();
       return;
     }
-    response.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' }).end(readFileSync(path));
+    response.writeHead(200, {
+      'content-type': TYPES[extname(path)] ?? 'application/octet-stream',
+      'cross-origin-opener-policy': 'same-origin',
+      'cross-origin-embedder-policy': 'require-corp',
+    }).end(readFileSync(path));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
