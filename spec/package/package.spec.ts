@@ -136,7 +136,7 @@ describe('the installed package in Node', () => {
     expect(node(['kernel.js'], dir).trim()).toBe('wasm-simd');
   });
 
-  it('TypeScript: the README example compiles with zero errors (strict, nodenext, skipLibCheck false) and runs', () => {
+  it('TypeScript: the README example compiles with zero errors (strict, nodenext, skipLibCheck false; and for a browser, bundler resolution without Node types) and runs', () => {
     const tsconfig = {
       compilerOptions: {
         target: 'ES2022', module: 'nodenext', moduleResolution: 'nodenext', strict: true, skipLibCheck: false,
@@ -152,6 +152,10 @@ describe('the installed package in Node', () => {
       'commonjs.cts': "import dg = require('deltagraph');\nconsole.log(dg.kernelInfo().matmul);\n",
     });
     run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], dir);
+    // A browser project (bundler resolution, the DOM library, no Node types) gets the ES-module declarations.
+    const browserConfig = { compilerOptions: { ...tsconfig.compilerOptions, module: 'esnext', moduleResolution: 'bundler', lib: ['ES2022', 'DOM'], types: [], noEmit: true, customConditions: ['browser'] }, include: ['readme.ts', 'kernel.ts'] };
+    writeFileSync(join(dir, 'tsconfig.browser.json'), JSON.stringify(browserConfig, null, 2));
+    run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.browser.json'], dir);
     expect(node([join('out', 'readme.js')], dir)).toBe(expected);
     expect(node([join('out', 'kernel.js')], dir).trim()).toBe('wasm-simd 3');
     expect(node([join('out', 'commonjs.cjs')], dir).trim()).toBe('wasm-simd');
