@@ -215,6 +215,7 @@ describe('a browser bundle (esbuild, platform browser, no shims)', () => {
     expect(inBundle.xor).toEqual(inNode.xor);
     expect(inBundle.wide).toEqual(inNode.wide);
     expect(inBundle.big).toEqual(inNode.big);
+    expect(inBundle.svg).toBe('<svg');
   });
 
   (chromium === null ? describe.skip : describe)('in headless Chromium', () => {
@@ -248,6 +249,7 @@ describe('a browser bundle (esbuild, platform browser, no shims)', () => {
       expect(page!.result!.wide).toEqual(inNode.wide);
       expect(page!.result!.big).toEqual(inNode.big);
       expect(page!.result!.ready).toMatchObject({ matmul: 'wasm-simd' });
+      expect(page!.result!.svg).toBe('<svg');
     });
 
     it('the bundle in a Web Worker of a cross-origin-isolated page: Web Workers share the large product; the same bits, with SIMD on', () => {
