@@ -103,6 +103,7 @@ export function tensorOf(shape: readonly number[] | fc.Arbitrary<number[]>, rang
 
 /** Shapes for the inputs of a domain. */
 function inputShapes(domain: Domain): fc.Arbitrary<number[][]> {
+  if (typeof domain.shapes === 'object') return fc.constantFrom(...domain.shapes.oneOf).map((set) => set.map((shape) => [...shape]));
   switch (domain.shapes) {
     case 'broadcastable':
       return broadcastablePair();

@@ -18,9 +18,11 @@ export interface ValueRange {
  * 'any' — each input a tensor of rank 0–3 (one shared shape when there are several inputs);
  * 'broadcastable' — two shapes that broadcast together;
  * 'matmul' — [..., n, k] and [..., k, m] with broadcastable batch axes;
- * 'matrix' — each input one shared [n, c] shape (rows are examples).
+ * 'matrix' — each input one shared [n, c] shape (rows are examples);
+ * { oneOf } — one of these lists of input shapes (one shape per input), for ops whose inputs'
+ *   shapes must fit together in ways the kinds above do not say (a convolution's input and kernel).
  */
-export type ShapeKind = 'any' | 'broadcastable' | 'matmul' | 'matrix';
+export type ShapeKind = 'any' | 'broadcastable' | 'matmul' | 'matrix' | { oneOf: ReadonlyArray<ReadonlyArray<readonly number[]>> };
 
 /** Deterministic choices for an op's non-tensor arguments (axes, shapes), drawn by the checker. */
 export interface Pick {
