@@ -3,6 +3,7 @@ export * from './shape';
 export * from './tensor';
 export { alloc, keep } from './arena';
 export * from './rng';
+export * from './global-rng';
 export * from './format';
 export * as kernels from './kernels';
 export { kernelInfo, ready } from './kernels/backend';

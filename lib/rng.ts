@@ -1,24 +1,44 @@
 /**
  * A seeded pseudo-random generator (xoshiro128**, seeded through splitmix32), so every
- * initialisation, shuffle and test is reproducible from one integer.
+ * initialisation, shuffle and test is reproducible from one integer. The global generator that
+ * draws when no seed is given, and randn/rand, are in global-rng.ts.
  */
 import { ArgumentError, describe } from './errors';
-import { Tensor } from './tensor';
-import { MAX_ELEMENTS, checkShape, sizeOf } from './shape';
+import { MAX_ELEMENTS } from './shape';
 import { cos, log, sin } from './math';
 
 export class Rng {
-  private s0: number;
-  private s1: number;
-  private s2: number;
-  private s3: number;
+  private s0 = 0;
+  private s1 = 0;
+  private s2 = 0;
+  private s3 = 0;
   private spare: number | null = null;
+  private seed = 0;
 
   constructor(seed: number) {
+    this.reseed('rng', seed);
+  }
+
+  /**
+   * Reseeds this generator in place (as torch.Generator.manual_seed): afterwards it draws exactly
+   * what a fresh rng(seed) draws. Returns the generator.
+   */
+  manualSeed(seed: number): this {
+    this.reseed('rng.manualSeed', seed);
+    return this;
+  }
+
+  /** The seed this generator was last seeded with, as the 32-bit unsigned integer its state comes from. */
+  initialSeed(): number {
+    return this.seed;
+  }
+
+  private reseed(who: string, seed: number): void {
     if (typeof seed !== 'number' || !Number.isFinite(seed)) {
-      throw new ArgumentError(`rng: the seed must be a finite number, got ${describe(seed)}`);
+      throw new ArgumentError(`${who}: the seed must be a finite number, got ${describe(seed)}`);
     }
     let x = Math.trunc(seed) >>> 0;
+    this.seed = x;
     const next = (): number => {
       // splitmix32: spreads one seed over the four words of state
       x = (x + 0x9e3779b9) | 0;
@@ -31,6 +51,7 @@ export class Rng {
     this.s1 = next();
     this.s2 = next();
     this.s3 = next();
+    this.spare = null;
   }
 
   /** A uniform 32-bit unsigned integer. */
@@ -99,25 +120,4 @@ function rotl(x: number, k: number): number {
 
 export function rng(seed: number): Rng {
   return new Rng(seed);
-}
-
-/** Standard normal values of the given shape. */
-export function randn(shape: readonly number[], generator: Rng): Tensor {
-  const s = checkShape('randn', shape);
-  if (!(generator instanceof Rng)) throw new ArgumentError(`randn: expected an rng(seed) as second argument, got ${describe(generator)}`);
-  const data = new Float64Array(sizeOf(s));
-  for (let i = 0; i < data.length; i++) data[i] = generator.normal();
-  return new Tensor(data, s);
-}
-
-/** Uniform values in [low, high) of the given shape. */
-export function rand(shape: readonly number[], generator: Rng, low = 0, high = 1): Tensor {
-  const s = checkShape('rand', shape);
-  if (!(generator instanceof Rng)) throw new ArgumentError(`rand: expected an rng(seed) as second argument, got ${describe(generator)}`);
-  if (typeof low !== 'number' || typeof high !== 'number' || !(low <= high) || !Number.isFinite(high - low)) {
-    throw new ArgumentError(`rand: the range [low, high) = [${describe(low)}, ${describe(high)}) must be finite numbers with low ≤ high and a finite width high − low`);
-  }
-  const data = new Float64Array(sizeOf(s));
-  for (let i = 0; i < data.length; i++) data[i] = low + (high - low) * generator.uniform();
-  return new Tensor(data, s);
 }

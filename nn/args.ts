@@ -3,7 +3,7 @@
  * loaders. Each check names its caller (`who`, e.g. "Adam" or "Linear.forward"), the argument,
  * the value given and what was expected, and throws an ArgumentError.
  */
-import { ArgumentError, DeltaGraphError, MAX_ELEMENTS, Rng, Tensor, asTensor, describe, rng } from '../lib';
+import { ArgumentError, DeltaGraphError, MAX_ELEMENTS, Rng, Tensor, asTensor, describe, globalRng, rng } from '../lib';
 
 export { asTensor };
 
@@ -120,10 +120,14 @@ export function functionIn<F>(who: string, name: string, value: unknown): F {
   return value as F;
 }
 
-/** A generator, or a seed (a finite number) to make one from. */
-export function rngIn(who: string, name: string, value: unknown, fallback: number): Rng {
+/**
+ * A generator, or a seed (a finite number) to make a fresh one from, so that the caller draws the
+ * same numbers whatever else ran; undefined gives the global generator (see manualSeed).
+ */
+export function rngIn(who: string, name: string, value: unknown): Rng {
   if (value instanceof Rng) return value;
-  return rng(numberIn(who, name, value, {}, fallback));
+  if (value === undefined) return globalRng();
+  return rng(numberIn(who, name, value, {}));
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
  * Dropout: in train mode each element is kept with probability 1 − p and scaled by 1/(1 − p)
- * (inverted dropout, so eval mode is the identity). The mask comes from a seeded generator.
+ * (inverted dropout, so eval mode is the identity). The masks come from the given generator or
+ * seed, or, without one, from the global generator at each forward pass (manualSeed), as PyTorch.
  */
 import { Rng, Tensor, TensorLike } from '../lib';
 import { mul } from '../ops';
@@ -10,10 +11,10 @@ import { Module } from './module';
 export class Dropout extends Module {
   private readonly random: Rng;
 
-  constructor(readonly p = 0.5, seed: number | Rng = 0) {
+  constructor(readonly p = 0.5, seed?: number | Rng) {
     super();
     numberIn('Dropout', 'p', p, { min: 0, max: 1, maxOpen: true });
-    this.random = rngIn('Dropout', 'seed', seed, 0);
+    this.random = rngIn('Dropout', 'seed', seed);
   }
 
   forward(input: TensorLike): Tensor {

@@ -5,7 +5,7 @@
  *   he (Kaiming):     N(0, 2 / fanIn) — keeps variance through ReLU
  *   fanInUniform:     U(−1/√fanIn, 1/√fanIn) — PyTorch's default for Linear weights and biases
  */
-import { ArgumentError, Rng, Tensor, checkShape, describe, rand, randn, zeros } from '../lib';
+import { ArgumentError, Rng, Tensor, checkShape, describe, globalRng, rand, randn, zeros } from '../lib';
 import { mul, add } from '../ops';
 import { noGrad } from '../graph';
 import { isRecord, numberIn } from './args';
@@ -27,11 +27,14 @@ function uniform(shape: number[], random: Rng, bound: number): Tensor {
   return noGrad(() => add(mul(rand(shape, random), 2 * bound), -bound));
 }
 
-/** Initial values for a parameter of `shape`; fanIn/fanOut default to shape[0]/shape[1]. */
-export function initialize(init: Initializer, shape: number[], random: Rng, fanIn = shape?.[0] ?? 1, fanOut = shape?.[1] ?? 1): Tensor {
+/**
+ * Initial values for a parameter of `shape`, drawn from `random` (default: the global generator,
+ * see manualSeed); fanIn/fanOut default to shape[0]/shape[1].
+ */
+export function initialize(init: Initializer, shape: number[], random: Rng = globalRng(), fanIn = shape?.[0] ?? 1, fanOut = shape?.[1] ?? 1): Tensor {
   const spec = parseInitializer('initialize', init);
   const s = checkShape('initialize', shape);
-  if (!(random instanceof Rng)) throw new ArgumentError(`initialize: expected an rng(seed) as third argument, got ${describe(random)}`);
+  if (!(random instanceof Rng)) throw new ArgumentError(`initialize: expected an rng(seed) or nothing as third argument, got ${describe(random)}`);
   // The bounds and deviations divide by the fans: they must be positive wherever they are used.
   const fan = (name: string, value: unknown) => numberIn('initialize', `${name} of a ${spec.kind} initialiser`, value, { min: 0, minOpen: true });
   switch (spec.kind) {

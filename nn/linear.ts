@@ -15,7 +15,10 @@ export interface LinearOptions {
   init?: Initializer | string;
   /** Bias initialiser (default: zeros for normal/xavier/he, fanInUniform for fanInUniform). */
   biasInit?: Initializer | string;
-  /** A generator to draw from (shared across layers), or a seed. */
+  /**
+   * A generator to draw from (shared across layers), or a seed for a generator of its own (the
+   * same weights whatever else ran). Default: the global generator (manualSeed), as PyTorch.
+   */
   rng?: Rng | number;
 }
 
@@ -29,7 +32,7 @@ export class Linear extends Module {
     sizeIn('Linear', 'outFeatures', outFeatures);
     checkLayerSize('Linear', inFeatures, outFeatures);
     const o = optionsIn('Linear', options);
-    const random = rngIn('Linear', 'rng', o.rng, 0);
+    const random = rngIn('Linear', 'rng', o.rng);
     const init = parseInitializer('Linear: init', o.init ?? 'fanInUniform');
     const bias = boolIn('Linear', 'bias', o.bias, true);
     const biasInit = parseInitializer('Linear: biasInit', o.biasInit ?? (init.kind === 'fanInUniform' ? 'fanInUniform' : 'zeros'));

@@ -28,6 +28,10 @@ export interface MLPOptions {
   batchNorm?: boolean;
   /** Dropout probability after each hidden activation (default 0). */
   dropout?: number;
+  /**
+   * Seed of the initial weights and dropout masks: the net draws from rng(seed), the same numbers
+   * whatever else ran. Without one it draws from the global generator (manualSeed), as PyTorch.
+   */
   seed?: number;
 }
 
@@ -59,7 +63,7 @@ export class MLP extends Module {
     const init = o.init === undefined ? undefined : parseInitializer('MLP: init', o.init);
     const batchNorm = boolIn('MLP', 'batchNorm', o.batchNorm, false);
     const dropout = numberIn('MLP', 'dropout', o.dropout, { min: 0, max: 1, maxOpen: true }, 0);
-    const random = rngIn('MLP', 'seed', o.seed, 0);
+    const random = rngIn('MLP', 'seed', o.seed);
     const modules: Module[] = [];
     for (let l = 1; l < widths.length; l++) {
       const last = l === widths.length - 1;

@@ -94,7 +94,7 @@ export function fitOptionsOf(options: unknown, n: number) {
     epochs: numberIn('fit', 'epochs', o.epochs, { min: 1, integer: true }),
     batchSize: Math.min(numberIn('fit', 'batchSize', o.batchSize, { min: 1, integer: true }, n), n),
     shuffle: boolIn('fit', 'shuffle', o.shuffle, true),
-    seed: numberIn('fit', 'seed', o.seed, {}, 0),
+    seed: o.seed === undefined ? undefined : numberIn('fit', 'seed', o.seed, {}),
     validation: o.validation === undefined ? undefined : datasetOf('fit', 'validation', o.validation),
     validationName: stringIn('fit', 'validationName', o.validationName, 'val'),
     metrics: metricsOf('fit', o.metrics),

@@ -3,7 +3,7 @@
  * forward pass, one backward pass and an optimizer step; per epoch the mean training loss,
  * throughput, validation loss and metrics, a learning-rate schedule, and early stopping.
  */
-import { Tensor, kernels, rng, tidy } from '../lib';
+import { Tensor, globalRng, kernels, rng, tidy } from '../lib';
 import { backward, noGrad } from '../graph';
 import { numberIn, within } from './args';
 import { Loss } from './losses';
@@ -37,7 +37,10 @@ export interface FitOptions {
   epochs: number;
   /** Examples per mini-batch (default: the whole data set, full-batch gradient descent). */
   batchSize?: number;
-  /** Shuffle the examples every epoch (default true), with this seed (default 0). */
+  /**
+   * Shuffle the examples every epoch (default true), with a generator of this seed, or, without
+   * one, with the global generator (manualSeed), as PyTorch's DataLoader.
+   */
   shuffle?: boolean;
   seed?: number;
   validation?: Dataset;
@@ -136,7 +139,7 @@ export function fit(model: Module, data: Dataset, options: FitOptions): History 
   const train = datasetOf('fit', 'data', data);
   const n = train.x.shape[0]!;
   const o = fitOptionsOf(options, n);
-  const random = rng(o.seed);
+  const random = o.seed === undefined ? globalRng() : rng(o.seed);
   const params = model.parameters();
   const history: History = { epochs: [], stoppedEarly: false, bestEpoch: 0 };
   const progressOptions = typeof o.progress === 'object' ? o.progress : {};
