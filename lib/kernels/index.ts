@@ -11,3 +11,5 @@ export { setParallel, parallelThreads, setThreadHost } from './gemm-pool';
 export type { ThreadHost, GemmWorker, GemmJob } from './gemm-pool';
 export { useSimd, simdAvailable, usingSimd, kernelInfo, ready } from './backend';
 export type { KernelInfo } from './backend';
+export { im2col, col2im, windowCount, maxPool, gatherFlat, scatterAddFlat } from './im2col';
+export type { Window2d } from './im2col';
