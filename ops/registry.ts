@@ -46,6 +46,17 @@ import * as mseLoss from './mse-loss';
 import * as crossEntropy from './cross-entropy';
 import * as binaryCrossEntropy from './binary-cross-entropy';
 import * as bceWithLogits from './bce-with-logits';
+import * as stack from './shape/stack';
+import * as split from './shape/split';
+import * as squeeze from './shape/squeeze';
+import * as unsqueeze from './shape/unsqueeze';
+import * as flatten from './shape/flatten';
+import * as tile from './shape/tile';
+import * as flip from './shape/flip';
+import * as take from './indexing/take';
+import * as takeBackward from './indexing/take-backward';
+import * as takeAlongAxis from './indexing/take-along-axis';
+import * as takeAlongAxisBackward from './indexing/take-along-axis-backward';
 
 export interface RegistryEntry {
   name: string;
@@ -105,4 +116,16 @@ export const registry: readonly RegistryEntry[] = [
   entry('crossEntropy', 'cross-entropy', 'composite', crossEntropy),
   entry('binaryCrossEntropy', 'binary-cross-entropy', 'composite', binaryCrossEntropy),
   entry('bceWithLogits', 'bce-with-logits', 'composite', bceWithLogits),
+  entry('stack', 'shape/stack', 'composite', stack),
+  // split returns the pieces (Tensor[]); its domain's call joins them, as the checks need one tensor.
+  entry('split', 'shape/split', 'composite', split),
+  entry('squeeze', 'shape/squeeze', 'composite', squeeze),
+  entry('unsqueeze', 'shape/unsqueeze', 'composite', unsqueeze),
+  entry('flatten', 'shape/flatten', 'composite', flatten),
+  entry('tile', 'shape/tile', 'composite', tile),
+  entry('flip', 'shape/flip', 'primitive', flip),
+  entry('take', 'indexing/take', 'primitive', take),
+  entry('takeBackward', 'indexing/take-backward', 'primitive', takeBackward),
+  entry('takeAlongAxis', 'indexing/take-along-axis', 'primitive', takeAlongAxis),
+  entry('takeAlongAxisBackward', 'indexing/take-along-axis-backward', 'primitive', takeAlongAxisBackward),
 ];

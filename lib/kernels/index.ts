@@ -5,6 +5,7 @@ export * from './reduce';
 export * from './layout';
 export * from './matmul';
 export * from './fused';
+export * from './indexing';
 export { gemm } from './gemm';
 export type { MatrixView } from './gemm';
 export { setParallel, parallelThreads, setThreadHost } from './gemm-pool';
