@@ -4,6 +4,9 @@
  *   im2col: x [N, C, H, W] → cols [N, C·kH·kW, Ho·Wo], cols[n, (c·kH + i)·kW + j, oh·Wo + ow] =
  *           x[n, c, oh·sH − pH + i·dH, ow·sW − pW + j·dW] (padValue outside the image)
  *   col2im: the transpose map, cols → x, summing where windows overlap and dropping the padding.
+ * With positionsFirst, cols is laid out [N·Ho·Wo, C·kH·kW] instead (one row per window position),
+ * so that a convolution with one group is a single large product cols · Wᵀ, which the gemm kernels
+ * split across threads, and its weight gradient needs no sum over the batch.
  */
 import { Tensor, kernelTensor } from '../tensor';
 import { alloc } from '../arena';
@@ -26,13 +29,36 @@ export function windowCount(n: number, k: number, s: number, p: number, d: numbe
 }
 
 /** cols of x [N, C, H, W] for windows w with Ho × Wo positions; padValue fills what lies outside. */
-export function im2col(x: Tensor, w: Window2d, outH: number, outW: number, padValue: number): Tensor {
+export function im2col(x: Tensor, w: Window2d, outH: number, outW: number, padValue: number, positionsFirst = false): Tensor {
   const [N, C, H, W] = x.shape as [number, number, number, number];
   const { kH, kW, sH, sW, pH, pW, dH, dW } = w;
   const L = outH * outW;
   const rows = C * kH * kW;
   const src = x.data;
   const out = alloc(N * rows * L);
+  if (positionsFirst) {
+    // Row by row of the output (one window position each), written in order.
+    let o = 0;
+    for (let n = 0; n < N; n++) {
+      for (let oh = 0; oh < outH; oh++) {
+        for (let ow = 0; ow < outW; ow++) {
+          for (let c = 0; c < C; c++) {
+            const plane = (n * C + c) * H * W;
+            for (let i = 0; i < kH; i++) {
+              const ih = oh * sH - pH + i * dH;
+              const inside = ih >= 0 && ih < H;
+              const line = plane + ih * W;
+              for (let j = 0; j < kW; j++, o++) {
+                const iw = ow * sW - pW + j * dW;
+                out[o] = inside && iw >= 0 && iw < W ? src[line + iw]! : padValue;
+              }
+            }
+          }
+        }
+      }
+    }
+    return kernelTensor(out, [N * L, rows]);
+  }
   for (let n = 0; n < N; n++) {
     for (let c = 0; c < C; c++) {
       const plane = (n * C + c) * H * W;
@@ -59,14 +85,36 @@ export function im2col(x: Tensor, w: Window2d, outH: number, outW: number, padVa
   return kernelTensor(out, [N, rows, L]);
 }
 
-/** x [N, C, H, W] from cols [N, C·kH·kW, Ho·Wo]: the sum of every window's values at each pixel. */
-export function col2im(cols: Tensor, C: number, H: number, W: number, w: Window2d, outH: number, outW: number): Tensor {
-  const N = cols.shape[0]!;
+/** x [N, C, H, W] from cols [N, C·kH·kW, Ho·Wo] (or [N·Ho·Wo, C·kH·kW]): the sum of every window's values at each pixel. */
+export function col2im(cols: Tensor, C: number, H: number, W: number, w: Window2d, outH: number, outW: number, positionsFirst = false): Tensor {
+  const N = positionsFirst ? cols.shape[0]! / (outH * outW) : cols.shape[0]!;
   const { kH, kW, sH, sW, pH, pW, dH, dW } = w;
   const L = outH * outW;
   const rows = C * kH * kW;
   const src = cols.data;
   const out = alloc(N * C * H * W);
+  if (positionsFirst) {
+    let o = 0;
+    for (let n = 0; n < N; n++) {
+      for (let oh = 0; oh < outH; oh++) {
+        for (let ow = 0; ow < outW; ow++) {
+          for (let c = 0; c < C; c++) {
+            const plane = (n * C + c) * H * W;
+            for (let i = 0; i < kH; i++) {
+              const ih = oh * sH - pH + i * dH;
+              const inside = ih >= 0 && ih < H;
+              const line = plane + ih * W;
+              for (let j = 0; j < kW; j++, o++) {
+                const iw = ow * sW - pW + j * dW;
+                if (inside && iw >= 0 && iw < W) out[line + iw] = out[line + iw]! + src[o]!;
+              }
+            }
+          }
+        }
+      }
+    }
+    return kernelTensor(out, [N, C, H, W]);
+  }
   for (let n = 0; n < N; n++) {
     for (let c = 0; c < C; c++) {
       const plane = (n * C + c) * H * W;

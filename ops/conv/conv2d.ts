@@ -1,15 +1,17 @@
 /**
  * conv2d (as F.conv2d, without bias): y [N, O, Ho, Wo] for x [N, C, H, W] and w [O, C/g, kH, kW],
  *   y[n, o, p, q] = Σ_{c in o's group, i, j} w[o, c, i, j] · x[n, c, p·sH − pH + i·dH, q·sW − pW + j·dW]
- * with g groups of C/g input and O/g output channels. Computed as one batched matrix product on
- * the gemm kernels, y = w [g, O/g, C/g·kH·kW] · unfold(x) [N, g, C/g·kH·kW, L], so the gradients
- * come from the VJPs of matmul and unfold: w̄ = Σ_n ḡ · colsᵀ, x̄ = fold(wᵀ · ḡ).
+ * with g groups of C/g input and O/g output channels. Computed as matrix products on the gemm
+ * kernels — with one group, unfold(x) [N·L, C·kH·kW] · Wᵀ for the whole batch at once; with
+ * several, w [g, O/g, C/g·kH·kW] · unfold(x) [N, g, C/g·kH·kW, L] — so the gradients come from the
+ * VJPs of matmul, transpose and unfold: w̄ = ḡᵀ · cols, x̄ = fold(ḡ · W).
  */
 import { ArgumentError, ShapeError, Tensor, TensorLike, describe, fmtShape } from '../../lib';
 import { asTensor } from '../args';
 import { Domain } from '../domain';
 import { matmul } from '../matmul';
 import { reshape } from '../reshape';
+import { mT, transpose } from '../transpose';
 import { WindowOptions, optionsOf, rankOf, windowOn } from './geometry';
 import { unfoldWindows } from './unfold';
 
@@ -51,9 +53,16 @@ export function convolve(op: string, input: Tensor, weight: Tensor, o: Record<st
     throw new ShapeError(`${op}: w of shape ${fmtShape(wShape)} has ${Cg} input channels per group, but x of shape ${fmtShape(xShape)} has ${C} channels in ${g} group${g === 1 ? '' : 's'}: expected w.shape[1] = ${C / g}`);
   }
   const { window, outH, outW } = windowOn(op, H, W, xShape, [kH, kW], o, [1, 1]);
-  const cols = unfoldWindows(input, { window, outH, outW, padValue: 0 });
   const taps = Cg * kH * kW;
-  const y = matmul(reshape(weight, [g, O / g, taps]), reshape(cols, [N, g, taps, outH * outW]));
+  const L = outH * outW;
+  if (g === 1) {
+    // One product [N·L, C·kH·kW] · Wᵀ for the whole batch: large enough to use every thread.
+    const rows = unfoldWindows(input, { window, outH, outW, padValue: 0, positionsFirst: true });
+    const y = matmul(rows, mT(reshape(weight, [O, taps])));
+    return reshape(transpose(reshape(y, [N, L, O]), [0, 2, 1]), [N, O, outH, outW]);
+  }
+  const cols = unfoldWindows(input, { window, outH, outW, padValue: 0 });
+  const y = matmul(reshape(weight, [g, O / g, taps]), reshape(cols, [N, g, taps, L]));
   return reshape(y, [N, O, outH, outW]);
 }
 

@@ -16,6 +16,8 @@ export interface FoldAttrs {
   channels: number;
   height: number;
   width: number;
+  /** The columns are laid out [N·L, C·kH·kW] (see unfold). */
+  positionsFirst?: boolean;
 }
 
 /**
@@ -24,8 +26,8 @@ export interface FoldAttrs {
  */
 const op = defineOp<FoldAttrs>({
   name: 'fold',
-  forward: ([x], { window, outH, outW, channels, height, width }) => kernels.col2im(x!, channels, height, width, window, outH, outW),
-  vjp: (g, { attrs: { window, outH, outW } }) => [unfoldWindows(g, { window, outH, outW, padValue: 0 })],
+  forward: ([x], { window, outH, outW, channels, height, width, positionsFirst }) => kernels.col2im(x!, channels, height, width, window, outH, outW, positionsFirst),
+  vjp: (g, { attrs: { window, outH, outW, positionsFirst } }) => [unfoldWindows(g, { window, outH, outW, padValue: 0, positionsFirst })],
 });
 
 /** fold with its window already worked out (for transposed convolutions and unfold's VJP). */

@@ -16,6 +16,8 @@ export interface UnfoldAttrs {
   outH: number;
   outW: number;
   padValue: number;
+  /** Lay the columns out [N·L, C·kH·kW], one row per window position (kernels.im2col). */
+  positionsFirst?: boolean;
 }
 
 /**
@@ -25,9 +27,9 @@ export interface UnfoldAttrs {
  */
 const op = defineOp<UnfoldAttrs>({
   name: 'unfold',
-  forward: ([x], { window, outH, outW, padValue }) => kernels.im2col(x!, window, outH, outW, padValue),
-  vjp: (g, { inputs: [x], attrs: { window, outH, outW } }) => [
-    foldWindows(g, { window, outH, outW, channels: x!.shape[1]!, height: x!.shape[2]!, width: x!.shape[3]! }),
+  forward: ([x], { window, outH, outW, padValue, positionsFirst }) => kernels.im2col(x!, window, outH, outW, padValue, positionsFirst),
+  vjp: (g, { inputs: [x], attrs: { window, outH, outW, positionsFirst } }) => [
+    foldWindows(g, { window, outH, outW, channels: x!.shape[1]!, height: x!.shape[2]!, width: x!.shape[3]!, positionsFirst }),
   ],
 });
 
