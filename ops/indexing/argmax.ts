@@ -27,8 +27,8 @@ function argExtremum(op: string, sign: 1 | -1, x: TensorLike, axis: number | und
 
 /**
  * The position of the largest entry along `axis` (an integer-valued float64 tensor; no gradient).
- * Without an axis it is the index into the flattened tensor (keepDims then gives all 1s, as in
- * PyTorch). Ties give the first position, and a NaN counts as the largest (its first one), as in
+ * Without an axis it is the index into the flattened tensor (keepDims then gives a shape of all
+ * 1s, as NumPy's keepdims; older PyTorch ignored keepdim there). Ties give the first position, and a NaN counts as the largest (its first one), as in
  * PyTorch and NumPy. An empty axis is a ShapeError.
  */
 export function argmax(x: TensorLike, axis?: number, keepDims = false): Tensor {

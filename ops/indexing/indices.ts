@@ -1,7 +1,7 @@
 /**
  * Integer arguments of the indexing ops: index tensors (a tensor of integer values, a nested
- * number array, an Int32Array or a number) read into an Int32Array with their shape, and wrapped
- * or checked against the extent they index.
+ * number array, an Int32Array, a Float64Array of integers or a number) read into an Int32Array
+ * with their shape, and wrapped or checked against the extent they index.
  */
 import { ArgumentError, AxisError, DeltaGraphError, Tensor, checkShape, describe, fmtShape, tensor } from '../../lib';
 
@@ -18,7 +18,7 @@ export function indexArrayOf(op: string, name: string, value: unknown): IndexArr
     t = new Tensor(Float64Array.from(value), [value.length]);
   } else if (value instanceof Tensor) {
     t = value;
-  } else if (typeof value === 'number' || Array.isArray(value)) {
+  } else if (typeof value === 'number' || Array.isArray(value) || value instanceof Float64Array) {
     try {
       t = tensor(value as number[]);
     } catch (e) {

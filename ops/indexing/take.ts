@@ -31,8 +31,8 @@ export function takeChecked(x: Tensor, attrs: TakeAttrs): Tensor {
 /**
  * The entries of x at `indices` along `axis` (default 0), as np.take and torch.index_select:
  * the result has shape x.shape[:axis] + indices.shape + x.shape[axis+1:]. `indices` is a tensor
- * of integer values, a nested array of integers, an Int32Array or a number (a scalar index drops
- * the axis). A negative index −n ≤ i < 0 counts from the end, as in NumPy (torch.index_select
+ * of integer values, a nested array of integers, an Int32Array or Float64Array, or a number (a
+ * scalar index drops the axis). A negative index −n ≤ i < 0 counts from the end, as in NumPy (torch.index_select
  * refuses it); any other index outside [0, n) is an AxisError. Repeated indices are allowed, and
  * their gradients add up.
  */

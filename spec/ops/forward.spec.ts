@@ -231,6 +231,7 @@ describe('shape and indexing ops against plain loops', () => {
     expect(dg.take([[1, 2], [3, 4]], [1, -1, 0], 1).toArray()).toEqual([[2, 2, 1], [4, 4, 3]]);
     expect(dg.take([5, 6, 7], 2).toArray()).toBe(7);
     expect(dg.take([5, 6, 7], Int32Array.of(0, 0)).toArray()).toEqual([5, 5]);
+    expect(dg.take([5, 6, 7], Float64Array.of(-3, 1)).toArray()).toEqual([5, 6]);
   });
 
   it('take: repeated indices add up in the gradient, and takeBackward is the scatter-add', () => {
