@@ -57,6 +57,15 @@ import * as take from './indexing/take';
 import * as takeBackward from './indexing/take-backward';
 import * as takeAlongAxis from './indexing/take-along-axis';
 import * as takeAlongAxisBackward from './indexing/take-along-axis-backward';
+import * as unfold from './conv/unfold';
+import * as fold from './conv/fold';
+import * as conv1d from './conv/conv1d';
+import * as conv2d from './conv/conv2d';
+import * as convTranspose2d from './conv/conv-transpose2d';
+import * as maxPool2d from './conv/max-pool2d';
+import * as avgPool2d from './conv/avg-pool2d';
+import * as gatherAt from './conv/gather-at';
+import * as scatterAddAt from './conv/scatter-add-at';
 
 export interface RegistryEntry {
   name: string;
@@ -128,4 +137,13 @@ export const registry: readonly RegistryEntry[] = [
   entry('takeBackward', 'indexing/take-backward', 'primitive', takeBackward),
   entry('takeAlongAxis', 'indexing/take-along-axis', 'primitive', takeAlongAxis),
   entry('takeAlongAxisBackward', 'indexing/take-along-axis-backward', 'primitive', takeAlongAxisBackward),
+  entry('unfold', 'conv/unfold', 'primitive', unfold),
+  entry('fold', 'conv/fold', 'primitive', fold),
+  entry('conv1d', 'conv/conv1d', 'composite', conv1d),
+  entry('conv2d', 'conv/conv2d', 'composite', conv2d),
+  entry('convTranspose2d', 'conv/conv-transpose2d', 'composite', convTranspose2d),
+  entry('maxPool2d', 'conv/max-pool2d', 'composite', maxPool2d),
+  entry('avgPool2d', 'conv/avg-pool2d', 'composite', avgPool2d),
+  entry('gatherAt', 'conv/gather-at', 'primitive', gatherAt),
+  entry('scatterAddAt', 'conv/scatter-add-at', 'primitive', scatterAddAt),
 ];
