@@ -46,6 +46,19 @@ import * as mseLoss from './mse-loss';
 import * as crossEntropy from './cross-entropy';
 import * as binaryCrossEntropy from './binary-cross-entropy';
 import * as bceWithLogits from './bce-with-logits';
+import * as square from './activations/square';
+import * as erf from './activations/erf';
+import * as silu from './activations/silu';
+import * as logSigmoid from './activations/log-sigmoid';
+import * as elu from './activations/elu';
+import * as gelu from './activations/gelu';
+import * as clamp from './activations/clamp';
+import * as cumsum from './reduce/cumsum';
+import * as variance from './reduce/variance';
+import * as std from './reduce/std';
+import * as layerNorm from './norm/layer-norm';
+import * as triu from './matrix/triu';
+import * as tril from './matrix/tril';
 import * as stack from './shape/stack';
 import * as split from './shape/split';
 import * as squeeze from './shape/squeeze';
@@ -125,6 +138,21 @@ export const registry: readonly RegistryEntry[] = [
   entry('crossEntropy', 'cross-entropy', 'composite', crossEntropy),
   entry('binaryCrossEntropy', 'binary-cross-entropy', 'composite', binaryCrossEntropy),
   entry('bceWithLogits', 'bce-with-logits', 'composite', bceWithLogits),
+  entry('square', 'activations/square', 'primitive', square),
+  entry('erf', 'activations/erf', 'primitive', erf),
+  entry('silu', 'activations/silu', 'composite', silu),
+  entry('logSigmoid', 'activations/log-sigmoid', 'composite', logSigmoid),
+  entry('elu', 'activations/elu', 'primitive', elu),
+  entry('gelu', 'activations/gelu', 'composite', gelu),
+  entry('clamp', 'activations/clamp', 'primitive', clamp),
+  entry('cumsum', 'reduce/cumsum', 'primitive', cumsum),
+  entry('variance', 'reduce/variance', 'composite', variance),
+  entry('std', 'reduce/std', 'composite', std),
+  entry('layerNorm', 'norm/layer-norm', 'composite', layerNorm),
+  entry('triu', 'matrix/triu', 'primitive', triu),
+  entry('tril', 'matrix/tril', 'primitive', tril),
+  // The comparisons (ops/compare/comparisons.ts: greater, less, …) are not here: their outputs are
+  // constants with no gradient, so there is nothing to check.
   entry('stack', 'shape/stack', 'composite', stack),
   // split returns the pieces (Tensor[]); its domain's call joins them, as the checks need one tensor.
   entry('split', 'shape/split', 'composite', split),

@@ -37,7 +37,9 @@ describe('docs/ops.md', () => {
 
   it('names, in the registry, every ops/ file that calls defineOp', () => {
     const registered = new Set(registry.map((e) => e.file));
-    const defining = readdirSync(OPS_DIR)
+    // Recursive: ops live in subfolders too (ops/activations/, ops/reduce/, …), named 'folder/file'.
+    const defining = (readdirSync(OPS_DIR, { recursive: true }) as string[])
+      .map((f) => f.split('\\').join('/'))
       .filter((f) => f.endsWith('.ts'))
       .filter((f) => /\bdefineOp\s*(<[^>]*>)?\s*\(/.test(readFileSync(join(OPS_DIR, f), 'utf8')))
       .map((f) => f.slice(0, -'.ts'.length));

@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import * as dg from '../../index';
-import { tensorOf, shapes } from '../../check';
+import { tensorOf, shapes, broadcastablePair } from '../../check';
 
 const sigma = (x: number) => 1 / (1 + Math.exp(-x));
 
@@ -368,5 +368,259 @@ describe('shape and indexing ops against plain loops', () => {
     expect(dg.oneHot([2, 0]).toArray()).toEqual([[0, 0, 1], [1, 0, 0]]);
     expect(dg.oneHot(Int32Array.of(1), 2).toArray()).toEqual([[0, 1]]);
     expect(dg.oneHot(3, 5).toArray()).toEqual([0, 0, 0, 1, 0]);
+  });
+});
+
+describe('activations, comparisons, cumsum, variance, layerNorm and triangles (plain loops and known constants)', () => {
+  /** Row-major index helpers for plain-loop references. */
+  const stridesOf = (s: readonly number[]) => s.map((_, i) => s.slice(i + 1).reduce((n, d) => n * d, 1));
+  const indexOf = (flat: number, s: readonly number[]) => stridesOf(s).map((st, i) => Math.floor(flat / st) % s[i]!);
+  const closeRel = (got: number, want: number, rel: number) => expect(Math.abs(got - want)).toBeLessThanOrEqual(rel * Math.abs(want) + 1e-300);
+
+  // math.erf of CPython (glibc's erf, correctly rounded at these points).
+  const ERF: ReadonlyArray<readonly [number, number]> = [
+    [0.5, 0.5204998778130465], [1, 0.8427007929497149], [1e-10, 1.1283791670955126e-10], [1e-300, 1.1283791670955126e-300],
+    [0.1, 0.1124629160182849], [0.3, 0.3286267594591274], [0.84375, 0.7672256612323416], [0.9, 0.7969082124228322],
+    [1.2, 0.9103139782296353], [1.25, 0.9229001282564582], [1.5, 0.9661051464753108], [2, 0.9953222650189527],
+    [2.5, 0.999593047982555], [2.857, 0.9999466417399131], [2.86, 0.9999475988269556], [3, 0.9999779095030014],
+    [3.5, 0.9999992569016276], [4, 0.9999999845827421], [5, 0.9999999999984626], [5.9, 0.9999999999999999], [6.5, 1],
+    [-0.5, -0.5204998778130465], [-1.7, -0.9837904585907745], [-3.2, -0.9999939742388483],
+  ];
+
+  it('erf matches known values to 1e-15 relative in every branch of the algorithm, and is odd', () => {
+    const y = dg.erf(ERF.map(([x]) => x));
+    ERF.forEach(([, want], i) => closeRel(y.data[i]!, want, 1e-15));
+    expect(dg.erf(0.5).item()).toBe(0.5204998778130465);
+    expect(dg.erf(1).item()).toBe(0.8427007929497149);
+    expect(Array.from(dg.erf([Infinity, -Infinity, NaN, 30, -30]).data)).toEqual([1, -1, NaN, 1, -1]);
+    expect(Object.is(dg.erf(-0).item(), -0)).toBe(true);
+    fc.assert(fc.property(fc.double({ min: -7, max: 7, noNaN: true }), (x) => expect(dg.erf(-x).item()).toBe(-dg.erf(x).item())));
+  });
+
+  it('erf agrees with its Taylor series 2/√π Σ (−1)ⁿ x²ⁿ⁺¹ / (n! (2n + 1)) on [−1, 1]', () => {
+    fc.assert(
+      fc.property(fc.double({ min: -1, max: 1, noNaN: true }), (x) => {
+        let term = x;
+        let series = x;
+        for (let n = 1; n < 40; n++) {
+          term *= (-x * x) / n;
+          series += term / (2 * n + 1);
+        }
+        expect(Math.abs(dg.erf(x).item() - (2 / Math.sqrt(Math.PI)) * series)).toBeLessThanOrEqual(4e-16 * Math.abs(x) + 1e-300);
+      }),
+    );
+  });
+
+  it("erf's gradient is 2/√π e^(−x²)", () => {
+    const xs = [-2, -0.5, 0, 0.3, 1.7];
+    const g = dg.grad((x: dg.Tensor) => dg.sum(dg.erf(x)))(dg.tensor(xs));
+    xs.forEach((x, i) => closeRel(g.data[i]!, (2 / Math.sqrt(Math.PI)) * Math.exp(-x * x), 1e-14));
+  });
+
+  const elementwise: Array<[string, (x: dg.Tensor) => dg.Tensor, (x: number) => number]> = [
+    ['square', dg.square, (x) => x * x],
+    ['silu', dg.silu, (x) => x / (1 + Math.exp(-x))],
+    ['logSigmoid', dg.logSigmoid, (x) => -Math.log1p(Math.exp(-x))],
+    ['elu', (x) => dg.elu(x), (x) => (x > 0 ? x : Math.expm1(x))],
+    ['elu α = 0.5', (x) => dg.elu(x, 0.5), (x) => (x > 0 ? x : 0.5 * Math.expm1(x))],
+    ['gelu tanh', (x) => dg.gelu(x, { approximate: 'tanh' }), (x) => 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x ** 3)))],
+    ['clamp(−1, 2)', (x) => dg.clamp(x, -1, 2), (x) => Math.min(Math.max(x, -1), 2)],
+    ['clamp(min 0.5)', (x) => dg.clamp(x, 0.5), (x) => Math.max(x, 0.5)],
+    ['clamp(max −0.5)', (x) => dg.clamp(x, undefined, -0.5), (x) => Math.min(x, -0.5)],
+  ];
+  it.each(elementwise)('%s matches its formula', (_, op, f) => {
+    fc.assert(
+      fc.property(tensorOf(shapes(), { min: -20, max: 20 }), (x) => {
+        const y = op(x);
+        expect(y.shape).toEqual(x.shape);
+        y.data.forEach((v, i) => expect(Math.abs(v - f(x.data[i]!))).toBeLessThanOrEqual(1e-13 * (1 + Math.abs(v))));
+      }),
+    );
+  });
+
+  it('gelu (exact) matches x Φ(x) from math.erf, and the tanh form stays within 1e-3 of it', () => {
+    const xs = [-3, -1, -0.5, 0, 0.5, 1, 3];
+    const want = [-0.00404969409489031, -0.15865525393145707, -0.15426876936299344, 0, 0.34573123063700656, 0.8413447460685429, 2.99595030590511];
+    dg.gelu(xs).data.forEach((v, i) => expect(Math.abs(v - want[i]!)).toBeLessThanOrEqual(1e-15 * (1 + Math.abs(want[i]!))));
+    dg.gelu(xs, { approximate: 'tanh' }).data.forEach((v, i) => expect(Math.abs(v - want[i]!)).toBeLessThan(1e-3));
+  });
+
+  it('elu keeps the digits of eˣ − 1 near 0 (expm1), and logSigmoid, silu, gelu are finite at ±1000 with their gradients', () => {
+    closeRel(dg.elu(-1e-10).item(), Math.expm1(-1e-10), 1e-15);
+    closeRel(dg.elu(-1e-3, 2).item(), 2 * Math.expm1(-1e-3), 1e-15);
+    expect(dg.elu([-1000, -Infinity]).toArray()).toEqual([-1, -1]);
+    expect(dg.logSigmoid([-1000, 1000]).data[0]).toBe(-1000);
+    expect(Math.abs(dg.logSigmoid([-1000, 1000]).data[1]!)).toBe(0);
+    const at = dg.tensor([-1000, 1000]);
+    expect(dg.grad((x: dg.Tensor) => dg.sum(dg.logSigmoid(x)))(at).toArray()).toEqual([1, 0]);
+    expect(dg.grad((x: dg.Tensor) => dg.sum(dg.silu(x)))(at).toArray()).toEqual([0, 1]);
+    expect(dg.grad((x: dg.Tensor) => dg.sum(dg.elu(x)))(at).toArray()).toEqual([0, 1]);
+    for (const approximate of ['none', 'tanh'] as const) {
+      expect(Array.from(dg.gelu(at, { approximate }).data).map((v) => Math.abs(v))).toEqual([0, 1000]);
+      const g = dg.grad((x: dg.Tensor) => dg.sum(dg.gelu(x, { approximate })))(at) as dg.Tensor;
+      expect(Array.from(g.data).map((v) => Math.abs(v))).toEqual([0, 1]);
+    }
+  });
+
+  it("elu′(0) = α and clamp's gradient is 1 at x = min and x = max (PyTorch's conventions), 0 outside", () => {
+    expect(dg.grad((x: dg.Tensor) => dg.sum(dg.elu(x, 0.7)))(dg.tensor([0, 1, -1])).data[0]).toBeCloseTo(0.7, 15);
+    const g = dg.grad((x: dg.Tensor) => dg.sum(dg.clamp(x, -1, 2)))(dg.tensor([-1.5, -1, 0, 2, 2.5]));
+    expect(g.toArray()).toEqual([0, 1, 1, 1, 0]);
+    // min > max: every value becomes max, and no gradient passes (as torch.clamp).
+    expect(dg.clamp([-5, 0, 5], 1, -1).toArray()).toEqual([-1, -1, -1]);
+    expect(dg.grad((x: dg.Tensor) => dg.sum(dg.clamp(x, 1, -1)))(dg.tensor([-5, 0, 5])).toArray()).toEqual([0, 0, 0]);
+    expect(Number.isNaN(dg.clamp([NaN], 0, 1).item())).toBe(true);
+  });
+
+  const comparisons: Array<[string, (a: dg.TensorLike, b: dg.TensorLike) => dg.Tensor, (a: number, b: number) => boolean]> = [
+    ['greater', dg.greater, (a, b) => a > b],
+    ['less', dg.less, (a, b) => a < b],
+    ['greaterEqual', dg.greaterEqual, (a, b) => a >= b],
+    ['lessEqual', dg.lessEqual, (a, b) => a <= b],
+    ['equal', dg.equal, (a, b) => a === b],
+    ['notEqual', dg.notEqual, (a, b) => a !== b],
+  ];
+  it.each(comparisons)('%s broadcasts and gives 0/1 constants', (_, op, f) => {
+    // Values on a coarse grid, so that ties (where ≥ and > differ) are common.
+    const grid = { min: -1, max: 1 };
+    fc.assert(
+      fc.property(
+        broadcastablePair().chain(([sa, sb]) => fc.tuple(tensorOf(sa, grid), tensorOf(sb, grid))),
+        ([a0, b0]) => {
+          const a = dg.tensor(a0.data.map((v) => Math.round(v * 2) / 2), a0.shape);
+          const b = dg.param(dg.tensor(b0.data.map((v) => Math.round(v * 2) / 2), b0.shape));
+          const y = op(a, b);
+          const shape = dg.broadcastShapes('test', a.shape, b.shape);
+          expect(y.shape).toEqual(shape);
+          expect(y.requiresGrad).toBe(false);
+          expect(y.producer).toBeNull();
+          const read = (t: dg.Tensor, idx: number[]) => {
+            const off = idx.slice(idx.length - t.rank).map((v, i) => (t.shape[i] === 1 ? 0 : v));
+            return t.data[off.reduce((n, v, i) => n + v * stridesOf(t.shape)[i]!, 0)]!;
+          };
+          y.data.forEach((v, flat) => {
+            const idx = indexOf(flat, shape);
+            expect(v).toBe(f(read(a, idx), read(b, idx)) ? 1 : 0);
+          });
+        },
+      ),
+    );
+    expect(op([NaN], [NaN]).item()).toBe(f(NaN, NaN) ? 1 : 0);
+  });
+
+  it('comparisons are where conditions, and carry no gradient', () => {
+    const x = dg.param(dg.tensor([-2, 0.5, 3]));
+    const g = dg.grad((t: dg.Tensor) => dg.sum(dg.where(dg.greater(t, 0), t, dg.mul(t, 0.1))))(x);
+    expect(g.toArray()).toEqual([0.1, 1, 1]);
+    expect(dg.equal([1, 2, 3], [[1], [2]]).toArray()).toEqual([[1, 0, 0], [0, 1, 0]]);
+    expect(dg.notEqual([1, NaN], [1, NaN]).toArray()).toEqual([0, 1]);
+  });
+
+  /** Plain loops over the reduced axes: the elements of x at each output position. */
+  function groups(x: dg.Tensor, axes: readonly number[]): number[][] {
+    const keep = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
+    const out: number[][] = Array.from({ length: keep.reduce((n, d) => n * d, 1) }, () => []);
+    for (let flat = 0; flat < x.size; flat++) {
+      const idx = indexOf(flat, x.shape).map((v, i) => (axes.includes(i) ? 0 : v));
+      out[idx.reduce((n, v, i) => n + v * stridesOf(keep)[i]!, 0)]!.push(x.data[flat]!);
+    }
+    return out;
+  }
+  const axesCase = shapes({ minRank: 1 }).chain((s) =>
+    fc.tuple(tensorOf(s), fc.subarray(s.map((_, i) => i), { minLength: 1 }), fc.boolean(), fc.constantFrom(0, 1)),
+  );
+
+  it('cumsum along every axis equals running sums in plain loops; its gradient is the reverse cumsum', () => {
+    fc.assert(
+      fc.property(shapes({ minRank: 1 }).chain((s) => fc.tuple(tensorOf(s), fc.integer({ min: 0, max: s.length - 1 }), tensorOf(s))), ([x, axis, w]) => {
+        const y = dg.cumsum(x, axis - x.rank);
+        const st = stridesOf(x.shape)[axis]!;
+        y.data.forEach((v, flat) => {
+          const i = indexOf(flat, x.shape)[axis]!;
+          let s = 0;
+          for (let j = 0; j <= i; j++) s += x.data[flat - (i - j) * st]!;
+          expect(v).toBeCloseTo(s, 12);
+        });
+        const g = dg.grad((t: dg.Tensor) => dg.sum(dg.mul(dg.cumsum(t, axis), w)))(x);
+        g.data.forEach((v: number, flat: number) => {
+          const i = indexOf(flat, x.shape)[axis]!;
+          let s = 0;
+          for (let j = i; j < x.shape[axis]!; j++) s += w.data[flat + (j - i) * st]!;
+          expect(v).toBeCloseTo(s, 12);
+        });
+      }),
+    );
+    expect(dg.cumsum([[1, 2, 3], [4, 5, 6]], 1).toArray()).toEqual([[1, 3, 6], [4, 9, 15]]);
+    expect(dg.cumsum([[1, 2, 3], [4, 5, 6]], 0).toArray()).toEqual([[1, 2, 3], [5, 7, 9]]);
+    expect(dg.cumsum(7, 0).toArray()).toBe(7);
+  });
+
+  it('variance and std with a correction equal the two-pass sums in plain loops', () => {
+    fc.assert(
+      fc.property(axesCase, ([x, axes, keepDims, correction]) => {
+        const gs = groups(x, axes);
+        if (gs[0]!.length - correction <= 0) return;
+        const v = dg.variance(x, axes, keepDims, { correction });
+        const s = dg.std(x, axes, keepDims, { correction });
+        expect(v.shape).toEqual(keepDims ? x.shape.map((d, i) => (axes.includes(i) ? 1 : d)) : x.shape.filter((_, i) => !axes.includes(i)));
+        gs.forEach((g, i) => {
+          const m = g.reduce((a, b) => a + b, 0) / g.length;
+          const want = g.reduce((a, b) => a + (b - m) ** 2, 0) / (g.length - correction);
+          expect(v.data[i]).toBeCloseTo(want, 12);
+          expect(s.data[i]).toBeCloseTo(Math.sqrt(want), 12);
+        });
+      }),
+    );
+    // torch.var([1, 2, 3, 4], correction=0) = 1.25, correction=1 (torch's default) = 5/3.
+    expect(dg.variance([1, 2, 3, 4]).item()).toBe(1.25);
+    expect(dg.variance([1, 2, 3, 4], undefined, false, { correction: 1 }).item()).toBeCloseTo(5 / 3, 15);
+    expect(dg.std([[1, 3], [2, 6]], 1, true).toArray()).toEqual([[1], [2]]);
+  });
+
+  it('layerNorm equals F.layer_norm computed in plain loops, with and without weight and bias', () => {
+    fc.assert(
+      fc.property(
+        shapes({ minRank: 1 }).chain((s) =>
+          fc.integer({ min: 1, max: s.length }).chain((k) => {
+            const norm = s.slice(s.length - k);
+            return fc.tuple(tensorOf(s), fc.constant(norm), fc.option(tensorOf(norm)), fc.option(tensorOf(norm)), fc.constantFrom(1e-5, 0.1));
+          }),
+        ),
+        ([x, norm, w, b, eps]) => {
+          const y = dg.layerNorm(x, norm, w ?? undefined, b ?? undefined, eps);
+          const n = norm.reduce((p, d) => p * d, 1);
+          for (let r = 0; r < x.size / n; r++) {
+            const row = Array.from(x.data.slice(r * n, (r + 1) * n));
+            const m = row.reduce((a, c) => a + c, 0) / n;
+            const v = row.reduce((a, c) => a + (c - m) ** 2, 0) / n;
+            row.forEach((c, j) => {
+              const want = ((c - m) / Math.sqrt(v + eps)) * (w ? w.data[j]! : 1) + (b ? b.data[j]! : 0);
+              expect(Math.abs(y.data[r * n + j]! - want)).toBeLessThanOrEqual(1e-10 * (1 + Math.abs(want)));
+            });
+          }
+        },
+      ),
+    );
+    expect(dg.layerNorm([[1, 3], [0, 0]], 2, undefined, undefined, 0).toArray()).toEqual([[-1, 1], [NaN, NaN]]);
+    expect(dg.layerNorm([[1, 3]], [2], [2, 3], [10, 20], 0).toArray()).toEqual([[8, 23]]);
+  });
+
+  it('triu and tril keep j − i ≥ k and j − i ≤ k of every matrix in the last two axes; their gradients are the same masks', () => {
+    fc.assert(
+      fc.property(shapes({ minRank: 2 }).chain((s) => fc.tuple(tensorOf(s), fc.integer({ min: -4, max: 4 }))), ([x, k]) => {
+        const up = dg.triu(x, k);
+        const low = dg.tril(x, k);
+        const gUp = dg.grad((t: dg.Tensor) => dg.sum(dg.triu(t, k)))(x);
+        x.data.forEach((v, flat) => {
+          const idx = indexOf(flat, x.shape);
+          const d = idx[idx.length - 1]! - idx[idx.length - 2]!;
+          expect(up.data[flat]).toBe(d >= k ? v : 0);
+          expect(low.data[flat]).toBe(d <= k ? v : 0);
+          expect(gUp.data[flat]).toBe(d >= k ? 1 : 0);
+        });
+      }),
+    );
+    expect(dg.triu([[1, 2, 3], [4, 5, 6]]).toArray()).toEqual([[1, 2, 3], [0, 5, 6]]);
+    expect(dg.tril([[1, 2, 3], [4, 5, 6]], -1).toArray()).toEqual([[0, 0, 0], [4, 0, 0]]);
   });
 });
