@@ -3,6 +3,7 @@ import {
   BatchNorm, Dropout, Identity, LeakyReLU, Linear, MLP, MSELoss, Sequential, ReLU, Sigmoid, Softmax, Tanh, Tensor, backward, mul, noGrad, param, rng, randn, sum, tanh, tensor,
 } from '../../index';
 import { gradcheck, gradgradcheck } from '../../check';
+import { expectDependence, ofParameter } from './parameter-check';
 
 const random = rng(11);
 
@@ -172,29 +173,6 @@ describe('every layer passes gradcheck', () => {
 
 /** The parameter checks draw from their own generator, leaving the sequence of the tests above as it was. */
 const draws = rng(21);
-
-/**
- * A function of one of a module's parameters: while it runs, the module holds the argument in
- * place of that parameter, so that gradcheck differentiates through the module's own forward pass
- * with respect to it (both the recorded pass and the finite differences).
- */
-function ofParameter<M extends object, K extends keyof M>(module: M, key: K, run: () => Tensor): (p: Tensor) => Tensor {
-  return (p: Tensor) => {
-    const held = module[key];
-    (module as Record<K, unknown>)[key] = p;
-    try {
-      return run();
-    } finally {
-      (module as Record<K, unknown>)[key] = held;
-    }
-  };
-}
-
-/** Checks that f really depends on its argument (a module that ignored the stand-in would pass gradcheck with zeros). */
-function expectDependence(f: (p: Tensor) => Tensor, p: Tensor): void {
-  const moved = new Tensor(p.data.map((v) => v + 0.1), p.shape);
-  expect(noGrad(() => f(moved).item())).not.toBeCloseTo(noGrad(() => f(p).item()), 6);
-}
 
 /** The gradient of a scalar function of a module's parameter, by central differences on its data in place. */
 function centralDifferences(p: Tensor, f: () => number, eps = 1e-6): number[] {

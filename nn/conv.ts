@@ -1,0 +1,123 @@
+/**
+ * Convolution layers over the ops: Conv2d (y = conv2d(x, W) + b per output channel, x [N, C, H, W])
+ * and Conv1d (x [N, C, L]). No hand-written backward: conv2d is a matmul over unfold(x), so the
+ * graph gives ∂L/∂W, ∂L/∂b and ∂L/∂x. Initialised as PyTorch's: W and b ~ U(−1/√fanIn, 1/√fanIn)
+ * with fanIn = C/groups · kH · kW.
+ */
+import { ArgumentError, Rng, Tensor, TensorLike, asTensor, describe, fmtShape } from '../lib';
+import { add, conv1d, conv2d, reshape } from '../ops';
+import { boolIn, optionsIn, rngIn, sizeIn } from './args';
+import { Module } from './module';
+import { initialize } from './init';
+
+/** A number or an [h, w] pair of positive (or, for padding, non-negative) integers. */
+type Pair = number | [number, number];
+
+export interface Conv2dOptions {
+  stride?: Pair;
+  padding?: Pair;
+  dilation?: Pair;
+  /** Channels split into this many independent groups (default 1). */
+  groups?: number;
+  /** Add a bias per output channel (default true). */
+  bias?: boolean;
+  /** A generator, or a seed for one of its own; default: the global generator (manualSeed). */
+  rng?: Rng | number;
+}
+
+/** A number or [h, w] pair of integers ≥ 1, as [h, w]. */
+export function pairIn(who: string, name: string, value: unknown): [number, number] {
+  const pair = typeof value === 'number' ? [value, value] : value;
+  if (!Array.isArray(pair) || pair.length !== 2 || !pair.every((v) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 1)) {
+    throw new ArgumentError(`${who}: ${name} must be an integer ≥ 1 or a pair [h, w] of them, got ${describe(value)}`);
+  }
+  return [pair[0], pair[1]];
+}
+
+/** The input of a convolution layer: rank `rank` with `channels` channels on axis 1. */
+function imageOf(layer: string, x: unknown, rank: number, channels: number, axes: string): Tensor {
+  const t = asTensor(`${layer}.forward`, x, 'x');
+  if (t.rank !== rank || t.shape[1] !== channels) {
+    throw new ArgumentError(`${layer}: expected input of shape ${axes.replace('C', String(channels))}, got ${fmtShape(t.shape)}`);
+  }
+  return t;
+}
+
+/** Weights [O, C/groups, ...kernel] and bias [O] drawn as PyTorch's defaults, from `random`. */
+function convParameters(who: string, inChannels: number, outChannels: number, kernel: number[], groups: number, random: Rng): { W: Tensor; b: Tensor } {
+  if (inChannels % groups !== 0 || outChannels % groups !== 0) {
+    throw new ArgumentError(`${who}: groups ${groups} must divide both inChannels ${inChannels} and outChannels ${outChannels}`);
+  }
+  const fanIn = (inChannels / groups) * kernel.reduce((a, b) => a * b, 1);
+  const W = initialize({ kind: 'fanInUniform' }, [outChannels, inChannels / groups, ...kernel], random, fanIn);
+  const b = initialize({ kind: 'fanInUniform' }, [outChannels], random, fanIn);
+  return { W, b };
+}
+
+export class Conv2d extends Module {
+  readonly W: Tensor;
+  readonly b: Tensor | null;
+  readonly kernelSize: [number, number];
+  private readonly options: { stride?: Pair; padding?: Pair; dilation?: Pair; groups: number };
+
+  constructor(readonly inChannels: number, readonly outChannels: number, kernelSize: Pair, options: Conv2dOptions = {}) {
+    super();
+    sizeIn('Conv2d', 'inChannels', inChannels);
+    sizeIn('Conv2d', 'outChannels', outChannels);
+    this.kernelSize = pairIn('Conv2d', 'kernelSize', kernelSize);
+    const o = optionsIn('Conv2d', options);
+    const groups = o.groups === undefined ? 1 : sizeIn('Conv2d', 'groups', o.groups);
+    const { W, b } = convParameters('Conv2d', inChannels, outChannels, this.kernelSize, groups, rngIn('Conv2d', 'rng', o.rng));
+    this.W = this.addParameter('W', W);
+    this.b = boolIn('Conv2d', 'bias', o.bias, true) ? this.addParameter('b', b) : null;
+    this.options = { stride: o.stride as Pair | undefined, padding: o.padding as Pair | undefined, dilation: o.dilation as Pair | undefined, groups };
+  }
+
+  forward(input: TensorLike): Tensor {
+    const x = imageOf('Conv2d', input, 4, this.inChannels, '[N, C, H, W]');
+    const y = conv2d(x, this.W, this.options);
+    return this.b ? add(y, reshape(this.b, [this.outChannels, 1, 1])) : y;
+  }
+
+  describe(): string {
+    return `Conv2d(${this.inChannels} → ${this.outChannels}, ${this.kernelSize.join('×')}${this.b ? '' : ', no bias'})`;
+  }
+}
+
+export interface Conv1dOptions {
+  stride?: number;
+  padding?: number;
+  dilation?: number;
+  groups?: number;
+  bias?: boolean;
+  rng?: Rng | number;
+}
+
+export class Conv1d extends Module {
+  readonly W: Tensor;
+  readonly b: Tensor | null;
+  private readonly options: { stride?: number; padding?: number; dilation?: number; groups: number };
+
+  constructor(readonly inChannels: number, readonly outChannels: number, readonly kernelSize: number, options: Conv1dOptions = {}) {
+    super();
+    sizeIn('Conv1d', 'inChannels', inChannels);
+    sizeIn('Conv1d', 'outChannels', outChannels);
+    sizeIn('Conv1d', 'kernelSize', kernelSize);
+    const o = optionsIn('Conv1d', options);
+    const groups = o.groups === undefined ? 1 : sizeIn('Conv1d', 'groups', o.groups);
+    const { W, b } = convParameters('Conv1d', inChannels, outChannels, [kernelSize], groups, rngIn('Conv1d', 'rng', o.rng));
+    this.W = this.addParameter('W', W);
+    this.b = boolIn('Conv1d', 'bias', o.bias, true) ? this.addParameter('b', b) : null;
+    this.options = { stride: o.stride as number | undefined, padding: o.padding as number | undefined, dilation: o.dilation as number | undefined, groups };
+  }
+
+  forward(input: TensorLike): Tensor {
+    const x = imageOf('Conv1d', input, 3, this.inChannels, '[N, C, L]');
+    const y = conv1d(x, this.W, this.options);
+    return this.b ? add(y, reshape(this.b, [this.outChannels, 1])) : y;
+  }
+
+  describe(): string {
+    return `Conv1d(${this.inChannels} → ${this.outChannels}, ${this.kernelSize}${this.b ? '' : ', no bias'})`;
+  }
+}
