@@ -13,7 +13,7 @@ import { initialize } from './init';
 /** A number or an [h, w] pair of positive (or, for padding, non-negative) integers. */
 type Pair = number | [number, number];
 
-export interface Conv2dOptions {
+export interface Conv2dLayerOptions {
   stride?: Pair;
   padding?: Pair;
   dilation?: Pair;
@@ -60,7 +60,7 @@ export class Conv2d extends Module {
   readonly kernelSize: [number, number];
   private readonly options: { stride?: Pair; padding?: Pair; dilation?: Pair; groups: number };
 
-  constructor(readonly inChannels: number, readonly outChannels: number, kernelSize: Pair, options: Conv2dOptions = {}) {
+  constructor(readonly inChannels: number, readonly outChannels: number, kernelSize: Pair, options: Conv2dLayerOptions = {}) {
     super();
     sizeIn('Conv2d', 'inChannels', inChannels);
     sizeIn('Conv2d', 'outChannels', outChannels);
@@ -84,7 +84,7 @@ export class Conv2d extends Module {
   }
 }
 
-export interface Conv1dOptions {
+export interface Conv1dLayerOptions {
   stride?: number;
   padding?: number;
   dilation?: number;
@@ -98,7 +98,7 @@ export class Conv1d extends Module {
   readonly b: Tensor | null;
   private readonly options: { stride?: number; padding?: number; dilation?: number; groups: number };
 
-  constructor(readonly inChannels: number, readonly outChannels: number, readonly kernelSize: number, options: Conv1dOptions = {}) {
+  constructor(readonly inChannels: number, readonly outChannels: number, readonly kernelSize: number, options: Conv1dLayerOptions = {}) {
     super();
     sizeIn('Conv1d', 'inChannels', inChannels);
     sizeIn('Conv1d', 'outChannels', outChannels);

@@ -1,10 +1,11 @@
 /**
  * Pooling and reshaping layers: MaxPool2d and AvgPool2d over kernel windows of x [N, C, H, W]
- * (stride defaults to the kernel size, as PyTorch), and Flatten (axes startAxis … endAxis into
- * one, by default everything after the batch axis).
+ * (stride defaults to the kernel size, as PyTorch), Flatten (axes startAxis … endAxis into one,
+ * by default everything after the batch axis) and Unflatten (one axis into a shape, e.g. rows of
+ * 784 pixels into [1, 28, 28] images).
  */
 import { ArgumentError, Tensor, TensorLike, asTensor, describe } from '../lib';
-import { avgPool2d, flatten, maxPool2d } from '../ops';
+import { avgPool2d, flatten, maxPool2d, reshape } from '../ops';
 import { Module } from './module';
 import { pairIn } from './conv';
 
@@ -59,5 +60,29 @@ export class Flatten extends Module {
 
   describe(): string {
     return 'Flatten';
+  }
+}
+
+export class Unflatten extends Module {
+  constructor(readonly axis: number, readonly shape: readonly number[]) {
+    super();
+    if (!Number.isSafeInteger(axis)) throw new ArgumentError(`Unflatten: axis must be an integer, got ${describe(axis)}`);
+    if (!Array.isArray(shape) || shape.length === 0 || !shape.every((d) => Number.isSafeInteger(d) && d >= 1)) {
+      throw new ArgumentError(`Unflatten: shape must be a non-empty list of integers ≥ 1, got ${describe(shape)}`);
+    }
+  }
+
+  forward(input: TensorLike): Tensor {
+    const x = asTensor('Unflatten.forward', input, 'x');
+    const axis = this.axis < 0 ? this.axis + x.rank : this.axis;
+    const size = this.shape.reduce((a, b) => a * b, 1);
+    if (axis < 0 || axis >= x.rank || x.shape[axis] !== size) {
+      throw new ArgumentError(`Unflatten: cannot unflatten axis ${this.axis} of an input of shape [${x.shape.join(', ')}] into [${this.shape.join(', ')}] (${size} elements)`);
+    }
+    return reshape(x, [...x.shape.slice(0, axis), ...this.shape, ...x.shape.slice(axis + 1)]);
+  }
+
+  describe(): string {
+    return `Unflatten(${this.axis}, [${this.shape.join(', ')}])`;
   }
 }
