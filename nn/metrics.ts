@@ -76,7 +76,10 @@ function pairOf(metric: string, predictionLike: unknown, targetLike: unknown): [
 export function rmse(predictionLike: TensorLike, targetLike: TensorLike): number {
   const [prediction, target] = pairOf('rmse', predictionLike, targetLike);
   let s = 0;
-  for (let i = 0; i < prediction.size; i++) s += (prediction.data[i]! - target.data[i]!) ** 2;
+  for (let i = 0; i < prediction.size; i++) {
+    const d = prediction.data[i]! - target.data[i]!;
+    s += d * d;
+  }
   return Math.sqrt(s / prediction.size);
 }
 
@@ -87,8 +90,10 @@ export function r2(predictionLike: TensorLike, targetLike: TensorLike): number {
   let residual = 0;
   let total = 0;
   for (let i = 0; i < target.size; i++) {
-    residual += (prediction.data[i]! - target.data[i]!) ** 2;
-    total += (target.data[i]! - mean) ** 2;
+    const d = prediction.data[i]! - target.data[i]!;
+    const dm = target.data[i]! - mean;
+    residual += d * d;
+    total += dm * dm;
   }
   if (total === 0) {
     throw new ArgumentError(`r2: the target ${fmtShape(target.shape)} is constant (every value ${target.data[0]}), so R² = 1 − Σ(ŷ − y)²/Σ(y − ȳ)² is undefined`);

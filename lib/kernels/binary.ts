@@ -6,6 +6,7 @@ import { Tensor, kernelTensor } from '../tensor';
 import { alloc } from '../arena';
 import { broadcastShapes, broadcastStrides, sameShape, sizeOf, stridesOf } from '../shape';
 import { Row3, walk3 } from './strided';
+import * as libm from '../math';
 
 function binary(op: string, a: Tensor, b: Tensor, row: Row3): Tensor {
   // Fast paths for the common small cases: equal shapes, or one operand a single value.
@@ -45,7 +46,7 @@ const divRow: Row3 = (o, oi, os, a, ai, as, b, bi, bs, n) => {
   for (let k = 0; k < n; k++) o[oi + k * os] = a[ai + k * as]! / b[bi + k * bs]!;
 };
 const powRow: Row3 = (o, oi, os, a, ai, as, b, bi, bs, n) => {
-  for (let k = 0; k < n; k++) o[oi + k * os] = Math.pow(a[ai + k * as]!, b[bi + k * bs]!);
+  for (let k = 0; k < n; k++) o[oi + k * os] = libm.pow(a[ai + k * as]!, b[bi + k * bs]!);
 };
 // Math.max/min propagate NaN (as NumPy does) and order −0 below +0, whichever operand comes first.
 const maximumRow: Row3 = (o, oi, os, a, ai, as, b, bi, bs, n) => {

@@ -68,7 +68,7 @@ export function tanh(x: Tensor): Tensor {
   const src = x.data;
   const n = src.length;
   const out = alloc(n);
-  for (let i = 0; i < n; i++) out[i] = Math.tanh(src[i]!);
+  for (let i = 0; i < n; i++) out[i] = libm.tanh(src[i]!);
   return kernelTensor(out, x.shape);
 }
 /** σ(x) = 1 / (1 + e^−x), evaluated without overflow for large |x|. */

@@ -10,6 +10,7 @@
  * training statistics only, then clipped to ±5 standard deviations (see HousingOptions.clip).
  */
 import { ArgumentError, Tensor, describe, rng } from '../../lib';
+import { log } from '../../lib/math';
 import { boolIn, numberIn, optionsIn } from '../args';
 import { Dataset } from '../train';
 
@@ -117,7 +118,7 @@ export function housingFrom(who: string, text: string, path: string, options: Ho
     const [lon, lat, age, rooms, bedroomsRaw, population, households, income] = r.values as [number, number, number, number, number, number, number, number];
     const bedrooms = r.missingBedrooms ? rooms * ratio : bedroomsRaw;
     const f = [income, age, rooms / households, bedrooms / households, population, population / households, lat, lon];
-    if (logTransform) for (const j of HEAVY_TAILED) f[j] = Math.log(f[j]!);
+    if (logTransform) for (const j of HEAVY_TAILED) f[j] = log(f[j]!);
     return f;
   };
   const trainF = trainRows.map(features);
@@ -126,7 +127,7 @@ export function housingFrom(who: string, text: string, path: string, options: Ho
   const mean = new Float64Array(k);
   const std = new Float64Array(k);
   for (const f of trainF) for (let j = 0; j < k; j++) mean[j] = mean[j]! + f[j]! / trainF.length;
-  for (const f of trainF) for (let j = 0; j < k; j++) std[j] = std[j]! + (f[j]! - mean[j]!) ** 2 / trainF.length;
+  for (const f of trainF) for (let j = 0; j < k; j++) std[j] = std[j]! + ((f[j]! - mean[j]!) * (f[j]! - mean[j]!)) / trainF.length;
   for (let j = 0; j < k; j++) std[j] = Math.sqrt(std[j]!);
   const constant = HOUSING_FEATURES.filter((_, j) => !(std[j]! > 0));
   if (constant.length > 0) {

@@ -71,7 +71,7 @@ export function mnistFrom(who: string, read: (key: keyof MnistFiles) => Uint8Arr
   for (const v of trainX.data) mean += v;
   mean /= trainX.size;
   let variance = 0;
-  for (const v of trainX.data) variance += (v - mean) ** 2;
+  for (const v of trainX.data) variance += (v - mean) * (v - mean);
   const std = Math.sqrt(variance / trainX.size);
   if (normalize === 'standard') {
     for (const x of [trainX, testX]) for (let i = 0; i < x.size; i++) x.data[i] = (x.data[i]! - mean) / std;

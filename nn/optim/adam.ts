@@ -4,6 +4,7 @@
  *   θ ← θ − η m̂ / (√v̂ + ε),  m̂ = m / (1 − β₁ᵗ),  v̂ = v / (1 − β₂ᵗ)
  */
 import { Tensor } from '../../lib';
+import { pow } from '../../lib/math';
 import { numberIn } from '../args';
 import { DECAY, Optimizer, OptimizerOptions, POSITIVE } from './optimizer';
 
@@ -36,8 +37,8 @@ export class Adam extends Optimizer {
     const { beta1: b1, beta2: b2, eps, lr } = this;
     const m = this.m[i]!;
     const v = this.v[i]!;
-    const c1 = 1 - Math.pow(b1, this.steps);
-    const c2 = 1 - Math.pow(b2, this.steps);
+    const c1 = 1 - pow(b1, this.steps);
+    const c2 = 1 - pow(b2, this.steps);
     for (let k = 0; k < theta.length; k++) {
       const gk = g[k]!;
       m[k] = b1 * m[k]! + (1 - b1) * gk;

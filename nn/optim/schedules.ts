@@ -4,6 +4,7 @@
  *   cosine:  η_e = η_min + ½ (η₀ − η_min)(1 + cos(π e / T))
  */
 import { ArgumentError, describe } from '../../lib';
+import { cos, pow } from '../../lib/math';
 import { numberIn } from '../args';
 import { Optimizer } from './optimizer';
 
@@ -31,7 +32,7 @@ export class StepLR implements Schedule {
     numberIn('StepLR', 'gamma', gamma, { min: 0, minOpen: true });
   }
   apply(epoch: number): void {
-    this.optimizer.lr = this.base * Math.pow(this.gamma, Math.floor(epochOf('StepLR', epoch) / this.stepSize));
+    this.optimizer.lr = this.base * pow(this.gamma, Math.floor(epochOf('StepLR', epoch) / this.stepSize));
   }
 }
 
@@ -45,6 +46,6 @@ export class CosineLR implements Schedule {
   }
   apply(epoch: number): void {
     const t = Math.min(epochOf('CosineLR', epoch), this.epochs) / this.epochs;
-    this.optimizer.lr = this.minLr + 0.5 * (this.base - this.minLr) * (1 + Math.cos(Math.PI * t));
+    this.optimizer.lr = this.minLr + 0.5 * (this.base - this.minLr) * (1 + cos(Math.PI * t));
   }
 }
