@@ -43,15 +43,23 @@ function imageOf(layer: string, x: unknown, rank: number, channels: number, axes
   return t;
 }
 
-/** Weights [O, C/groups, ...kernel] and bias [O] drawn as PyTorch's defaults, from `random`. */
-function convParameters(who: string, inChannels: number, outChannels: number, kernel: number[], groups: number, random: Rng): { W: Tensor; b: Tensor } {
+/**
+ * A convolution layer's checked sizes and parameters: weights [O, C/groups, ...kernel] and a bias
+ * [O] drawn as PyTorch's defaults, from the option's generator (or the global one).
+ */
+function convParameters(who: string, inChannels: number, outChannels: number, kernel: number[], options: unknown): { W: Tensor; b: Tensor | null; groups: number; o: Record<string, unknown> } {
+  sizeIn(who, 'inChannels', inChannels);
+  sizeIn(who, 'outChannels', outChannels);
+  const o = optionsIn(who, options);
+  const groups = o.groups === undefined ? 1 : sizeIn(who, 'groups', o.groups);
   if (inChannels % groups !== 0 || outChannels % groups !== 0) {
     throw new ArgumentError(`${who}: groups ${groups} must divide both inChannels ${inChannels} and outChannels ${outChannels}`);
   }
+  const random = rngIn(who, 'rng', o.rng);
   const fanIn = (inChannels / groups) * kernel.reduce((a, b) => a * b, 1);
   const W = initialize({ kind: 'fanInUniform' }, [outChannels, inChannels / groups, ...kernel], random, fanIn);
   const b = initialize({ kind: 'fanInUniform' }, [outChannels], random, fanIn);
-  return { W, b };
+  return { W, b: boolIn(who, 'bias', o.bias, true) ? b : null, groups, o };
 }
 
 export class Conv2d extends Module {
@@ -62,14 +70,10 @@ export class Conv2d extends Module {
 
   constructor(readonly inChannels: number, readonly outChannels: number, kernelSize: Pair, options: Conv2dLayerOptions = {}) {
     super();
-    sizeIn('Conv2d', 'inChannels', inChannels);
-    sizeIn('Conv2d', 'outChannels', outChannels);
     this.kernelSize = pairIn('Conv2d', 'kernelSize', kernelSize);
-    const o = optionsIn('Conv2d', options);
-    const groups = o.groups === undefined ? 1 : sizeIn('Conv2d', 'groups', o.groups);
-    const { W, b } = convParameters('Conv2d', inChannels, outChannels, this.kernelSize, groups, rngIn('Conv2d', 'rng', o.rng));
+    const { W, b, groups, o } = convParameters('Conv2d', inChannels, outChannels, this.kernelSize, options);
     this.W = this.addParameter('W', W);
-    this.b = boolIn('Conv2d', 'bias', o.bias, true) ? this.addParameter('b', b) : null;
+    this.b = b && this.addParameter('b', b);
     this.options = { stride: o.stride as Pair | undefined, padding: o.padding as Pair | undefined, dilation: o.dilation as Pair | undefined, groups };
   }
 
@@ -100,14 +104,10 @@ export class Conv1d extends Module {
 
   constructor(readonly inChannels: number, readonly outChannels: number, readonly kernelSize: number, options: Conv1dLayerOptions = {}) {
     super();
-    sizeIn('Conv1d', 'inChannels', inChannels);
-    sizeIn('Conv1d', 'outChannels', outChannels);
     sizeIn('Conv1d', 'kernelSize', kernelSize);
-    const o = optionsIn('Conv1d', options);
-    const groups = o.groups === undefined ? 1 : sizeIn('Conv1d', 'groups', o.groups);
-    const { W, b } = convParameters('Conv1d', inChannels, outChannels, [kernelSize], groups, rngIn('Conv1d', 'rng', o.rng));
+    const { W, b, groups, o } = convParameters('Conv1d', inChannels, outChannels, [kernelSize], options);
     this.W = this.addParameter('W', W);
-    this.b = boolIn('Conv1d', 'bias', o.bias, true) ? this.addParameter('b', b) : null;
+    this.b = b && this.addParameter('b', b);
     this.options = { stride: o.stride as number | undefined, padding: o.padding as number | undefined, dilation: o.dilation as number | undefined, groups };
   }
 

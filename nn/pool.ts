@@ -16,33 +16,41 @@ export interface PoolOptions {
   padding?: Pair;
 }
 
-export class MaxPool2d extends Module {
-  constructor(readonly kernelSize: Pair, readonly options: PoolOptions = {}) {
+/** A pooling layer: a window op applied with fixed kernel and options. */
+abstract class Pool2d<O extends PoolOptions> extends Module {
+  constructor(readonly kernelSize: Pair, readonly options: O) {
     super();
-    pairIn('MaxPool2d', 'kernelSize', kernelSize);
+    pairIn(this.constructor.name, 'kernelSize', kernelSize);
   }
 
+  protected abstract pool(x: Tensor): Tensor;
+
   forward(x: TensorLike): Tensor {
-    return maxPool2d(asTensor('MaxPool2d.forward', x, 'x'), this.kernelSize, this.options);
+    return this.pool(asTensor(`${this.constructor.name}.forward`, x, 'x'));
   }
 
   describe(): string {
-    return `MaxPool2d(${describe(this.kernelSize)})`;
+    return `${this.constructor.name}(${describe(this.kernelSize)})`;
   }
 }
 
-export class AvgPool2d extends Module {
-  constructor(readonly kernelSize: Pair, readonly options: PoolOptions & { countIncludePad?: boolean } = {}) {
-    super();
-    pairIn('AvgPool2d', 'kernelSize', kernelSize);
+export class MaxPool2d extends Pool2d<PoolOptions> {
+  constructor(kernelSize: Pair, options: PoolOptions = {}) {
+    super(kernelSize, options);
   }
 
-  forward(x: TensorLike): Tensor {
-    return avgPool2d(asTensor('AvgPool2d.forward', x, 'x'), this.kernelSize, this.options);
+  protected pool(x: Tensor): Tensor {
+    return maxPool2d(x, this.kernelSize, this.options);
+  }
+}
+
+export class AvgPool2d extends Pool2d<PoolOptions & { countIncludePad?: boolean }> {
+  constructor(kernelSize: Pair, options: PoolOptions & { countIncludePad?: boolean } = {}) {
+    super(kernelSize, options);
   }
 
-  describe(): string {
-    return `AvgPool2d(${describe(this.kernelSize)})`;
+  protected pool(x: Tensor): Tensor {
+    return avgPool2d(x, this.kernelSize, this.options);
   }
 }
 

@@ -4,10 +4,11 @@
 //   node scripts/build-wasm.mjs           regenerate the module (npm run build:wasm)
 //   node scripts/build-wasm.mjs --check   exit 1 when the committed module is not the compiled source
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeOrCheck } from './generated-module.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const target = join(root, 'lib', 'kernels', 'gemm-wasm-bytes.ts');
@@ -35,17 +36,4 @@ export const GEMM_WASM_BASE64 =\n${lines};\n`;
 }
 
 const isMain = process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1];
-if (isMain) {
-  const text = kernelModule(compileKernel());
-  if (process.argv.includes('--check')) {
-    const committed = readFileSync(target, 'utf8');
-    if (committed !== text) {
-      console.error('lib/kernels/gemm-wasm-bytes.ts is not the compiled assembly/gemm.ts; run npm run build:wasm');
-      process.exit(1);
-    }
-    console.log('lib/kernels/gemm-wasm-bytes.ts matches assembly/gemm.ts');
-  } else {
-    writeFileSync(target, text);
-    console.log(`wrote ${target}`);
-  }
-}
+if (isMain) writeOrCheck(target, kernelModule(compileKernel()), 'assembly/gemm.ts', 'npm run build:wasm');

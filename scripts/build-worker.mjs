@@ -3,9 +3,9 @@
 // Web Worker is started through a Blob URL: no worker file to serve, no bundler rule.
 //   node scripts/build-worker.mjs           regenerate the module (npm run build:wasm does it too)
 //   node scripts/build-worker.mjs --check   exit 1 when the committed module is not the bundled source
-import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeOrCheck } from './generated-module.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const target = join(root, 'lib', 'kernels', 'gemm-web-worker-source.ts');
@@ -28,14 +28,4 @@ async function workerModule() {
 export const GEMM_WEB_WORKER_SOURCE = ${JSON.stringify(code)};\n`;
 }
 
-const text = await workerModule();
-if (process.argv.includes('--check')) {
-  if (readFileSync(target, 'utf8') !== text) {
-    console.error('lib/kernels/gemm-web-worker-source.ts is not the bundled lib/kernels/gemm-web-worker.ts; run node scripts/build-worker.mjs');
-    process.exit(1);
-  }
-  console.log('lib/kernels/gemm-web-worker-source.ts matches lib/kernels/gemm-web-worker.ts');
-} else {
-  writeFileSync(target, text);
-  console.log(`wrote ${target}`);
-}
+writeOrCheck(target, await workerModule(), 'lib/kernels/gemm-web-worker.ts', 'npm run build:wasm');
