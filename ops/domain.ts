@@ -3,6 +3,7 @@
  * derivatives exist. check/ turns a domain into fast-check arbitraries; ops/ stays free of them.
  */
 import { Tensor } from '../lib';
+import { reshape } from './reshape';
 
 /** The values one input is drawn from. */
 export interface ValueRange {
@@ -44,3 +45,12 @@ export interface Domain {
   call?: (inputs: readonly Tensor[], pick: Pick) => Tensor;
 }
 
+/**
+ * For the domains of ops along one axis: the input with a scalar lifted to a vector (so that it
+ * has an axis), an axis of it drawn by `pick`, and that axis's extent.
+ */
+export function drawAxis(x: Tensor, pick: Pick): { t: Tensor; axis: number; n: number } {
+  const t = x.rank === 0 ? reshape(x, [1]) : x;
+  const axis = pick.int(0, t.rank - 1);
+  return { t, axis, n: t.shape[axis]! };
+}

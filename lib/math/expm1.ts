@@ -7,11 +7,10 @@
  * eʳ − 1 = r + r²/2 + r³/2·(3 − (R₁ + R₁r/2))/(6 − r(3 − R₁r/2)); then eˣ − 1 = 2ᵏ(eʳ − 1 + 1) − 1,
  * grouped for each range of k so that the subtraction of 1 loses nothing. Error < 1 ulp.
  */
+import { HALF_LN2, OVERFLOW, POW2, ln2Multiple } from './exp';
 import { LN2_HI, LN2_LO } from './log';
 import { fromWords } from './words';
 
-const INV_LN2 = 1.44269504088896338700e+00;
-const OVERFLOW = 7.09782712893383973096e+02;
 /** The coefficients of R₁, each scaled by 2ⁱ so that the polynomial runs in x²/2 rather than x². */
 const Q1 = -3.33333333333331316428e-02;
 const Q2 = 1.58730158725481460165e-03;
@@ -21,12 +20,7 @@ const Q5 = -2.01099218183624371326e-07;
 
 /** |x| thresholds of fdlibm's high-word tests, as doubles (high word h, low word 0). */
 const BIG = fromWords(0x4043687a, 0); // ≈ 56·ln2: e⁻ˣ is below half an ulp of 1 from here
-const HALF_LN2 = fromWords(0x3fd62e43, 0); // just above ln2/2: reduce from here
-const THREE_HALVES_LN2 = fromWords(0x3ff0a2b2, 0); // ≈ 1.5·ln2: k = ±1 below
 const TINY = fromWords(0x3c900000, 0); // 2⁻⁵⁴
-
-/** 2ᵏ for k in [−1022, 1023], as POW2[k + 1022]. */
-const POW2 = Float64Array.from({ length: 2046 }, (_, i) => fromWords((i + 1) << 20, 0));
 
 /** eˣ − 1, identical in every engine. */
 export function expm1(x: number): number {
@@ -39,17 +33,9 @@ export function expm1(x: number): number {
   let k = 0;
   let c = 0;
   if (ax >= HALF_LN2) {
-    let hi: number;
-    let lo: number;
-    if (ax < THREE_HALVES_LN2) {
-      hi = x < 0 ? x + LN2_HI : x - LN2_HI;
-      lo = x < 0 ? -LN2_LO : LN2_LO;
-      k = x < 0 ? -1 : 1;
-    } else {
-      k = Math.trunc(INV_LN2 * x + (x < 0 ? -0.5 : 0.5));
-      hi = x - k * LN2_HI; // exact: LN2_HI has trailing zeros
-      lo = k * LN2_LO;
-    }
+    k = ln2Multiple(x);
+    const hi = x - k * LN2_HI; // exact: LN2_HI has trailing zeros
+    const lo = k * LN2_LO;
     x = hi - lo;
     c = (hi - x) - lo; // what the rounding of hi − lo lost
   } else if (ax < TINY) {

@@ -13,6 +13,7 @@
  * Error < 1 ulp; integer powers of integers are exact when the result is a double.
  * ECMAScript's special cases differ from C99's: 1^±∞ and (−1)^±∞ are NaN, and so is 1^NaN.
  */
+import { INV_LN2, P1, P2, P3, P4, P5, POW2, TWO_M1000 } from './exp';
 import { fromWords, highWord } from './words';
 
 /** log₂ of the two reduction points 1 and 1.5, in a high and a low part. */
@@ -28,12 +29,6 @@ const L3 = 3.33333329818377432918e-01;
 const L4 = 2.72728123808534006489e-01;
 const L5 = 2.30660745775561754067e-01;
 const L6 = 2.06975017800338417784e-01;
-/** exp's polynomial (lib/math/exp.ts): eʳ = 1 + 2r/(R(r) − r). */
-const P1 = 1.66666666666666019037e-01;
-const P2 = -2.77777777770155933842e-03;
-const P3 = 6.61375632143793436117e-05;
-const P4 = -1.65339022054652515390e-06;
-const P5 = 4.13813679705723846039e-08;
 /** ln 2, and in two parts, the high one with its low 32 bits zero. */
 const LG2 = 6.93147180559945286227e-01;
 const LG2_H = 6.93147182464599609375e-01;
@@ -44,11 +39,9 @@ const OVT = 8.0085662595372944372e-17;
 const CP = 9.61796693925975554329e-01;
 const CP_H = 9.61796700954437255859e-01;
 const CP_L = -7.02846165095275826516e-09;
-/** 1/ln 2, and in two parts (the high one has 24 bits). */
-const IVLN2 = 1.44269504088896338700e+00;
+/** 1/ln 2 (exp's INV_LN2) in two parts (the high one has 24 bits). */
 const IVLN2_H = 1.44269502162933349609e+00;
 const IVLN2_L = 1.92596299112661746887e-08;
-const TWO_M1000 = 9.33263618503218878990e-302; // 2⁻¹⁰⁰⁰
 
 /** fdlibm's high-word thresholds, as doubles (high word h, low word 0): h < H ⟺ |v| < fromWords(H, 0). */
 const HUGE_Y = fromWords(0x41e00001, 0); // 2³¹(1 + 2⁻²⁰): fdlibm's |y| > 2³¹ on the high word
@@ -56,9 +49,6 @@ const HUGER_Y = fromWords(0x43f00001, 0); // 2⁶⁴(1 + 2⁻²⁰): and its |y|
 const BELOW_1 = fromWords(0x3fefffff, 0); // 1 − 2⁻²¹
 const ABOVE_1 = fromWords(0x3ff00001, 0); // 1 + 2⁻²⁰
 const HALF_UP = fromWords(0x3fe00001, 0); // ½ + 2⁻²¹
-
-/** 2ᵏ for k in [−1022, 1023], as POW2[k + 1022]: scaling by them is exact while the result is normal. */
-const POW2 = Float64Array.from({ length: 2046 }, (_, i) => fromWords((i + 1) << 20, 0));
 
 /**
  * A scratch double with its own word view, so that zeroing the low word is one store rather than
@@ -133,7 +123,7 @@ function general(x: number, y: number): number {
     const t = ax - 1;
     const w = t * t * (0.5 - t * (0.3333333333333333333333 - t * 0.25));
     const u = IVLN2_H * t; // exact: IVLN2_H has 24 bits
-    const v = t * IVLN2_L - w * IVLN2;
+    const v = t * IVLN2_L - w * INV_LN2;
     t1 = highHalf(u + v);
     t2 = v - (t1 - u);
   } else {

@@ -3,7 +3,8 @@
  * number array, an Int32Array, a Float64Array of integers or a number) read into an Int32Array
  * with their shape, and wrapped or checked against the extent they index.
  */
-import { ArgumentError, AxisError, DeltaGraphError, Tensor, checkShape, describe, fmtShape, tensor } from '../../lib';
+import { ArgumentError, AxisError, DeltaGraphError, Tensor, checkShape, describe, fmtShape, sizeOf, tensor } from '../../lib';
+import { Pick } from '../domain';
 
 export interface IndexArray {
   /** The values in row-major order (not yet wrapped). */
@@ -68,4 +69,10 @@ export function countOf(op: string, name: string, value: unknown): number {
   }
   checkShape(op, [value]);
   return value;
+}
+
+/** For the test domains: an index tensor of `shape`, each index drawn from −n … n − 1 (negative ones included). */
+export function drawIndices(pick: Pick, shape: readonly number[], n: number): Tensor {
+  const values = Array.from({ length: sizeOf(shape) }, () => pick.int(-n, n - 1));
+  return new Tensor(Float64Array.from(values), shape);
 }

@@ -1,9 +1,8 @@
 import { ShapeError, Tensor, TensorLike, checkSize, fmtShape, kernels } from '../../lib';
 import { defineOp } from '../../graph';
 import { asTensor, axisOf } from '../args';
-import { reshape } from '../reshape';
-import { Domain } from '../domain';
-import { countOf, indexArrayOf, wrapIndices } from './indices';
+import { Domain, drawAxis } from '../domain';
+import { countOf, drawIndices, indexArrayOf, wrapIndices } from './indices';
 import { AlongAttrs, takeAlongAxisChecked } from './take-along-axis';
 
 interface Attrs extends AlongAttrs {
@@ -51,10 +50,8 @@ export const domain: Domain = {
   values: { min: -3, max: 3 },
   // Indices shaped like g along a drawn axis; the result's axis has extent 1–3.
   call: ([g], pick) => {
-    const t = g!.rank === 0 ? reshape(g!, [1]) : g!;
-    const axis = pick.int(0, t.rank - 1);
+    const { t, axis } = drawAxis(g!, pick);
     const size = pick.int(1, 3);
-    const values = Array.from({ length: t.size }, () => pick.int(-size, size - 1));
-    return takeAlongAxisBackward(t, new Tensor(Float64Array.from(values), t.shape), axis, size);
+    return takeAlongAxisBackward(t, drawIndices(pick, t.shape, size), axis, size);
   },
 };

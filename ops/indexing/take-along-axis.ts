@@ -1,9 +1,8 @@
 import { ShapeError, Tensor, TensorLike, fmtShape, kernels } from '../../lib';
 import { defineOp } from '../../graph';
 import { asTensor, axisOf } from '../args';
-import { reshape } from '../reshape';
-import { Domain } from '../domain';
-import { indexArrayOf, wrapIndices } from './indices';
+import { Domain, drawAxis } from '../domain';
+import { drawIndices, indexArrayOf, wrapIndices } from './indices';
 import { takeAlongAxisBackwardChecked } from './take-along-axis-backward';
 
 export interface AlongAttrs {
@@ -55,12 +54,9 @@ export const domain: Domain = {
   values: { min: -3, max: 3 },
   // 1–3 indices per row along a drawn axis, negative ones included; scalars are lifted to vectors.
   call: ([x], pick) => {
-    const t = x!.rank === 0 ? reshape(x!, [1]) : x!;
-    const axis = pick.int(0, t.rank - 1);
-    const n = t.shape[axis]!;
+    const { t, axis, n } = drawAxis(x!, pick);
     const shape = t.shape.slice();
     shape[axis] = pick.int(1, 3);
-    const values = Array.from({ length: shape.reduce((p, d) => p * d, 1) }, () => pick.int(-n, n - 1));
-    return takeAlongAxis(t, new Tensor(Float64Array.from(values), shape), axis);
+    return takeAlongAxis(t, drawIndices(pick, shape, n), axis);
   },
 };

@@ -1,8 +1,7 @@
 import { Tensor, TensorLike, ShapeError, checkSize, fmtShape, kernels, normalizeAxis } from '../../lib';
 import { defineOp } from '../../graph';
 import { asTensor } from '../args';
-import { reshape } from '../reshape';
-import { Domain } from '../domain';
+import { Domain, drawAxis } from '../domain';
 import { countOf, indexArrayOf, wrapIndices } from './indices';
 import { TakeAttrs, takeChecked } from './take';
 
@@ -57,8 +56,7 @@ export const domain: Domain = {
   values: { min: -3, max: 3 },
   // g holds a vector of indices at a drawn axis; the result's axis has extent 1–3.
   call: ([g], pick) => {
-    const t = g!.rank === 0 ? reshape(g!, [1]) : g!;
-    const axis = pick.int(0, t.rank - 1);
+    const { t, axis } = drawAxis(g!, pick);
     const size = pick.int(1, 3);
     const values = Array.from({ length: t.shape[axis]! }, () => pick.int(-size, size - 1));
     return takeBackward(t, values, axis, size);

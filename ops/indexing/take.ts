@@ -1,9 +1,8 @@
 import { Tensor, TensorLike, checkSize, kernels } from '../../lib';
 import { defineOp } from '../../graph';
 import { asTensor, axisOf } from '../args';
-import { reshape } from '../reshape';
-import { Domain } from '../domain';
-import { indexArrayOf, wrapIndices } from './indices';
+import { Domain, drawAxis } from '../domain';
+import { drawIndices, indexArrayOf, wrapIndices } from './indices';
 import { takeBackwardChecked } from './take-backward';
 
 export interface TakeAttrs {
@@ -52,12 +51,8 @@ export const domain: Domain = {
   values: { min: -3, max: 3 },
   // Indices of rank 0–2, negative ones included, repeats likely; scalars are lifted to vectors.
   call: ([x], pick) => {
-    const t = x!.rank === 0 ? reshape(x!, [1]) : x!;
-    const axis = pick.int(0, t.rank - 1);
-    const n = t.shape[axis]!;
+    const { t, axis, n } = drawAxis(x!, pick);
     const shape = Array.from({ length: pick.int(0, 2) }, () => pick.int(1, 3));
-    const count = shape.reduce((p, d) => p * d, 1);
-    const values = Array.from({ length: count }, () => pick.int(-n, n - 1));
-    return take(t, new Tensor(Float64Array.from(values), shape), axis);
+    return take(t, drawIndices(pick, shape, n), axis);
   },
 };

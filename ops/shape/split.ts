@@ -3,7 +3,7 @@ import { asTensor, axisOf } from '../args';
 import { concat } from '../concat';
 import { reshape } from '../reshape';
 import { slice } from '../slice';
-import { Domain } from '../domain';
+import { Domain, drawAxis } from '../domain';
 
 /**
  * yₖ = slice(x, offsetₖ, sizeₖ) along `axis`: consecutive pieces. As torch.split: a number is the
@@ -54,9 +54,7 @@ export const domain: Domain = {
   values: { min: -3, max: 3 },
   // Some pieces are dropped, so their gradient is zero; the rest are joined into one vector.
   call: ([x], pick) => {
-    const t = x!.rank === 0 ? reshape(x!, [1]) : x!;
-    const axis = pick.int(0, t.rank - 1);
-    const n = t.shape[axis]!;
+    const { t, axis, n } = drawAxis(x!, pick);
     let sizes: number | number[] = pick.int(1, n);
     if (pick.int(0, 1)) {
       sizes = [];
