@@ -5,6 +5,13 @@ export { ReLU, Sigmoid, Tanh, Identity, LeakyReLU, Softmax, ACTIVATIONS } from '
 export type { ActivationName } from './activations';
 export { BatchNorm } from './batch-norm';
 export type { BatchNormOptions } from './batch-norm';
+export { BatchNorm2d } from './batch-norm2d';
+export { LayerNorm } from './layer-norm';
+export type { LayerNormOptions } from './layer-norm';
+export { Embedding } from './embedding';
+export type { EmbeddingOptions } from './embedding';
+export { GELU, SiLU } from './smooth-activations';
+export type { GELUOptions } from './smooth-activations';
 export { Dropout } from './dropout';
 export { Conv1d, Conv2d } from './conv';
 export type { Conv1dLayerOptions, Conv2dLayerOptions } from './conv';
