@@ -1,11 +1,13 @@
 /**
  * Linear: Z = X W + b for a batch X [n, in] (rows are examples), W [in, out], b [out] broadcast
  * over rows. No hand-written backward: the graph gives ∂L/∂W = Xᵀ Δ, ∂L/∂b = Δᵀ1, ∂L/∂X = Δ Wᵀ.
+ * As PyTorch's, it applies to the last axis of an input of any rank ≥ 1: [..., in] → [..., out]
+ * (the leading axes are flattened into rows for one product and restored), and [in] → [out].
  */
-import { Rng, Tensor, TensorLike } from '../lib';
-import { add, matmul } from '../ops';
-import { boolIn, checkLayerSize, optionsIn, rngIn, sizeIn } from './args';
-import { Module, batchOf } from './module';
+import { ArgumentError, Tensor, TensorLike, Rng, fmtShape } from '../lib';
+import { add, matmul, reshape } from '../ops';
+import { asTensor, boolIn, checkLayerSize, optionsIn, rngIn, sizeIn } from './args';
+import { Module, checkFeatures } from './module';
 import { Initializer, initialize, parseInitializer } from './init';
 
 export interface LinearOptions {
@@ -41,7 +43,23 @@ export class Linear extends Module {
   }
 
   forward(input: TensorLike): Tensor {
-    const x = batchOf('Linear', input, this.inFeatures);
+    const x = asTensor('Linear.forward', input, 'x');
+    if (x.rank === 2) {
+      checkFeatures('Linear', x, this.inFeatures);
+      return this.affine(x);
+    }
+    if (x.rank === 0 || x.shape[x.rank - 1] !== this.inFeatures) {
+      throw new ArgumentError(
+        `Linear: expected input of shape [n, ${this.inFeatures}] (rows are examples) or [..., ${this.inFeatures}] (features on the last axis), got ${fmtShape(x.shape)}`,
+      );
+    }
+    const lead = x.shape.slice(0, -1);
+    const rows = reshape(x, [lead.reduce((a, b) => a * b, 1), this.inFeatures]);
+    return reshape(this.affine(rows), [...lead, this.outFeatures]);
+  }
+
+  /** XW + b on rows [n, in]. */
+  private affine(x: Tensor): Tensor {
     const z = matmul(x, this.W);
     return this.b ? add(z, this.b) : z;
   }
