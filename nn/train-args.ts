@@ -71,6 +71,17 @@ function earlyStoppingOf(value: unknown): Required<EarlyStopping> | null {
   };
 }
 
+/** The clipping norm of fit: clipGradNorm, or clipNorm (its former name), a number > 0, or undefined for none. */
+function clipGradNormOf(o: Record<string, unknown>): number | undefined {
+  const range = { min: 0, minOpen: true };
+  const clip = o.clipGradNorm === undefined ? undefined : numberIn('fit', 'clipGradNorm', o.clipGradNorm, range);
+  const old = o.clipNorm === undefined ? undefined : numberIn('fit', 'clipNorm', o.clipNorm, range);
+  if (clip !== undefined && old !== undefined && clip !== old) {
+    throw new ArgumentError(`fit: clipGradNorm ${clip} and clipNorm ${old} are one option (clipNorm is its former name); give one of them`);
+  }
+  return clip ?? old;
+}
+
 /** Every option of fit, checked, with the defaults filled in. */
 export function fitOptionsOf(options: unknown, n: number) {
   const o = optionsIn('fit', options, 'loss, optimizer and epochs, e.g. { loss: new MSELoss(), optimizer: new Adam(model.parameters(), { lr: 1e-3 }), epochs: 10 }');
@@ -100,7 +111,7 @@ export function fitOptionsOf(options: unknown, n: number) {
     metrics: metricsOf('fit', o.metrics),
     earlyStopping: earlyStoppingOf(o.earlyStopping),
     schedule: schedule as Schedule | undefined,
-    clipNorm: o.clipNorm === undefined ? undefined : numberIn('fit', 'clipNorm', o.clipNorm, { min: 0, minOpen: true }),
+    clipGradNorm: clipGradNormOf(o),
     progress: progress as boolean | ProgressOptions | undefined,
     onEpoch: onEpoch as FitOptions['onEpoch'],
   };

@@ -54,7 +54,12 @@ export interface FitOptions {
   /** Stops when the validation loss (training loss without validation) stops improving. */
   earlyStopping?: EarlyStopping;
   schedule?: Schedule;
-  /** Clip the global gradient norm to this value before each step. */
+  /**
+   * Clip each step's gradients to this global L2 norm (clipGradNorm, as torch.nn.utils.
+   * clip_grad_norm_) before the optimizer's step: a number > 0. Default: no clipping.
+   */
+  clipGradNorm?: number;
+  /** The former name of clipGradNorm; give one or the other. */
   clipNorm?: number;
   /** Draw a progress bar (default true: a bar on a terminal, one line per epoch elsewhere). */
   progress?: boolean | ProgressOptions;
@@ -167,7 +172,7 @@ export function fit(model: Module, data: Dataset, options: FitOptions): History 
           const loss = o.loss.forward(model.forward(x), y);
           const value = lossValue('fit', o.loss, loss);
           const grads = backward(loss, { wrt: params });
-          o.optimizer.step(o.clipNorm !== undefined ? clipGradNorm(grads, params, o.clipNorm).grads : grads);
+          o.optimizer.step(o.clipGradNorm !== undefined ? clipGradNorm(grads, params, o.clipGradNorm).grads : grads);
           return value * idx.length;
         }),
       );
