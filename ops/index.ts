@@ -85,4 +85,5 @@ export { scatterAddAt } from './conv/scatter-add-at';
 export type { LossOptions, LossReduction } from './reduction';
 export type { Domain, ValueRange, ShapeKind, Pick } from './domain';
 export { registry } from './registry';
+export { tensorMethodNames, type TensorMethods } from './methods';
 export type { RegistryEntry } from './registry';

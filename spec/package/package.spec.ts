@@ -148,7 +148,7 @@ describe('the installed package in Node', () => {
     const dir = subproject('ts', { type: 'module' }, {
       'tsconfig.json': JSON.stringify(tsconfig, null, 2),
       'readme.ts': readmeExample(),
-      'kernel.ts': "import { kernelInfo, type KernelInfo } from 'deltagraph';\nimport { MLP } from 'deltagraph/nn';\nconst info: KernelInfo = kernelInfo();\nconsole.log(info.matmul, new MLP({ layers: [2, 1] }).parameterCount());\n",
+      'kernel.ts': "import { kernelInfo, tensor, type KernelInfo, type Tensor } from 'deltagraph';\nimport { MLP } from 'deltagraph/nn';\nconst info: KernelInfo = kernelInfo();\nconst chained: Tensor = tensor([[1, 2]]).T.matmul([[3, 4]]).add(-4).relu().sum();\nif (chained.item() !== 6) throw new Error('Tensor methods');\nconsole.log(info.matmul, new MLP({ layers: [2, 1] }).parameterCount());\n",
       'commonjs.cts': "import dg = require('deltagraph');\nconsole.log(dg.kernelInfo().matmul);\n",
     });
     run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], dir);
