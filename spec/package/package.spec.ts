@@ -200,7 +200,9 @@ describe('a browser bundle (esbuild, platform browser, no shims)', () => {
       'worker-page.html': readFileSync(join(fixtures, 'worker-page.html'), 'utf8'),
     });
     const esbuild = require('esbuild') as typeof import('esbuild');
-    for (const [entry, out] of [['entry.mjs', 'bundle.js'], ['worker-entry.mjs', 'worker-bundle.js']]) {
+    // A bundle that imports one name must still get the Tensor methods, which ops/ installs.
+    writeFileSync(join(bundleDir, 'methods-entry.mjs'), "import { tensor } from 'deltagraph';\nconsole.log(typeof tensor([1]).add, tensor([[1, 2]]).T.sum().item());\n");
+    for (const [entry, out] of [['entry.mjs', 'bundle.js'], ['worker-entry.mjs', 'worker-bundle.js'], ['methods-entry.mjs', 'methods-bundle.js']]) {
       esbuild.buildSync({ entryPoints: [join(bundleDir, entry!)], outfile: join(bundleDir, out!), bundle: true, format: 'esm', platform: 'browser', logLevel: 'silent', absWorkingDir: bundleDir });
     }
   });
@@ -216,6 +218,7 @@ describe('a browser bundle (esbuild, platform browser, no shims)', () => {
     expect(inBundle.wide).toEqual(inNode.wide);
     expect(inBundle.big).toEqual(inNode.big);
     expect(inBundle.svg).toBe('<svg');
+    expect(node(['methods-bundle.js'], bundleDir).trim()).toBe('function 3');
   });
 
   (chromium === null ? describe.skip : describe)('in headless Chromium', () => {
