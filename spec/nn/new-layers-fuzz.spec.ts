@@ -1,7 +1,7 @@
 /**
- * Embedding, LayerNorm, BatchNorm2d, GELU, SiLU, Linear on any rank, AdamW, WarmupCosineLR and
- * fit's clipGradNorm called with random, partly invalid arguments: each returns normally or throws
- * a DeltaGraphError subclass naming the callee, never a TypeError, a RangeError or a silent NaN.
+ * Embedding (with paddingIdx), LayerNorm, BatchNorm2d, GELU, SiLU, Linear on any rank, AdamW,
+ * WarmupCosineLR and fit's clipGradNorm called with random, partly invalid arguments: each returns
+ * normally or throws a DeltaGraphError subclass naming the callee, never a TypeError, a RangeError or a silent NaN.
  */
 import fc from 'fast-check';
 import {
@@ -62,7 +62,7 @@ interface Callee {
 const callees: Callee[] = [
   {
     name: 'Embedding',
-    args: fc.tuple(size, size, optionsOf({ rng: fc.oneof(fc.integer(), fc.constant(rng(2))) }), indices),
+    args: fc.tuple(size, size, optionsOf({ rng: fc.oneof(fc.integer(), fc.constant(rng(2))), paddingIdx: fc.integer({ min: -4, max: 4 }) }), indices),
     call: (n: number, d: number, o: object, idx: unknown) => new Embedding(n, d, o).forward(idx as Tensor),
     validate: finite('Embedding'),
   },

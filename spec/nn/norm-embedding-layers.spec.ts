@@ -47,6 +47,29 @@ describe('Embedding', () => {
     expect(Array.from(new Embedding(3, 2).weight.data)).toEqual(Array.from(a.weight.data));
   });
 
+  it('paddingIdx: that row starts at 0, is looked up as it is, and gets no gradient (as PyTorch\'s padding_idx)', () => {
+    const padded = new Embedding(4, 2, { rng: 3, paddingIdx: -1 });
+    expect(padded.paddingIdx).toBe(3);
+    expect(Array.from(padded.weight.data.subarray(6))).toEqual([0, 0]);
+    expect(Array.from(padded.weight.data.subarray(0, 6)).every((v) => v !== 0)).toBe(true);
+    padded.weight.data.set([5, 7], 6);
+    const idx = tensor([[3, 1], [3, 3]]);
+    const y = padded.forward(idx);
+    expect(y.toArray()).toEqual([[[5, 7], Array.from(padded.weight.data.subarray(2, 4))], [[5, 7], [5, 7]]]);
+    const g = backward(weighted(y)).get(padded.weight);
+    expect(Array.from(g.data.subarray(6))).toEqual([0, 0]);
+    // Row 1 gets its gradient: the weights sin(3), sin(4) of its place in the output.
+    expect(g.data[2]).toBeCloseTo(Math.sin(3), 15);
+    expect(g.data[3]).toBeCloseTo(Math.sin(4), 15);
+    // Without the padding index among the indices, the gradient is take's own, and passes gradcheck.
+    const f = ofParameter(padded, 'weight', () => weighted(padded.forward([[0, 1], [2, 1]])));
+    expect(gradcheck(f, [padded.weight], { name: 'Embedding weight (paddingIdx unused)' }).ok).toBe(true);
+    expect(padded.describe()).toBe('Embedding(4, 2, paddingIdx 3)');
+    expect(new Embedding(4, 2, { paddingIdx: 0 }).paddingIdx).toBe(0);
+    expectError(() => new Embedding(4, 2, { paddingIdx: 4 }), ArgumentError, 'Embedding', 'paddingIdx', '4', '[-4, 4)');
+    expectError(() => new Embedding(4, 2, { paddingIdx: 0.5 }), ArgumentError, 'Embedding', 'paddingIdx', '0.5');
+  });
+
   it('refuses out-of-range, negative and non-integer indices and bad sizes, naming them', () => {
     expectError(() => layer.forward([[0, 5]]), ArgumentError, 'Embedding.forward', 'indices', '[0, 4]', '5', 'out of range', 'flat position 1', '[1, 2]');
     expectError(() => layer.forward([-1]), ArgumentError, 'Embedding.forward', '-1', 'out of range');
