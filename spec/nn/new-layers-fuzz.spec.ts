@@ -1,7 +1,8 @@
 /**
  * Embedding (with paddingIdx), LayerNorm, BatchNorm2d, GELU, SiLU, Linear on any rank, AdamW,
  * WarmupCosineLR and fit's clipGradNorm called with random, partly invalid arguments: each returns
- * normally or throws a DeltaGraphError subclass naming the callee, never a TypeError, a RangeError or a silent NaN.
+ * normally or throws a DeltaGraphError subclass naming the callee, never a TypeError, a
+ * RangeError or a silent NaN.
  */
 import fc from 'fast-check';
 import {
