@@ -19,6 +19,8 @@ export interface Profile {
   mlp: MeasureOptions;
   /** One forward + backward pass through the chain of elementwise ops. */
   chain: MeasureOptions;
+  /** The convolution rows, where tfjs-cpu takes tens of seconds per CNN step: few samples. */
+  cnn: MeasureOptions;
   /** XOR: each sample is one whole run of `steps` steps; the warm-up is a shorter run. */
   xor: { steps: number; warmupSteps: number; minSamples: number; maxSamples: number; budgetMs: number };
   /** Steps after which the memory row reads the peak resident set size (ascending). */
@@ -31,6 +33,7 @@ export const FULL: Profile = {
   matmulLarge: { warmup: 1, minSamples: 5, maxSamples: 50, budgetMs: 3000, minSampleMs: 20 },
   mlp: { warmup: 5, minSamples: 15, maxSamples: 200, budgetMs: 3000, minSampleMs: 0 },
   chain: { warmup: 5, minSamples: 15, maxSamples: 300, budgetMs: 2000, minSampleMs: 0 },
+  cnn: { warmup: 1, minSamples: 3, maxSamples: 30, budgetMs: 3000, minSampleMs: 0 },
   xor: { steps: 10_000, warmupSteps: 1_000, minSamples: 3, maxSamples: 5, budgetMs: 10_000 },
   memorySteps: [1_000, 10_000],
 };
@@ -41,6 +44,7 @@ export const QUICK: Profile = {
   matmulLarge: { warmup: 0, minSamples: 1, maxSamples: 10, budgetMs: 300, minSampleMs: 10 },
   mlp: { warmup: 2, minSamples: 5, maxSamples: 20, budgetMs: 500, minSampleMs: 0 },
   chain: { warmup: 2, minSamples: 5, maxSamples: 30, budgetMs: 300, minSampleMs: 0 },
+  cnn: { warmup: 0, minSamples: 1, maxSamples: 5, budgetMs: 300, minSampleMs: 0 },
   xor: { steps: 10_000, warmupSteps: 200, minSamples: 1, maxSamples: 1, budgetMs: 0 },
   memorySteps: [100, 1_000],
 };

@@ -14,6 +14,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { runChain } from './chain';
+import { runCnn } from './cnn';
 import { runMatmul } from './matmul';
 import { runMemory } from './memory';
 import { runMlp } from './mlp';
@@ -29,6 +30,7 @@ export const FAMILIES = {
   mlp: { run: runMlp, about: 'MLP 784-128-64-10, batch 128, one SGD step: forward + backward + update (steps/s)' },
   chain: { run: runChain, about: 'chain of 1,000 elementwise ops on 16 elements, forward + backward (µs/op)' },
   xor: { run: runXor, about: 'Siena XOR net 2-4-3-1, 10,000 full-batch gradient-descent steps (s)' },
+  cnn: { run: runCnn, about: 'conv2d 16→32 5×5 fwd+bwd (ms) and the MNIST CNN training step, batch 64 (steps/s)' },
   memory: { run: runMemory, about: 'peak RSS of deltagraph training the MLP, at 1,000 and 10,000 steps, in a child process' },
 } as const;
 export type Family = keyof typeof FAMILIES;

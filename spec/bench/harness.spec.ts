@@ -125,7 +125,7 @@ describe('command line', () => {
     expect(o.families).toEqual(['matmul', 'mlp']);
     expect(o.quick).toBe(true);
     expect(parseArgs(['--only=xor']).families).toEqual(['xor']);
-    expect(parseArgs([]).families).toEqual(['matmul', 'mlp', 'chain', 'xor', 'memory']);
+    expect(parseArgs([]).families).toEqual(['matmul', 'mlp', 'chain', 'xor', 'cnn', 'memory']);
   });
 
   it('rejects unknown families and flags, and bad memory checkpoints', () => {
