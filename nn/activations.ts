@@ -3,6 +3,7 @@ import { Tensor, TensorLike } from '../lib';
 import { leakyRelu, relu, sigmoid, softmax, tanh } from '../ops';
 import { asTensor, numberIn } from './args';
 import { Module } from './module';
+import { GELU, SiLU } from './smooth-activations';
 
 /** The input of an activation's forward pass as a tensor, or an error naming the activation. */
 function inputOf(module: string, x: TensorLike): Tensor {
@@ -68,7 +69,7 @@ export class Softmax extends Module {
   }
 }
 
-export type ActivationName = 'relu' | 'sigmoid' | 'tanh' | 'identity' | 'leakyRelu' | 'softmax';
+export type ActivationName = 'relu' | 'sigmoid' | 'tanh' | 'identity' | 'leakyRelu' | 'softmax' | 'gelu' | 'silu';
 
 export const ACTIVATIONS: Record<ActivationName, () => Module> = {
   relu: () => new ReLU(),
@@ -77,4 +78,6 @@ export const ACTIVATIONS: Record<ActivationName, () => Module> = {
   identity: () => new Identity(),
   leakyRelu: () => new LeakyReLU(),
   softmax: () => new Softmax(),
+  gelu: () => new GELU(),
+  silu: () => new SiLU(),
 };
