@@ -42,15 +42,25 @@ export function im2col(x: Tensor, w: Window2d, outH: number, outW: number, padVa
     for (let n = 0; n < N; n++) {
       for (let oh = 0; oh < outH; oh++) {
         for (let ow = 0; ow < outW; ow++) {
+          const iw0 = ow * sW - pW;
+          // Windows clear of the left and right padding need no test per tap.
+          const interior = iw0 >= 0 && iw0 + (kW - 1) * dW < W;
           for (let c = 0; c < C; c++) {
             const plane = (n * C + c) * H * W;
             for (let i = 0; i < kH; i++) {
               const ih = oh * sH - pH + i * dH;
-              const inside = ih >= 0 && ih < H;
-              const line = plane + ih * W;
-              for (let j = 0; j < kW; j++, o++) {
-                const iw = ow * sW - pW + j * dW;
-                out[o] = inside && iw >= 0 && iw < W ? src[line + iw]! : padValue;
+              if (ih < 0 || ih >= H) {
+                for (let j = 0; j < kW; j++) out[o++] = padValue;
+                continue;
+              }
+              const line = plane + ih * W + iw0;
+              if (interior) {
+                for (let j = 0; j < kW; j++) out[o++] = src[line + j * dW]!;
+              } else {
+                for (let j = 0; j < kW; j++, o++) {
+                  const iw = iw0 + j * dW;
+                  out[o] = iw >= 0 && iw < W ? src[line + j * dW]! : padValue;
+                }
               }
             }
           }
@@ -98,15 +108,24 @@ export function col2im(cols: Tensor, C: number, H: number, W: number, w: Window2
     for (let n = 0; n < N; n++) {
       for (let oh = 0; oh < outH; oh++) {
         for (let ow = 0; ow < outW; ow++) {
+          const iw0 = ow * sW - pW;
+          const interior = iw0 >= 0 && iw0 + (kW - 1) * dW < W;
           for (let c = 0; c < C; c++) {
             const plane = (n * C + c) * H * W;
             for (let i = 0; i < kH; i++) {
               const ih = oh * sH - pH + i * dH;
-              const inside = ih >= 0 && ih < H;
-              const line = plane + ih * W;
-              for (let j = 0; j < kW; j++, o++) {
-                const iw = ow * sW - pW + j * dW;
-                if (inside && iw >= 0 && iw < W) out[line + iw] = out[line + iw]! + src[o]!;
+              if (ih < 0 || ih >= H) {
+                o += kW;
+                continue;
+              }
+              const line = plane + ih * W + iw0;
+              if (interior) {
+                for (let j = 0; j < kW; j++, o++) out[line + j * dW] = out[line + j * dW]! + src[o]!;
+              } else {
+                for (let j = 0; j < kW; j++, o++) {
+                  const iw = iw0 + j * dW;
+                  if (iw >= 0 && iw < W) out[line + j * dW] = out[line + j * dW]! + src[o]!;
+                }
               }
             }
           }
