@@ -33,7 +33,7 @@ export interface MultiHeadAttentionOptions {
 
 export interface AttentionForwardOptions {
   /**
-   * [N, T]: 1 (or true) marks a key position to ignore (padding), 0 (or false) one to attend to,
+   * Shape [N, T]; 1 (or true) marks a key position to ignore (padding), 0 (or false) one to attend to,
    * as PyTorch's boolean key_padding_mask. A query whose every key is masked gets NaN, as PyTorch.
    */
   keyPaddingMask?: TensorLike | boolean[][];
