@@ -6,12 +6,11 @@
  */
 import { ArgumentError, Rng, Tensor, TensorLike, asTensor, describe, fmtShape } from '../lib';
 import { add, conv1d, conv2d, reshape } from '../ops';
+import type { Pair } from '../ops';
 import { boolIn, optionsIn, rngIn, sizeIn } from './args';
 import { Module } from './module';
 import { initialize } from './init';
 
-/** A number or an [h, w] pair of positive (or, for padding, non-negative) integers. */
-type Pair = number | [number, number];
 
 export interface Conv2dLayerOptions {
   stride?: Pair;

@@ -6,10 +6,10 @@
  */
 import { ArgumentError, Tensor, TensorLike, asTensor, describe } from '../lib';
 import { avgPool2d, flatten, maxPool2d, reshape } from '../ops';
+import type { Pair } from '../ops';
 import { Module } from './module';
 import { pairIn } from './conv';
 
-type Pair = number | [number, number];
 
 export interface PoolOptions {
   stride?: Pair;
