@@ -59,3 +59,5 @@ export { mnistFromIdx, MNIST_FILES } from './datasets/mnist';
 export type { Mnist, MnistFiles, MnistOptions } from './datasets/mnist';
 export { californiaHousingFromCsv, HOUSING_FEATURES } from './datasets/california-housing';
 export type { Housing, HousingOptions } from './datasets/california-housing';
+export { charDataset, sampleWindows, windows } from './datasets/char-dataset';
+export type { CharDataset, CharDatasetOptions, SampleWindowsOptions } from './datasets/char-dataset';

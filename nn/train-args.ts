@@ -4,7 +4,7 @@
  * match) that names the caller, the argument and what was expected.
  */
 import { ArgumentError, ShapeError, Tensor, describe, fmtShape } from '../lib';
-import { asTensor, boolIn, isRecord, numberIn, optionsIn, stringIn, within } from './args';
+import { asTensor, boolIn, choiceIn, isRecord, numberIn, optionsIn, stringIn, within } from './args';
 import { Loss } from './losses';
 import { METRICS, MetricName } from './metrics';
 import { Module } from './module';
@@ -111,6 +111,7 @@ export function fitOptionsOf(options: unknown, n: number) {
     metrics: metricsOf('fit', o.metrics),
     earlyStopping: earlyStoppingOf(o.earlyStopping),
     schedule: schedule as Schedule | undefined,
+    scheduleEvery: choiceIn('fit', 'scheduleEvery', o.scheduleEvery, ['epoch', 'step'] as const, 'epoch'),
     clipGradNorm: clipGradNormOf(o),
     progress: progress as boolean | ProgressOptions | undefined,
     onEpoch: onEpoch as FitOptions['onEpoch'],

@@ -1,7 +1,8 @@
 /**
  * The training loop: epochs of shuffled mini-batches drawn with a seeded generator; per batch a
  * forward pass, one backward pass and an optimizer step; per epoch the mean training loss,
- * throughput, validation loss and metrics, a learning-rate schedule, and early stopping.
+ * throughput, validation loss and metrics, and early stopping; a learning-rate schedule applied
+ * before each epoch or, with scheduleEvery: 'step', before each step.
  */
 import { Tensor, globalRng, kernels, rng, tidy } from '../lib';
 import { backward, noGrad } from '../graph';
@@ -55,6 +56,13 @@ export interface FitOptions {
   earlyStopping?: EarlyStopping;
   schedule?: Schedule;
   /**
+   * When fit applies the schedule (default 'epoch'): 'epoch' calls schedule.apply(e) before epoch
+   * e (0-based); 'step' calls schedule.apply(t) before every optimizer step, t counting steps from
+   * 0 over the whole run, for schedules over iterations such as a WarmupCosineLR with warm-up in
+   * steps. A run has epochs × ⌈rows / batchSize⌉ steps. Without a schedule it has no effect.
+   */
+  scheduleEvery?: 'epoch' | 'step';
+  /**
    * Clip each step's gradients to this global L2 norm (clipGradNorm, as torch.nn.utils.
    * clip_grad_norm_) before the optimizer's step: a number > 0. Default: no clipping.
    */
@@ -71,6 +79,7 @@ export interface EpochRecord {
   epoch: number;
   /** Mean training loss over the epoch's batches (weighted by batch size). */
   loss: number;
+  /** The optimizer's learning rate at the end of the epoch (with scheduleEvery 'step', that of its last step). */
   lr: number;
   seconds: number;
   examplesPerSecond: number;
@@ -152,9 +161,11 @@ export function fit(model: Module, data: Dataset, options: FitOptions): History 
   let best = Infinity;
   let bestState: Float64Array[] | null = null;
   let sinceBest = 0;
+  const perStep = o.scheduleEvery === 'step';
+  let step = 0;
 
   for (let epoch = 0; epoch < o.epochs; epoch++) {
-    within('fit', `the schedule at epoch ${epoch + 1}`, () => o.schedule?.apply(epoch));
+    if (!perStep) within('fit', `the schedule at epoch ${epoch + 1}`, () => o.schedule?.apply(epoch));
     model.train();
     const started = Date.now();
     const order = o.shuffle ? random.permutation(n) : Int32Array.from({ length: n }, (_, i) => i);
@@ -163,6 +174,11 @@ export function fit(model: Module, data: Dataset, options: FitOptions): History 
     for (let start = 0; start < n; start += o.batchSize) {
       const idx = order.subarray(start, Math.min(start + o.batchSize, n));
       const batch = `epoch ${epoch + 1}, batch ${start / o.batchSize + 1} (${idx.length} rows)`;
+      if (perStep && o.schedule) {
+        const t = step;
+        within('fit', `the schedule at step ${t} (${batch})`, () => o.schedule!.apply(t));
+      }
+      step++;
       // One step in a tidy scope: its tensors are released when it ends, and the next step of the
       // same shapes reuses their buffers instead of allocating.
       lossSum += within('fit', batch, () =>

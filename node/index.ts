@@ -8,6 +8,7 @@ import './setup';
 
 export * from '../index';
 export { saveModel, loadModel, readModel } from './files';
-export { loadCaliforniaHousing, loadMnist, mnistDirectory } from './datasets';
+export { loadCaliforniaHousing, loadMnist, loadTinyShakespeare, mnistDirectory } from './datasets';
+export type { TinyShakespeareOptions } from './datasets';
 export { renderSvg, renderSvgSync } from './render';
 export { configureNodeKernels } from './threads';

@@ -3,4 +3,5 @@ import './setup';
 
 export * from '../nn';
 export { saveModel, loadModel, readModel } from './files';
-export { loadCaliforniaHousing, loadMnist, mnistDirectory } from './datasets';
+export { loadCaliforniaHousing, loadMnist, loadTinyShakespeare, mnistDirectory } from './datasets';
+export type { TinyShakespeareOptions } from './datasets';

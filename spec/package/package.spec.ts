@@ -95,7 +95,7 @@ describe('the packed tarball', () => {
     const listing = run('tar', ['-tzf', tarball], work).split('\n').filter(Boolean).map((p) => p.replace(/^package\//, ''));
     for (const required of ['dist/cjs/index.js', 'dist/cjs/index.d.ts', 'dist/cjs/node/index.js', 'dist/cjs/node/gemm-worker.js', 'dist/esm/index.js', 'dist/esm/index.d.ts',
       'dist/node/index.mjs', 'dist/node/index.d.mts', 'dist/browser/deltagraph.js', 'dist/gemm.wasm', 'dist/cjs/bin/cli.js', 'bin/deltagraph.js',
-      'data/california-housing.csv', 'README.md', 'LICENSE', 'package.json']) {
+      'data/california-housing.csv', 'data/tinyshakespeare.txt', 'README.md', 'LICENSE', 'package.json']) {
       expect(listing).toContain(required);
     }
     const strays = listing.filter((p) => /^(spec|bench|examples|docs|scripts|assembly|lib|graph|ops|nn|check|expr|viz|node)\//.test(p) || (p.endsWith('.ts') && !p.endsWith('.d.ts')));
