@@ -5,25 +5,14 @@
  * epoch, and the final accuracy.
  *
  *   npx ts-node --transpile-only examples/mnist-cnn.ts [--seed S] [--epochs N] [--train-limit N]
+ *
+ * The net itself is mnistCnn of nn/zoo.ts; deltagraph train mnist-cnn trains the same one.
  */
 import { parseArgs } from 'util';
-import { Adam, Conv2d, CrossEntropyLoss, Flatten, Linear, MaxPool2d, ReLU, Sequential, Unflatten, evaluate, fit, loadMnist, manualSeed } from '../node';
+import { Adam, CrossEntropyLoss, evaluate, fit, loadMnist, mnistCnn } from '../node';
 
-/** The net, with its weights drawn from the global generator after manualSeed(seed). */
-export function mnistCnn(seed: number): Sequential {
-  manualSeed(seed);
-  return new Sequential(
-    new Unflatten(1, [1, 28, 28]),
-    new Conv2d(1, 16, 5, { padding: 2 }),
-    new ReLU(),
-    new MaxPool2d(2),
-    new Conv2d(16, 32, 5, { padding: 2 }),
-    new ReLU(),
-    new MaxPool2d(2),
-    new Flatten(),
-    new Linear(32 * 7 * 7, 10),
-  );
-}
+/** The net is nn/zoo.ts's, shared with deltagraph train mnist-cnn. */
+export { mnistCnn };
 
 export function main(options: { seed?: number; epochs?: number; trainLimit?: number } = {}): { accuracy: number; secondsPerEpoch: number } {
   const seed = options.seed ?? 0;

@@ -25,6 +25,7 @@ export { Sequential } from './sequential';
 export type { NodeSpan } from './sequential';
 export { MLP } from './mlp';
 export type { MLPOptions } from './mlp';
+export { mnistCnn } from './zoo';
 export { MSELoss, CrossEntropyLoss, BCELoss } from './losses';
 export type { Loss, MSEConvention } from './losses';
 export { initialize, initializer } from './init';

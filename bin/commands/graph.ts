@@ -1,16 +1,16 @@
 import { existsSync, writeFileSync } from 'fs';
 import { extname } from 'path';
 import {
-  CrossEntropyLoss, DeltaGraphError, Gradients, Loss, MLP, MLPOptions, Tensor, backward, describeGraph, loadMnist, loadStateDict,
+  CrossEntropyLoss, DeltaGraphError, Gradients, Loss, MLP, MLPOptions, Module, Tensor, backward, describeGraph, loadStateDict,
   mlpTensorNames, moduleGroups, randn, readModel, rng, renderSvgSync, toDot, zeros, SavedModel,
 } from '../../node';
 import { UsageError, choiceFlag, intFlag, parse } from '../args';
-import { EXAMPLES, ExampleName, PRESETS } from './train';
+import { EXAMPLES, ExampleName, PRESETS, exampleList, presetNet } from './train';
 
 const FORMATS = ['svg', 'dot', 'json'] as const;
 type Format = (typeof FORMATS)[number];
 
-export const graphHelp = `Usage: deltagraph graph xor|housing|mnist|MODEL.json [options]
+export const graphHelp = `Usage: deltagraph graph ${EXAMPLES.join('|')}|MODEL.json [options]
 
 Draws the computational graph of a net's loss on a small batch: every op, parameter and input,
 every edge labelled with its tensor's shape, each layer in a frame, and a Σ wherever a tensor
@@ -18,6 +18,7 @@ feeds several inputs (the backward pass adds the gradients that come back there)
   xor         the Siena slides' 2-4-3-1 sigmoid net on the 8 XOR examples, loss ‖o − y‖²
   housing     the housing MLP 8-64-32-1 (ReLU, MSE) on 4 training districts
   mnist       the MNIST MLP 784-128-10 (ReLU, cross-entropy) on 4 training images
+  mnist-cnn   the MNIST CNN (two Conv2d · ReLU · MaxPool2d, Linear; cross-entropy) on 4 training images
   MODEL.json  a model saved by deltagraph train --save, on a batch of 4 random inputs
 
 Options:
@@ -26,41 +27,45 @@ Options:
   --collapse              one box per layer instead of its ops (keeps deep nets readable)
   --grads                 run a backward pass and label every edge with ‖∂L/∂t‖
   --values                summarise every tensor's values (range, mean, norm)
-  --batch N               examples in the traced batch [8 / 4 / 4 / 4]
+  --batch N               examples in the traced batch [8 for xor, 4 otherwise]
   --horizontal            draw left to right instead of top to bottom
   -h, --help              this text`;
 
 /** A net traced on one batch: its loss (or output) and what the picture needs to name things. */
 interface Traced {
-  model: MLP;
+  model: Module;
   output: Tensor;
   title: string;
   names: Map<Tensor, string>;
 }
 
-function trace(model: MLP, x: Tensor, y: Tensor | null, loss: Loss | null, siena: boolean, what: string): Traced {
+function trace(model: Module, net: string, x: Tensor, y: Tensor | null, loss: Loss | null, siena: boolean, what: string): Traced {
   const prediction = model.forward(x);
   const output = loss && y ? loss.forward(prediction, y) : prediction;
-  const names = mlpTensorNames(model, siena ? { preActivation: 'A', activation: 'O' } : {});
+  // An MLP's tensors get the W1, b1, Z1, … of the derivations; other nets keep their parameter paths.
+  const names = model instanceof MLP ? mlpTensorNames(model, siena ? { preActivation: 'A', activation: 'O' } : {}) : new Map<Tensor, string>();
   names.set(x, 'X');
   if (y) names.set(y, 'y');
   const lossText = loss ? ` · ${loss.name} on ${x.shape[0]} examples` : ` on ${x.shape[0]} examples`;
-  return { model, output, names, title: `${what} · MLP ${model.options.layers.join('-')}${lossText}` };
+  return { model, output, names, title: `${what} · ${net}${lossText}` };
 }
 
 function builtIn(example: ExampleName, batch: number | undefined): Traced {
   const preset = PRESETS[example];
   const n = batch ?? (example === 'xor' ? 8 : 4);
   // MNIST's loader reads all 60,000 images unless told otherwise; a picture needs a few.
-  const data = example === 'mnist' ? loadMnist({ trainLimit: n, testLimit: 1 }).train : preset.load().train;
+  const data = preset.load({ train: n, test: 1 }).train;
   const available = data.x.shape[0]!;
   if (n > available) throw new UsageError(`graph: --batch ${n} is more than the ${available} examples of ${example}`);
   const rows = (t: Tensor) => new Tensor(t.data.slice(0, (t.size / t.shape[0]!) * n), [n, ...t.shape.slice(1)]);
-  const options: MLPOptions = { layers: preset.layers(preset.hidden), hidden: preset.activation, output: preset.output, init: preset.init, seed: 0 };
-  return trace(new MLP(options), rows(data.x), rows(data.y), preset.loss, example === 'xor', example);
+  const net = presetNet(example, 0);
+  return trace(net.model, net.name, rows(data.x), rows(data.y), preset.loss, example === 'xor', example);
 }
 
-/** A saved model: rebuilt from meta.mlp, loaded, and traced with its example's loss when known. */
+/**
+ * A saved model: rebuilt from meta.mlp (an MLP) or from meta.example when that example's net is
+ * fixed (mnist-cnn), loaded, and traced with its example's loss when known.
+ */
 function savedModel(path: string, batch: number | undefined): Traced {
   let saved: SavedModel;
   try {
@@ -69,20 +74,25 @@ function savedModel(path: string, batch: number | undefined): Traced {
     throw new UsageError(`graph: cannot read the model file '${path}': ${(e as Error).message.split('\n')[0]}`);
   }
   const meta = saved?.meta as { example?: unknown; mlp?: MLPOptions } | undefined;
-  if (!meta || typeof meta.mlp !== 'object' || meta.mlp === null || !Array.isArray(meta.mlp.layers)) {
-    throw new UsageError(`graph: '${path}' does not say how to rebuild its net (no meta.mlp); save models with deltagraph train --save`);
+  const example = EXAMPLES.find((e) => e === meta?.example);
+  const hasMlp = typeof meta?.mlp === 'object' && meta.mlp !== null && Array.isArray(meta.mlp.layers);
+  const fixed = example !== undefined && PRESETS[example].model !== undefined;
+  if (!hasMlp && !fixed) {
+    throw new UsageError(`graph: '${path}' does not say how to rebuild its net (no meta.mlp, nor a meta.example with a fixed net such as mnist-cnn); save models with deltagraph train --save`);
   }
-  const model = new MLP(meta.mlp);
+  const rebuilt = hasMlp ? { model: new MLP(meta!.mlp!), name: `MLP ${meta!.mlp!.layers.join('-')}` } : presetNet(example!, 0);
+  const model = rebuilt.model;
   loadStateDict(model, saved);
   const n = batch ?? 4;
-  const layers = meta.mlp.layers;
-  const x = randn([n, layers[0]!], rng(0));
-  const example = EXAMPLES.find((e) => e === meta.example);
-  if (example === undefined) return trace(model, x, null, null, false, path);
-  const loss = PRESETS[example].loss;
+  const preset = example === undefined ? undefined : PRESETS[example];
+  const inputs = hasMlp ? meta!.mlp!.layers[0]! : (preset as { inputs: number }).inputs;
+  const x = randn([n, inputs], rng(0));
+  if (preset === undefined) return trace(model, rebuilt.name, x, null, null, false, path);
+  const loss = preset.loss;
   // Targets of the right kind: class labels for cross-entropy, values shaped like the output otherwise.
-  const y = loss instanceof CrossEntropyLoss ? zeros([n]) : zeros([n, layers[layers.length - 1]!]);
-  return trace(model, x, y, loss, example === 'xor', `${path} (${example})`);
+  const outputs = () => (hasMlp ? meta!.mlp!.layers[meta!.mlp!.layers.length - 1]! : model.forward(x).shape[1]!);
+  const y = loss instanceof CrossEntropyLoss ? zeros([n]) : zeros([n, outputs()]);
+  return trace(model, rebuilt.name, x, y, loss, example === 'xor', `${path} (${example})`);
 }
 
 function formatOf(flag: string | boolean | undefined, out: string | undefined): Format {
@@ -107,14 +117,14 @@ export function graphCommand(argv: string[]): number {
   }
   const target = positionals[0];
   if (positionals.length !== 1 || target === undefined) {
-    throw new UsageError(`graph: expected one example (xor, housing, mnist) or a saved model file, got '${positionals.join(' ')}'`);
+    throw new UsageError(`graph: expected one example (${exampleList(',')}) or a saved model file, got '${positionals.join(' ')}'`);
   }
   const out = typeof values.out === 'string' ? values.out : undefined;
   const format = formatOf(values.format, out);
   const batch = values.batch === undefined ? undefined : intFlag('graph', 'batch', values.batch, 1);
   const example = EXAMPLES.find((e) => e === target);
   if (example === undefined && !existsSync(target)) {
-    throw new UsageError(`graph: '${target}' is neither an example (xor, housing, mnist) nor an existing model file`);
+    throw new UsageError(`graph: '${target}' is neither an example (${exampleList(',')}) nor an existing model file`);
   }
 
   const traced = example !== undefined ? builtIn(example, batch) : savedModel(target, batch);

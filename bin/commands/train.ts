@@ -1,51 +1,85 @@
 import {
-  Adam, CrossEntropyLoss, Dataset, Loss, MLP, MLPOptions, MSELoss, MetricName, Optimizer, RMSProp, SGD, Tensor,
-  fit, evaluate, loadCaliforniaHousing, loadMnist, saveModel, xorDataset, formatTensor, backward, historyChartSvg, DeltaGraphError,
+  Adam, CrossEntropyLoss, Dataset, Loss, MLP, MLPOptions, MSELoss, MetricName, Module, Optimizer, RMSProp, SGD, Tensor,
+  fit, evaluate, loadCaliforniaHousing, loadMnist, mnistCnn, saveModel, xorDataset, formatTensor, backward, historyChartSvg, DeltaGraphError,
 } from '../../node';
 import { writeFileSync } from 'fs';
 import { UsageError, choiceFlag, intFlag, listFlag, numberFlag, parse } from '../args';
 
 const OPTIMIZERS = ['adam', 'sgd', 'momentum', 'rmsprop'] as const;
 type OptimizerName = (typeof OPTIMIZERS)[number];
-export const EXAMPLES = ['xor', 'housing', 'mnist'] as const;
+export const EXAMPLES = ['xor', 'housing', 'mnist', 'mnist-cnn'] as const;
 export type ExampleName = (typeof EXAMPLES)[number];
 
-export const trainHelp = `Usage: deltagraph train xor|housing|mnist [options]
+/** The examples as a sentence's list: 'xor, housing, mnist or mnist-cnn' (or with 'and'). */
+export function exampleList(conjunction: 'or' | 'and' | ',' = 'or'): string {
+  const all = EXAMPLES.join(', ');
+  return conjunction === ',' ? all : all.replace(/, ([^,]*)$/, ` ${conjunction} $1`);
+}
+
+export const trainHelp = `Usage: deltagraph train ${EXAMPLES.join('|')} [options]
 
 Trains a built-in example and prints progress and the final test metrics.
-  xor      the Siena slides' 2-4-3-1 sigmoid net, loss ‖o − y‖², full-batch gradient descent
-           until the loss is below 1e-3; prints every layer's delta at the end
-  housing  California Housing regression, MLP 8-64-32-1 (ReLU), MSE, Adam; test RMSE and R²
-  mnist    MNIST digits, MLP 784-128-10 (ReLU), cross-entropy, Adam; test accuracy
+  xor        the Siena slides' 2-4-3-1 sigmoid net, loss ‖o − y‖², full-batch gradient descent
+             until the loss is below 1e-3; prints every layer's delta at the end
+  housing    California Housing regression, MLP 8-64-32-1 (ReLU), MSE, Adam; test RMSE and R²
+  mnist      MNIST digits, MLP 784-128-10 (ReLU), cross-entropy, Adam; test accuracy
+  mnist-cnn  MNIST digits, the CNN of examples/mnist-cnn.ts: Conv2d 1→16 and 16→32 (5×5, padding 2),
+             each with ReLU and 2×2 max pooling, then Linear 1568→10; cross-entropy, Adam; test accuracy
 
-Options (defaults per example in brackets: xor / housing / mnist):
-  --epochs N              passes over the training set [20000 / 100 / 5]
-  --batch B               mini-batch size [8 (full) / 64 / 64]
-  --lr η                  learning rate [1 / 0.001 / 0.001]
-  --optimizer NAME        adam | sgd | momentum | rmsprop [sgd / adam / adam]
-  --hidden 128,64         hidden layer widths [4,3 / 64,32 / 128]
-  --batch-norm            batch normalisation in every hidden layer
+Options (defaults per example in brackets: xor / housing / mnist / mnist-cnn):
+  --epochs N              passes over the training set [20000 / 100 / 5 / 3]
+  --batch B               mini-batch size [8 (full) / 64 / 64 / 64]
+  --lr η                  learning rate [1 / 0.001 / 0.001 / 0.001]
+  --optimizer NAME        adam | sgd | momentum | rmsprop [sgd / adam / adam / adam]
+  --hidden 128,64         hidden layer widths of the MLPs [4,3 / 64,32 / 128 / not for mnist-cnn]
+  --batch-norm            batch normalisation in every hidden layer of the MLPs (not for mnist-cnn)
+  --train-limit N         train on the first N training examples only [all]
+  --test-limit N          evaluate on the first N test examples only [all; xor has no test set]
   --seed S                seed of the initial weights and the shuffling [0]
   --save model.json       write the trained parameters to a JSON file
   --plot loss.svg         draw the loss (and metrics) per epoch as an SVG chart
   --quiet                 no progress bars, only the final metrics
   -h, --help              this text`;
 
-/** How a built-in example is trained: its data, net, loss, metrics and default hyper-parameters. */
-export interface Preset {
-  load(): { train: Dataset; test?: Dataset };
-  layers(hidden: number[]): number[];
-  hidden: number[];
-  activation: MLPOptions['hidden'];
-  output: MLPOptions['output'];
+/** How many training and test examples to read (all when undefined). */
+export interface Limits {
+  train?: number;
+  test?: number;
+}
+
+/** What every built-in example has: its data, loss, metrics and default hyper-parameters. */
+interface PresetBase {
+  /** The data; a loader that can read fewer examples takes the limits (train.ts applies them anyway). */
+  load(limits?: Limits): { train: Dataset; test?: Dataset };
   loss: Loss;
   metrics: MetricName[];
   epochs: number;
   batch: number | undefined;
   lr: number;
   optimizer: OptimizerName;
-  init?: string;
 }
+
+/** An example whose net is an MLP: --hidden and --batch-norm shape it, meta.mlp rebuilds it. */
+export interface MlpPreset extends PresetBase {
+  layers(hidden: number[]): number[];
+  hidden: number[];
+  activation: MLPOptions['hidden'];
+  output: MLPOptions['output'];
+  init?: string;
+  model?: undefined;
+}
+
+/** An example with a fixed net (nn/zoo.ts): a saved model's meta.example names it to rebuild it. */
+export interface FixedPreset extends PresetBase {
+  /** The net with its initial weights for a seed. */
+  model(seed: number): Module;
+  /** What titles call the net. */
+  net: string;
+  /** The width of an input row (a saved model is traced on random rows of it). */
+  inputs: number;
+}
+
+export type Preset = MlpPreset | FixedPreset;
 
 export const PRESETS: Record<ExampleName, Preset> = {
   xor: {
@@ -79,7 +113,7 @@ export const PRESETS: Record<ExampleName, Preset> = {
     optimizer: 'adam',
   },
   mnist: {
-    load: () => loadMnist(),
+    load: (limits) => loadMnist({ trainLimit: limits?.train, testLimit: limits?.test }),
     layers: (h) => [784, ...h, 10],
     hidden: [128],
     activation: 'relu',
@@ -91,7 +125,47 @@ export const PRESETS: Record<ExampleName, Preset> = {
     lr: 1e-3,
     optimizer: 'adam',
   },
+  'mnist-cnn': {
+    load: (limits) => loadMnist({ trainLimit: limits?.train, testLimit: limits?.test }),
+    model: (seed) => mnistCnn(seed),
+    net: 'CNN conv 1→16→32 (5×5) · Linear 1568→10',
+    inputs: 784,
+    loss: new CrossEntropyLoss(),
+    metrics: ['accuracy'],
+    epochs: 3,
+    batch: 64,
+    lr: 1e-3,
+    optimizer: 'adam',
+  },
 };
+
+/** A built-in example's net, what titles call it, and the meta --save writes so that graph can rebuild it. */
+export interface PresetNet {
+  model: Module;
+  name: string;
+  meta: { example: ExampleName; mlp?: MLPOptions };
+}
+
+export function presetNet(example: ExampleName, seed: number, hidden?: number[], batchNorm?: boolean): PresetNet {
+  const preset = PRESETS[example];
+  if (preset.model) return { model: preset.model(seed), name: preset.net, meta: { example } };
+  const options: MLPOptions = {
+    layers: preset.layers(hidden ?? preset.hidden),
+    hidden: preset.activation,
+    output: preset.output,
+    seed,
+    init: preset.init,
+  };
+  if (batchNorm !== undefined) options.batchNorm = batchNorm;
+  return { model: new MLP(options), name: `MLP ${options.layers.join('-')}`, meta: { example, mlp: options } };
+}
+
+/** The first n rows of a data set (all of it when n is undefined or not smaller). */
+function firstRows(data: Dataset, n: number | undefined): Dataset {
+  if (n === undefined || n >= data.x.shape[0]!) return data;
+  const rows = (t: Tensor) => new Tensor(t.data.slice(0, (t.size / t.shape[0]!) * n), [n, ...t.shape.slice(1)]);
+  return { x: rows(data.x), y: rows(data.y) };
+}
 
 function makeOptimizer(name: OptimizerName, params: Tensor[], lr: number): Optimizer {
   switch (name) {
@@ -120,6 +194,8 @@ export function trainCommand(argv: string[]): number {
     optimizer: { type: 'string' },
     hidden: { type: 'string' },
     'batch-norm': { type: 'boolean' },
+    'train-limit': { type: 'string' },
+    'test-limit': { type: 'string' },
     seed: { type: 'string' },
     save: { type: 'string' },
     plot: { type: 'string' },
@@ -130,33 +206,38 @@ export function trainCommand(argv: string[]): number {
     return 0;
   }
   const example = positionals[0];
-  if (positionals.length !== 1 || !EXAMPLES.includes(example as (typeof EXAMPLES)[number])) {
-    throw new UsageError(`train: expected one example, xor, housing or mnist, got '${positionals.join(' ')}'`);
+  if (positionals.length !== 1 || !EXAMPLES.includes(example as ExampleName)) {
+    throw new UsageError(`train: expected one example, ${exampleList()}, got '${positionals.join(' ')}'`);
   }
-  const preset = PRESETS[example as (typeof EXAMPLES)[number]];
+  const name = example as ExampleName;
+  const preset = PRESETS[name];
+  if (preset.model) {
+    for (const flag of ['hidden', 'batch-norm'] as const) {
+      if (values[flag] !== undefined) throw new UsageError(`train: --${flag} shapes the MLPs; ${name}'s net is fixed (see deltagraph train --help)`);
+    }
+  }
   const epochs = intFlag('train', 'epochs', values.epochs, preset.epochs);
   const batch = values.batch === undefined ? preset.batch : intFlag('train', 'batch', values.batch, 1);
   const lr = numberFlag('train', 'lr', values.lr, preset.lr);
   const optimizerName = choiceFlag('train', 'optimizer', values.optimizer, OPTIMIZERS, preset.optimizer);
-  const hidden = listFlag('train', 'hidden', values.hidden) ?? preset.hidden;
+  const hidden = listFlag('train', 'hidden', values.hidden);
+  const limits: Limits = {
+    train: values['train-limit'] === undefined ? undefined : intFlag('train', 'train-limit', values['train-limit'], 1),
+    test: values['test-limit'] === undefined ? undefined : intFlag('train', 'test-limit', values['test-limit'], 1),
+  };
   const seed = intFlag('train', 'seed', values.seed, 0, 0);
   const quiet = Boolean(values.quiet);
 
   const started = Date.now();
-  const data = preset.load();
-  const options: MLPOptions = {
-    layers: preset.layers(hidden),
-    hidden: preset.activation,
-    output: preset.output,
-    seed,
-    init: preset.init,
-    batchNorm: Boolean(values['batch-norm']),
-  };
-  const model = new MLP(options);
+  const loaded = preset.load(limits);
+  if (limits.test !== undefined && !loaded.test) throw new UsageError(`train: --test-limit: ${name} has no test set (it reports on its training set)`);
+  const data = { train: firstRows(loaded.train, limits.train), test: loaded.test && firstRows(loaded.test, limits.test) };
+  const net = presetNet(name, seed, hidden, preset.model ? undefined : Boolean(values['batch-norm']));
+  const model = net.model;
   const optimizer = makeOptimizer(optimizerName, model.parameters(), lr);
   console.log(`${model.describe()}\n${model.parameterCount().toLocaleString('en-US')} parameters · ${optimizerName} lr ${lr} · batch ${batch ?? 'full'} · ${epochs} epoch${epochs === 1 ? '' : 's'} · seed ${seed}`);
 
-  const isXor = example === 'xor';
+  const isXor = name === 'xor';
   const history = fit(model, data.train, {
     loss: preset.loss,
     optimizer,
@@ -176,17 +257,17 @@ export function trainCommand(argv: string[]): number {
   if (isXor) {
     console.log(`loss ${last.loss.toExponential(3)} after ${last.epoch + 1} full-batch steps (${seconds.toFixed(2)} s)${last.loss < 1e-3 ? ' — below 1e-3' : ' — NOT below 1e-3'}`);
     const loss = preset.loss.forward(model.forward(data.train.x), data.train.y);
-    const deltas = model.deltas(backward(loss));
+    const deltas = (model as MLP).deltas(backward(loss));
     deltas.forEach((d, l) => console.log(`\nΔ${l + 1} = ∂loss/∂A${l + 1}\n${formatTensor(d, { digits: 6 })}`));
   }
   const final = evaluate(model, data.test ?? data.train, preset.loss, preset.metrics);
   console.log(`\n${data.test ? 'test' : 'training set'}: loss ${final.loss.toPrecision(5)}, ${formatMetrics(final.metrics)} (${seconds.toFixed(1)} s)`);
   if (typeof values.save === 'string') {
-    saveModel(model, values.save, { example, mlp: options });
+    saveModel(model, values.save, net.meta);
     console.log(`saved the parameters to ${values.save}`);
   }
   if (typeof values.plot === 'string') {
-    const title = `${example} · MLP ${options.layers.join('-')} · ${optimizerName} lr ${lr} · ${preset.loss.name}`;
+    const title = `${name} · ${net.name} · ${optimizerName} lr ${lr} · ${preset.loss.name}`;
     try {
       writeFileSync(values.plot, historyChartSvg(history, { title }));
     } catch (e) {
