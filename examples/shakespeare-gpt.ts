@@ -61,7 +61,7 @@ export interface ShakespeareOptions {
   batch?: number;
   /** Warm-up iterations (default 100, or fewer when iterations is smaller). */
   warmup?: number;
-  /** Print progress (default true). */
+  /** Print progress, the result and the sample (default true). */
   verbose?: boolean;
 }
 
@@ -178,12 +178,12 @@ export function main(options: ShakespeareOptions = {}): ShakespeareResult {
   const secondsPerIteration = trainSeconds / done;
   evaluate();
   const final = validation[validation.length - 1]![1];
-  console.log(
+  if (verbose) console.log(
     `GPT on Tiny Shakespeare, seed ${seed}: ${done} of ${iterations} iterations, validation loss ${final.toFixed(4)} ` +
       `(${secondsPerIteration.toFixed(3)} s per iteration, ${((Date.now() - started) / 1000).toFixed(0)} s in all)`,
   );
   const text = (options.sample ?? 0) > 0 ? sample(model, data, options.sample!) : '';
-  if (text !== '') console.log(`\nSample (${options.sample} characters, temperature 1):\n${text}`);
+  if (verbose && text !== '') console.log(`\nSample (${options.sample} characters, temperature 1):\n${text}`);
   return { model, losses, validation, iterations: done, secondsPerIteration, sample: text };
 }
 
