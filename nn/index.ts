@@ -17,8 +17,8 @@ export type { MultiHeadAttentionOptions, AttentionForwardOptions } from './atten
 export { LSTM } from './lstm';
 export type { LSTMOptions, LSTMState, LSTMResult } from './lstm';
 export { Dropout } from './dropout';
-export { Conv1d, Conv2d } from './conv';
-export type { Conv1dLayerOptions, Conv2dLayerOptions } from './conv';
+export { Conv1d, Conv2d, ConvTranspose2d } from './conv';
+export type { Conv1dLayerOptions, Conv2dLayerOptions, ConvTranspose2dLayerOptions } from './conv';
 export { AvgPool2d, Flatten, MaxPool2d, Unflatten } from './pool';
 export type { PoolOptions } from './pool';
 export { Sequential } from './sequential';
