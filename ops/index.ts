@@ -55,6 +55,7 @@ export { std } from './reduce/std';
 export { layerNorm } from './norm/layer-norm';
 export { triu } from './matrix/triu';
 export { tril } from './matrix/tril';
+export { einsum } from './matrix/einsum';
 export { stack } from './shape/stack';
 export { split } from './shape/split';
 export { squeeze } from './shape/squeeze';

@@ -59,6 +59,7 @@ import * as std from './reduce/std';
 import * as layerNorm from './norm/layer-norm';
 import * as triu from './matrix/triu';
 import * as tril from './matrix/tril';
+import * as einsum from './matrix/einsum';
 import * as stack from './shape/stack';
 import * as split from './shape/split';
 import * as squeeze from './shape/squeeze';
@@ -151,6 +152,7 @@ export const registry: readonly RegistryEntry[] = [
   entry('layerNorm', 'norm/layer-norm', 'composite', layerNorm),
   entry('triu', 'matrix/triu', 'primitive', triu),
   entry('tril', 'matrix/tril', 'primitive', tril),
+  entry('einsum', 'matrix/einsum', 'composite', einsum),
   // The comparisons (ops/compare/comparisons.ts: greater, less, …) are not here: their outputs are
   // constants with no gradient, so there is nothing to check.
   entry('stack', 'shape/stack', 'composite', stack),
