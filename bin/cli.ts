@@ -9,7 +9,7 @@ import { DeltaGraphError } from '../lib/errors';
 type Command = (argv: string[]) => number;
 
 const COMMANDS: Record<string, { load: () => Command; summary: string }> = {
-  train: { load: () => require('./commands/train').trainCommand, summary: 'train a built-in example (xor, housing, mnist, mnist-cnn) and report test metrics' },
+  train: { load: () => require('./commands/train').trainCommand, summary: 'train a built-in example (xor, housing, mnist, mnist-cnn, shakespeare) and report its test or validation metrics' },
   gradcheck: { load: () => require('./commands/gradcheck').gradcheckCommand, summary: 'property-check ops against central differences and print a table' },
   deltas: { load: () => require('./commands/deltas').deltasCommand, summary: "print the XOR net's layer deltas next to the slides' formulas" },
   graph: { load: () => require('./commands/graph').graphCommand, summary: 'draw the computational graph of an example or a saved model (SVG, DOT or JSON)' },

@@ -18,23 +18,7 @@
  * (the schedule still runs over --iterations), then evaluates and samples as usual.
  */
 import { parseArgs } from 'util';
-import {
-  AdamW,
-  type CharDataset,
-  GPT,
-  type GPTConfig,
-  Tensor,
-  WarmupCosineLR,
-  backward,
-  clipGradNorm,
-  globalRng,
-  gpt,
-  loadTinyShakespeare,
-  noGrad,
-  sampleWindows,
-  tidy,
-  windows,
-} from '../node';
+import { type CharDataset, GPT, type GPTConfig, gpt, loadTinyShakespeare, trainGpt, windowLoss } from '../node';
 
 /** The net is nn/zoo.ts's. */
 export { gpt };
@@ -78,113 +62,55 @@ export interface ShakespeareResult {
   sample: string;
 }
 
-/** The mean cross-entropy of the model over every window, under noGrad, `chunk` windows at a time. */
-export function validationLoss(model: GPT, ids: Int32Array, chunk = 64): number {
-  const { x, y } = windows(ids, model.config.context);
-  const [k, c] = x.shape as [number, number];
-  let total = 0;
-  for (let from = 0; from < k; from += chunk) {
-    const rows = Math.min(chunk, k - from);
-    const part = (t: Tensor) => new Tensor(t.data.slice(from * c, (from + rows) * c), [rows, c]);
-    // Every window has c positions, so the mean over all is the row-weighted mean of the chunks'.
-    total += rows * tidy(() => noGrad(() => model.loss(part(x), part(y)).item()));
-  }
-  return total / k;
-}
+/** The mean cross-entropy over every window of the validation ids (nn's windowLoss). */
+export const validationLoss = windowLoss;
 
 /** n characters sampled at temperature 1 from the global generator, after the context `start`. */
 export function sample(model: GPT, data: CharDataset, n: number, start = '\n'): string {
-  const context = model.config.context;
-  const ids = Array.from(data.encode(start));
-  const random = globalRng();
-  for (let i = 0; i < n; i++) {
-    const window = ids.slice(-context);
-    const logits = tidy(() => noGrad(() => model.forward(new Tensor(Float64Array.from(window), [1, window.length])).data.slice()));
-    const V = model.config.vocabSize;
-    const last = logits.subarray((window.length - 1) * V, window.length * V);
-    let max = -Infinity;
-    for (const v of last) max = Math.max(max, v);
-    const p = Array.from(last, (v) => Math.exp(v - max));
-    let u = random.uniform() * p.reduce((a, b) => a + b, 0);
-    let next = V - 1;
-    for (let j = 0; j < V; j++) {
-      u -= p[j]!;
-      if (u < 0) {
-        next = j;
-        break;
-      }
-    }
-    ids.push(next);
-  }
-  return data.decode(ids.slice(Array.from(start).length));
+  return data.decode(model.generate(data.encode(start), n));
 }
 
 export function main(options: ShakespeareOptions = {}): ShakespeareResult {
   const iterations = options.iterations ?? 2000;
   const seed = options.seed ?? 0;
-  const evalEvery = options.evalEvery ?? 0;
-  const batch = options.batch ?? 12;
   const verbose = options.verbose ?? true;
   const log = (line: string) => verbose && process.stderr.write(`${line}\n`);
   const data = options.data ?? loadTinyShakespeare();
   const config: GPTConfig = { ...SHAKESPEARE_GPT, vocabSize: data.vocab.length, ...options.config };
-  const model = gpt(config, seed);
-  // Weight decay on matrices only (embeddings and linear weights), as nanoGPT: not on LayerNorm weights.
-  const optimizer = new AdamW(model.namedParameters(), { lr: 1e-3, betas: [0.9, 0.99], weightDecay: 0.1, decay: (p) => p.rank >= 2 });
-  const warmup = options.warmup ?? Math.min(100, iterations - 1);
-  const schedule = new WarmupCosineLR(optimizer, { warmup, total: iterations, minLr: 1e-4 });
-  const params = model.parameters();
   // The batches come from the global generator, seeded by gpt(config, seed) before the weights.
+  const model = gpt(config, seed);
   log(`${model.describe()}: ${model.parameterCount()} parameters; ${data.train.length} training and ${data.validation.length} validation characters`);
 
-  const losses: number[] = [];
-  const validation: Array<[number, number]> = [];
   const started = Date.now();
-  let trainSeconds = 0;
-  let done = 0;
-  const evaluate = () => {
-    const t0 = Date.now();
-    const v = validationLoss(model, data.validation);
-    validation.push([done, v]);
-    log(`iteration ${done}: validation loss ${v.toFixed(4)} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
-  };
-  for (let t = 0; t < iterations; t++) {
-    const t0 = Date.now();
-    schedule.apply(t);
-    const loss = tidy(() => {
-      const { x, y } = sampleWindows(data.train, { batch, context: config.context });
-      const l = model.loss(x, y);
-      const grads = backward(l, { wrt: params });
-      optimizer.step(clipGradNorm(grads, params, 1).grads);
-      return l.item();
-    });
-    losses.push(loss);
-    done = t + 1;
-    trainSeconds += (Date.now() - t0) / 1000;
-    if (done % 100 === 0 || done === iterations) {
+  const losses: number[] = [];
+  const result = trainGpt(model, data, {
+    iterations,
+    batch: options.batch,
+    warmup: options.warmup,
+    evalEvery: options.evalEvery,
+    timeLimit: options.timeLimit,
+    progress: false,
+    onIteration: ({ iteration, loss, lr, trainSeconds }) => {
+      losses.push(loss);
+      if (iteration % 100 !== 0 && iteration !== iterations) return;
       const recent = losses.slice(-100);
       const mean = recent.reduce((a, b) => a + b, 0) / recent.length;
       log(
-        `iteration ${done}/${iterations}: training loss ${mean.toFixed(4)} (mean of the last ${recent.length}), lr ${optimizer.lr.toExponential(2)}, ` +
-          `${((Date.now() - started) / 1000).toFixed(0)} s, ${(trainSeconds / done).toFixed(3)} s per iteration, ${new Date().toISOString()}`,
+        `iteration ${iteration}/${iterations}: training loss ${mean.toFixed(4)} (mean of the last ${recent.length}), lr ${lr.toExponential(2)}, ` +
+          `${((Date.now() - started) / 1000).toFixed(0)} s, ${(trainSeconds / iteration).toFixed(3)} s per iteration, ${new Date().toISOString()}`,
       );
-    }
-    if (evalEvery > 0 && done % evalEvery === 0 && done < iterations) evaluate();
-    if (options.timeLimit !== undefined && (Date.now() - started) / 1000 >= options.timeLimit && done < iterations) {
-      log(`time limit of ${options.timeLimit} s reached after ${done} of ${iterations} iterations`);
-      break;
-    }
-  }
-  const secondsPerIteration = trainSeconds / done;
-  evaluate();
-  const final = validation[validation.length - 1]![1];
+    },
+    onEvaluation: (iteration, loss, seconds) => log(`iteration ${iteration}: validation loss ${loss.toFixed(4)} (${seconds.toFixed(1)} s)`),
+  });
+  if (result.iterations < iterations) log(`time limit of ${options.timeLimit} s reached after ${result.iterations} of ${iterations} iterations`);
+  const final = result.validation[result.validation.length - 1]![1];
   if (verbose) console.log(
-    `GPT on Tiny Shakespeare, seed ${seed}: ${done} of ${iterations} iterations, validation loss ${final.toFixed(4)} ` +
-      `(${secondsPerIteration.toFixed(3)} s per iteration, ${((Date.now() - started) / 1000).toFixed(0)} s in all)`,
+    `GPT on Tiny Shakespeare, seed ${seed}: ${result.iterations} of ${iterations} iterations, validation loss ${final.toFixed(4)} ` +
+      `(${result.secondsPerIteration.toFixed(3)} s per iteration, ${((Date.now() - started) / 1000).toFixed(0)} s in all)`,
   );
   const text = (options.sample ?? 0) > 0 ? sample(model, data, options.sample!) : '';
   if (verbose && text !== '') console.log(`\nSample (${options.sample} characters, temperature 1):\n${text}`);
-  return { model, losses, validation, iterations: done, secondsPerIteration, sample: text };
+  return { model, ...result, sample: text };
 }
 
 if (require.main === module) {

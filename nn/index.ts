@@ -25,7 +25,7 @@ export { Sequential } from './sequential';
 export type { NodeSpan } from './sequential';
 export { MLP } from './mlp';
 export type { MLPOptions } from './mlp';
-export { mnistCnn, gpt, GPT, GPTBlock, type GPTConfig } from './zoo';
+export { mnistCnn, gpt, GPT, GPTBlock, type GPTConfig, type GenerateOptions } from './zoo';
 export { MSELoss, CrossEntropyLoss, BCELoss } from './losses';
 export type { Loss, MSEConvention } from './losses';
 export { initialize, initializer } from './init';
@@ -62,3 +62,5 @@ export { californiaHousingFromCsv, HOUSING_FEATURES } from './datasets/californi
 export type { Housing, HousingOptions } from './datasets/california-housing';
 export { charDataset, sampleWindows, windows } from './datasets/char-dataset';
 export type { CharDataset, CharDatasetOptions, SampleWindowsOptions } from './datasets/char-dataset';
+export { trainGpt, windowLoss } from './gpt-training';
+export type { GPTTrainingOptions, GPTTrainingResult, GPTIteration } from './gpt-training';

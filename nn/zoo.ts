@@ -2,9 +2,11 @@
  * Nets with a fixed architecture that more than one place trains: defined once here, used by the
  * runnable examples (examples/mnist-cnn.ts) and the command line (deltagraph train mnist-cnn).
  */
-import { ArgumentError, Tensor, TensorLike, describe, fmtShape, globalRng, manualSeed } from '../lib';
+import { ArgumentError, MAX_ELEMENTS, Rng, Tensor, TensorLike, describe, fmtShape, globalRng, manualSeed, tidy } from '../lib';
+import { nextNodeId, noGrad } from '../graph';
 import { add, crossEntropy, matmul, mT, reshape, take } from '../ops';
-import { asTensor, sizeIn } from './args';
+import { indexArrayOf } from '../ops/indexing/indices';
+import { asTensor, numberIn, optionsIn, rngIn, sizeIn } from './args';
 import { MultiHeadAttention } from './attention';
 import { Embedding } from './embedding';
 import { LayerNorm } from './layer-norm';
@@ -14,7 +16,7 @@ import { Conv2d } from './conv';
 import { Linear } from './linear';
 import { ReLU } from './activations';
 import { Flatten, MaxPool2d, Unflatten } from './pool';
-import { Sequential } from './sequential';
+import { NodeSpan, Sequential } from './sequential';
 
 /**
  * The MNIST CNN: Unflatten(1, [1, 28, 28]) · Conv2d(1→16, 5×5, padding 2) · ReLU · MaxPool2d(2) ·
@@ -34,6 +36,30 @@ export function mnistCnn(seed: number): Sequential {
     new Flatten(),
     new Linear(32 * 7 * 7, 10),
   );
+}
+
+export interface GenerateOptions {
+  /** Divides the logits before the softmax: below 1 sharper, above 1 flatter (default 1). */
+  temperature?: number;
+  /** A generator, or a seed for one of its own; default: the global generator (manualSeed). */
+  rng?: Rng | number;
+}
+
+/** A layer of a net and the engine ids [first, end) of the nodes it created on a forward pass. */
+export interface LayerSpan {
+  /** Its path in the net, e.g. "blocks.0.attn". */
+  label: string;
+  /** What it is, e.g. "MultiHeadAttention(128, 4 heads, causal)". */
+  detail: string;
+  span: NodeSpan;
+}
+
+/** Runs fn and records the span of the nodes it created under `label` (detail: a module's description or a text). */
+function spanned<T>(spans: LayerSpan[], label: string, detail: Module | string, fn: () => T): T {
+  const first = nextNodeId();
+  const out = fn();
+  spans.push({ label, detail: typeof detail === 'string' ? detail : detail.describe(), span: [first, nextNodeId()] });
+  return out;
 }
 
 /** The size of a GPT: vocabulary, blocks, heads, embedding width and context length. */
@@ -65,6 +91,7 @@ export class GPTBlock extends Module {
   readonly fc: Linear;
   readonly gelu: GELU;
   readonly proj: Linear;
+  private lastSpans: LayerSpan[] = [];
 
   constructor(embedding: number, heads: number) {
     super();
@@ -78,8 +105,17 @@ export class GPTBlock extends Module {
 
   /** x [N, T, E] → [N, T, E]. */
   forward(input: TensorLike): Tensor {
-    const x = add(input, this.attn.forward(this.ln1.forward(input)));
-    return add(x, this.proj.forward(this.gelu.forward(this.fc.forward(this.ln2.forward(x)))));
+    const spans: LayerSpan[] = [];
+    const run = (name: 'ln1' | 'attn' | 'ln2' | 'fc' | 'gelu' | 'proj', t: Tensor | TensorLike) => spanned(spans, name, this[name], () => this[name].forward(t));
+    const x = add(input, run('attn', run('ln1', input)));
+    const y = add(x, run('proj', run('gelu', run('fc', run('ln2', x)))));
+    this.lastSpans = spans;
+    return y;
+  }
+
+  /** The nodes each of the block's layers created on the last forward pass (the residual adds are outside them). */
+  layerSpans(): readonly LayerSpan[] {
+    return this.lastSpans;
   }
 
   describe(): string {
@@ -98,6 +134,7 @@ export class GPT extends Module {
   readonly positions: Embedding;
   readonly blocks: readonly GPTBlock[];
   readonly lnF: LayerNorm;
+  private lastSpans: LayerSpan[] = [];
 
   constructor(readonly config: GPTConfig) {
     super();
@@ -130,11 +167,28 @@ export class GPT extends Module {
       if (!Number.isInteger(v) || v < 0 || v >= V) throw new ArgumentError(`GPT.forward: ids must be integers in [0, ${V - 1}], got ${describe(v)}`);
     }
     const [N, T] = ids.shape as [number, number];
-    const positions = this.positions.forward(Int32Array.from({ length: T }, (_, t) => t)); // [T, C]
-    let x = add(take(tokenWeight, ids, 0), positions); // [N, T, C]
-    for (const block of this.blocks) x = block.forward(x);
-    const h = reshape(this.lnF.forward(x), [N * T, C]);
-    return reshape(matmul(h, mT(tokenWeight)), [N, T, V]);
+    const spans: LayerSpan[] = [];
+    let x = spanned(spans, 'embeddings', 'token + position embeddings', () => {
+      const positions = this.positions.forward(Int32Array.from({ length: T }, (_, t) => t)); // [T, C]
+      return add(take(tokenWeight, ids, 0), positions); // [N, T, C]
+    });
+    this.blocks.forEach((block, i) => {
+      x = block.forward(x);
+      spans.push(...block.layerSpans().map((s) => ({ ...s, label: `blocks.${i}.${s.label}` })));
+    });
+    const h = spanned(spans, 'lnF', this.lnF, () => reshape(this.lnF.forward(x), [N * T, C]));
+    const logits = spanned(spans, 'head', 'logits = h · tokens.weightᵀ (tied)', () => reshape(matmul(h, mT(tokenWeight)), [N, T, V]));
+    this.lastSpans = spans;
+    return logits;
+  }
+
+  /**
+   * The nodes each layer created on the last forward pass, in order: the embeddings, each block's
+   * ln1, attn, ln2, fc, gelu and proj (the residual adds between them belong to none), lnF and
+   * the tied head. The graph pictures draw them as frames, or as one box each when collapsed.
+   */
+  layerSpans(): readonly LayerSpan[] {
+    return this.lastSpans;
   }
 
   /** Mean cross-entropy over every position of ids [N, T] against targets [N, T] (the next ids). */
@@ -153,9 +207,47 @@ export class GPT extends Module {
     return crossEntropy(reshape(logits, [N * T, V]), reshape(y, [N * T]));
   }
 
+  /**
+   * n ids sampled one at a time after `start` (nanoGPT's generate): each from
+   * softmax(logits / temperature) at the last position of the latest `context` ids, under noGrad.
+   * Draws come from `rng` (default: the global generator).
+   */
+  generate(start: Int32Array | readonly number[], n: number, options: GenerateOptions = {}): Int32Array {
+    const who = 'GPT.generate';
+    const { vocabSize: V, context } = this.config;
+    const o = optionsIn(who, options);
+    const temperature = numberIn(who, 'temperature', o.temperature, { min: 0, minOpen: true }, 1);
+    const random = o.rng === undefined ? globalRng() : rngIn(who, 'rng', o.rng);
+    numberIn(who, 'n', n, { min: 0, max: MAX_ELEMENTS, integer: true });
+    const startIds = Array.from(indexArrayOf(who, 'start', start).values);
+    if (startIds.length === 0) throw new ArgumentError(`${who}: start must hold at least one id (the context to continue)`);
+    const ids = startIds.concat(new Array<number>(n).fill(0));
+    const p = new Float64Array(V);
+    for (let i = startIds.length; i < ids.length; i++) {
+      const window = ids.slice(Math.max(0, i - context), i);
+      const logits = tidy(() => noGrad(() => this.forward(new Tensor(Float64Array.from(window), [1, window.length])).data.slice()));
+      const last = logits.subarray((window.length - 1) * V, window.length * V);
+      let max = -Infinity;
+      for (const v of last) max = Math.max(max, v);
+      let total = 0;
+      for (let j = 0; j < V; j++) total += p[j] = Math.exp((last[j]! - max) / temperature);
+      let u = random.uniform() * total;
+      let next = V - 1;
+      for (let j = 0; j < V; j++) {
+        u -= p[j]!;
+        if (u < 0) {
+          next = j;
+          break;
+        }
+      }
+      ids[i] = next;
+    }
+    return Int32Array.from(ids.slice(startIds.length));
+  }
+
   describe(): string {
     const { vocabSize, layers, heads, embedding, context } = this.config;
-    return `GPT(vocab ${vocabSize}, ${layers} layers, ${heads} heads, embedding ${embedding}, context ${context}, tied head)`;
+    return `GPT(vocab ${vocabSize}, ${layers} layer${layers === 1 ? '' : 's'}, ${heads} head${heads === 1 ? '' : 's'}, embedding ${embedding}, context ${context}, tied head)`;
   }
 }
 

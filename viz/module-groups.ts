@@ -1,15 +1,16 @@
 /**
  * What a net tells a picture of its graph after a forward pass: which nodes each layer created
  * (for one box per layer) and readable names for its tensors (W1, b1, Z1, …). Both read the node
- * ranges and outputs that Sequential and MLP record on every forward pass.
+ * ranges and outputs that Sequential, MLP and GPT record on every forward pass.
  */
 import { Tensor } from '../lib';
-import { Linear, MLP, Module, Sequential } from '../nn';
+import { GPT, Linear, MLP, Module, Sequential } from '../nn';
 import { NodeGroup } from './graph-export';
 
 /**
  * One group per layer of the last forward pass: an MLP's layers (Linear with its BatchNorm,
- * activation and Dropout), a Sequential's modules, or a single group for any other module.
+ * activation and Dropout), a Sequential's modules, a GPT's layers (each block's ln1, attn, ln2,
+ * fc, gelu and proj, with the residual adds between them), or none for any other module.
  * Layers that created no node (an identity activation) are left out.
  */
 export function moduleGroups(model: Module): NodeGroup[] {
@@ -23,6 +24,12 @@ export function moduleGroups(model: Module): NodeGroup[] {
   if (model instanceof Sequential) {
     return model.layers
       .map((m, i): NodeGroup => ({ label: `(${i}) ${m.describe().split('\n')[0]}`, span: model.nodeSpanOf(i) }))
+      .filter((g) => g.span[1] > g.span[0]);
+  }
+  if (model instanceof GPT) {
+    return model
+      .layerSpans()
+      .map(({ label, detail, span }): NodeGroup => ({ label, detail, span }))
       .filter((g) => g.span[1] > g.span[0]);
   }
   return [];

@@ -2,10 +2,14 @@ import { existsSync, writeFileSync } from 'fs';
 import { extname } from 'path';
 import {
   CrossEntropyLoss, DeltaGraphError, Gradients, Loss, MLP, MLPOptions, Module, Tensor, backward, describeGraph, loadStateDict,
-  mlpTensorNames, moduleGroups, randn, readModel, rng, renderSvgSync, toDot, zeros, SavedModel,
+  mlpTensorNames, moduleGroups, randn, readModel, rng, renderSvgSync, toDot, zeros, SavedModel, CharDataset, GPT, GPTConfig, gpt,
+  loadTinyShakespeare, windows,
 } from '../../node';
 import { UsageError, choiceFlag, intFlag, parse } from '../args';
-import { EXAMPLES, ExampleName, PRESETS, exampleList, presetNet } from './train';
+import { EXAMPLES, ExampleName, FitExample, PRESETS, exampleList, presetNet } from './train';
+import { SHAKESPEARE_NET } from './train-shakespeare';
+
+const FIT_EXAMPLES = EXAMPLES.filter((e): e is FitExample => e !== 'shakespeare');
 
 const FORMATS = ['svg', 'dot', 'json'] as const;
 type Format = (typeof FORMATS)[number];
@@ -19,6 +23,8 @@ feeds several inputs (the backward pass adds the gradients that come back there)
   housing     the housing MLP 8-64-32-1 (ReLU, MSE) on 4 training districts
   mnist       the MNIST MLP 784-128-10 (ReLU, cross-entropy) on 4 training images
   mnist-cnn   the MNIST CNN (two Conv2d · ReLU · MaxPool2d, Linear; cross-entropy) on 4 training images
+  shakespeare one block of the shakespeare GPT (its 4 blocks are alike: the GPT at its width with
+              one block), cross-entropy on 2 windows of 16 characters; a saved one is drawn whole
   MODEL.json  a model saved by deltagraph train --save, on a batch of 4 random inputs
 
 Options:
@@ -27,7 +33,7 @@ Options:
   --collapse              one box per layer instead of its ops (keeps deep nets readable)
   --grads                 run a backward pass and label every edge with ‖∂L/∂t‖
   --values                summarise every tensor's values (range, mean, norm)
-  --batch N               examples in the traced batch [8 for xor, 4 otherwise]
+  --batch N               examples in the traced batch [8 for xor, 2 windows for shakespeare, 4 otherwise]
   --horizontal            draw left to right instead of top to bottom
   -h, --help              this text`;
 
@@ -50,7 +56,20 @@ function trace(model: Module, net: string, x: Tensor, y: Tensor | null, loss: Lo
   return { model, output, names, title: `${what} · ${net}${lossText}` };
 }
 
+/** A GPT's loss on the first `n` windows of `length` characters of Tiny Shakespeare's training split. */
+function traceGpt(model: GPT, data: CharDataset, n: number, length: number, what: string): Traced {
+  const { x, y } = windows(data.train.subarray(0, n * length + 1), length);
+  const output = model.loss(x, y);
+  // A GPT's parameters have no letters of a derivation: each is shown by its path.
+  const names = new Map<Tensor, string>(model.namedParameters().map(([path, p]) => [p, path]));
+  return { model, output, names, title: `${what} · ${model.describe()} · cross-entropy on ${n} windows of ${length} characters` };
+}
+
 function builtIn(example: ExampleName, batch: number | undefined): Traced {
+  if (example === 'shakespeare') {
+    const data = loadTinyShakespeare();
+    return traceGpt(gpt({ ...SHAKESPEARE_NET, layers: 1, vocabSize: data.vocab.length }, 0), data, batch ?? 2, 16, example);
+  }
   const preset = PRESETS[example];
   const n = batch ?? (example === 'xor' ? 8 : 4);
   // MNIST's loader reads all 60,000 images unless told otherwise; a picture needs a few.
@@ -73,8 +92,18 @@ function savedModel(path: string, batch: number | undefined): Traced {
   } catch (e) {
     throw new UsageError(`graph: cannot read the model file '${path}': ${(e as Error).message.split('\n')[0]}`);
   }
-  const meta = saved?.meta as { example?: unknown; mlp?: MLPOptions } | undefined;
-  const example = EXAMPLES.find((e) => e === meta?.example);
+  const meta = saved?.meta as { example?: unknown; mlp?: MLPOptions; gpt?: GPTConfig } | undefined;
+  if (meta?.example === 'shakespeare' && typeof meta.gpt === 'object' && meta.gpt !== null) {
+    let model: GPT;
+    try {
+      model = gpt(meta.gpt, 0);
+    } catch (e) {
+      throw new UsageError(`graph: '${path}' has a meta.gpt that does not make a GPT: ${(e as Error).message}`);
+    }
+    loadStateDict(model, saved);
+    return traceGpt(model, loadTinyShakespeare(), batch ?? 2, Math.min(16, model.config.context), `${path} (shakespeare)`);
+  }
+  const example = FIT_EXAMPLES.find((e) => e === meta?.example);
   const hasMlp = typeof meta?.mlp === 'object' && meta.mlp !== null && Array.isArray(meta.mlp.layers);
   const fixed = example !== undefined && PRESETS[example].model !== undefined;
   if (!hasMlp && !fixed) {

@@ -4,13 +4,16 @@ import {
 } from '../../node';
 import { writeFileSync } from 'fs';
 import { UsageError, choiceFlag, intFlag, listFlag, numberFlag, parse } from '../args';
+import { SHAKESPEARE_FLAGS, shakespeareHelp, trainShakespeare } from './train-shakespeare';
 
 const OPTIMIZERS = ['adam', 'sgd', 'momentum', 'rmsprop'] as const;
 type OptimizerName = (typeof OPTIMIZERS)[number];
-export const EXAMPLES = ['xor', 'housing', 'mnist', 'mnist-cnn'] as const;
+export const EXAMPLES = ['xor', 'housing', 'mnist', 'mnist-cnn', 'shakespeare'] as const;
 export type ExampleName = (typeof EXAMPLES)[number];
+/** The examples trained by epochs with fit (shakespeare trains by iterations, train-shakespeare.ts). */
+export type FitExample = Exclude<ExampleName, 'shakespeare'>;
 
-/** The examples as a sentence's list: 'xor, housing, mnist or mnist-cnn' (or with 'and'). */
+/** The examples as a sentence's list: 'xor, housing, mnist, mnist-cnn or shakespeare' (or with 'and'). */
 export function exampleList(conjunction: 'or' | 'and' | ',' = 'or'): string {
   const all = EXAMPLES.join(', ');
   return conjunction === ',' ? all : all.replace(/, ([^,]*)$/, ` ${conjunction} $1`);
@@ -25,6 +28,7 @@ Trains a built-in example and prints progress and the final test metrics.
   mnist      MNIST digits, MLP 784-128-10 (ReLU), cross-entropy, Adam; test accuracy
   mnist-cnn  MNIST digits, the CNN of examples/mnist-cnn.ts: Conv2d 1→16 and 16→32 (5×5, padding 2),
              each with ReLU and 2×2 max pooling, then Linear 1568→10; cross-entropy, Adam; test accuracy
+${shakespeareHelp.split('\n\n')[0]}
 
 Options (defaults per example in brackets: xor / housing / mnist / mnist-cnn):
   --epochs N              passes over the training set [20000 / 100 / 5 / 3]
@@ -39,7 +43,9 @@ Options (defaults per example in brackets: xor / housing / mnist / mnist-cnn):
   --save model.json       write the trained parameters to a JSON file
   --plot loss.svg         draw the loss (and metrics) per epoch as an SVG chart
   --quiet                 no progress bars, only the final metrics
-  -h, --help              this text`;
+  -h, --help              this text
+
+${shakespeareHelp.split('\n\n')[1]}`;
 
 /** How many training and test examples to read (all when undefined). */
 export interface Limits {
@@ -81,7 +87,7 @@ export interface FixedPreset extends PresetBase {
 
 export type Preset = MlpPreset | FixedPreset;
 
-export const PRESETS: Record<ExampleName, Preset> = {
+export const PRESETS: Record<FitExample, Preset> = {
   xor: {
     load: () => {
       const { X, y } = xorDataset();
@@ -143,10 +149,10 @@ export const PRESETS: Record<ExampleName, Preset> = {
 export interface PresetNet {
   model: Module;
   name: string;
-  meta: { example: ExampleName; mlp?: MLPOptions };
+  meta: { example: FitExample; mlp?: MLPOptions };
 }
 
-export function presetNet(example: ExampleName, seed: number, hidden?: number[], batchNorm?: boolean): PresetNet {
+export function presetNet(example: FitExample, seed: number, hidden?: number[], batchNorm?: boolean): PresetNet {
   const preset = PRESETS[example];
   if (preset.model) return { model: preset.model(seed), name: preset.net, meta: { example } };
   const options: MLPOptions = {
@@ -200,6 +206,7 @@ export function trainCommand(argv: string[]): number {
     save: { type: 'string' },
     plot: { type: 'string' },
     quiet: { type: 'boolean' },
+    ...SHAKESPEARE_FLAGS,
   });
   if (values.help) {
     console.log(trainHelp);
@@ -209,7 +216,11 @@ export function trainCommand(argv: string[]): number {
   if (positionals.length !== 1 || !EXAMPLES.includes(example as ExampleName)) {
     throw new UsageError(`train: expected one example, ${exampleList()}, got '${positionals.join(' ')}'`);
   }
-  const name = example as ExampleName;
+  if (example === 'shakespeare') return trainShakespeare(values);
+  for (const flag of Object.keys(SHAKESPEARE_FLAGS) as Array<keyof typeof SHAKESPEARE_FLAGS>) {
+    if (values[flag] !== undefined) throw new UsageError(`train: --${flag} is for shakespeare only (see deltagraph train --help)`);
+  }
+  const name = example as FitExample;
   const preset = PRESETS[name];
   if (preset.model) {
     for (const flag of ['hidden', 'batch-norm'] as const) {

@@ -15,7 +15,7 @@ describe('deltagraph CLI', () => {
     [['frobnicate'], /unknown command 'frobnicate'/],
     [['train', 'xor', '--bogus'], /Unknown option '--bogus'/],
     [['train', 'xor', '--lr', 'fast'], /--lr must be a positive number, got 'fast'/],
-    [['train', 'cifar'], /expected one example, xor, housing, mnist or mnist-cnn/],
+    [['train', 'cifar'], /expected one example, xor, housing, mnist, mnist-cnn or shakespeare/],
     [['train', 'mnist', '--optimizer', 'lbfgs'], /--optimizer must be one of adam, sgd, momentum, rmsprop/],
     [['train', 'mnist', '--hidden', '128,x'], /--hidden must be a comma-separated list/],
     [['train', 'mnist', '--epochs', '0'], /--epochs must be an integer ≥ 1/],

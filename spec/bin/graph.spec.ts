@@ -20,13 +20,13 @@ describe('deltagraph graph', () => {
   it('has help, and is listed by the program help', () => {
     const r = run(['graph', '--help']);
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^Usage: deltagraph graph xor\|housing\|mnist\|mnist-cnn\|MODEL\.json/);
+    expect(r.out).toMatch(/^Usage: deltagraph graph xor\|housing\|mnist\|mnist-cnn\|shakespeare\|MODEL\.json/);
     expect(r.out).toContain('--collapse');
     expect(run(['--help']).out).toMatch(/graph\s+draw the computational graph/);
   });
 
   it.each([
-    [['graph'], /expected one example \(xor, housing, mnist, mnist-cnn\) or a saved model file/],
+    [['graph'], /expected one example \(xor, housing, mnist, mnist-cnn, shakespeare\) or a saved model file/],
     [['graph', 'cifar'], /'cifar' is neither an example .* nor an existing model file/],
     [['graph', 'xor', '--bogus'], /Unknown option '--bogus'/],
     [['graph', 'xor', '--format', 'png'], /--format must be one of svg, dot, json, got 'png'/],

@@ -105,11 +105,11 @@ describe('deltagraph train mnist-cnn', () => {
 
   it('is listed by the help texts, with the limits', () => {
     const help = run(['train', '--help']).out;
-    expect(help).toMatch(/^Usage: deltagraph train xor\|housing\|mnist\|mnist-cnn /);
+    expect(help).toMatch(/^Usage: deltagraph train xor\|housing\|mnist\|mnist-cnn\|shakespeare /);
     expect(help).toMatch(/\n {2}mnist-cnn {2}MNIST digits, the CNN of examples\/mnist-cnn\.ts/);
     expect(help).toContain('--train-limit N');
     expect(help).toContain('--test-limit N');
-    expect(run(['--help']).out).toMatch(/train\s+train a built-in example \(xor, housing, mnist, mnist-cnn\)/);
+    expect(run(['--help']).out).toMatch(/train\s+train a built-in example \(xor, housing, mnist, mnist-cnn, shakespeare\)/);
     expect(run(['graph', '--help']).out).toMatch(/\n {2}mnist-cnn +the MNIST CNN/);
   });
 });
