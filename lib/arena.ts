@@ -7,6 +7,7 @@
  * of showing another step's numbers.
  */
 import { ArgumentError, describe } from './errors';
+import { memoryError, memoryLimit } from './memory';
 import type { Tensor } from './tensor';
 
 interface Scope {
@@ -16,6 +17,8 @@ interface Scope {
   /** Buffers handed out inside the scope (only these are recycled). */
   owned: Set<Float64Array>;
   kept: Set<Tensor>;
+  /** Bytes of the buffers in `owned`. */
+  bytes: number;
 }
 
 let scope: Scope | null = null;
@@ -24,13 +27,58 @@ let scope: Scope | null = null;
 const free = new Map<number, Float64Array[]>();
 const PER_LENGTH = 64;
 
-/** A zeroed buffer of n values: recycled inside tidy, fresh outside. */
-export function alloc(n: number): Float64Array {
-  if (scope === null) return new Float64Array(n);
-  const reused = free.get(n)?.pop();
-  const buf = reused === undefined ? new Float64Array(n) : reused.fill(0);
+/**
+ * Bytes the arena holds at once: the buffers owned by open tidy scopes plus those in the free
+ * lists (`pooled`). Buffers made outside tidy, or surviving the outermost scope, are the garbage
+ * collector's and not counted.
+ */
+let held = 0;
+let pooled = 0;
+
+/** How messages call a kernel's output buffer. */
+const RESULT = 'the result of shape';
+
+/** What the arena holds, in bytes: `{ held, pooled }` (held includes pooled). For tests and diagnostics. */
+export function arenaBytes(): { held: number; pooled: number } {
+  return { held, pooled };
+}
+
+/**
+ * A zeroed buffer of n values: recycled inside tidy, fresh outside. A fresh buffer is checked
+ * against the memory limit first (alone, and inside tidy with what the arena holds), so that one
+ * that cannot fit throws a MemoryError naming `op` and `shape` (default [n]) before it is
+ * allocated; a recycled one is not checked again.
+ */
+export function alloc(n: number, op = 'alloc', shape?: readonly number[]): Float64Array {
+  const bytes = n * 8;
+  if (scope === null) {
+    if (bytes > memoryLimit()) throw memoryError(op, shape ?? [n], bytes, RESULT);
+    return new Float64Array(n);
+  }
+  let buf = free.get(n)?.pop();
+  if (buf === undefined) {
+    if (held + bytes > memoryLimit()) makeRoom(op, shape ?? [n], bytes);
+    buf = new Float64Array(n);
+    held += bytes;
+  } else {
+    pooled -= bytes;
+    buf.fill(0);
+  }
   scope.owned.add(buf);
+  scope.bytes += bytes;
   return buf;
+}
+
+/**
+ * Called when a fresh buffer would take the arena over the limit: empties the free lists (their
+ * buffers go to the garbage collector) and throws a MemoryError if that is not enough.
+ */
+function makeRoom(op: string, shape: readonly number[], bytes: number): void {
+  if (bytes > memoryLimit()) throw memoryError(op, shape, bytes, RESULT);
+  free.clear();
+  held -= pooled;
+  pooled = 0;
+  if (held + bytes > memoryLimit()) throw memoryError(op, shape, bytes, RESULT, held);
 }
 
 /** Called by the Tensor constructor: records the tensor in the innermost tidy scope. */
@@ -60,11 +108,15 @@ function collectTensors(value: unknown, into: Set<Tensor>, isTensor: (v: unknown
  */
 export function tidyScope<T>(fn: () => T, isTensor: (v: unknown) => v is Tensor): T {
   if (typeof fn !== 'function') throw new ArgumentError(`tidy: expected a function to run, got ${describe(fn)}`);
-  const own: Scope = { parent: scope, created: [], owned: new Set(), kept: new Set() };
+  const own: Scope = { parent: scope, created: [], owned: new Set(), kept: new Set(), bytes: 0 };
   scope = own;
   let result: T;
   try {
     result = fn();
+  } catch (e) {
+    // Nothing is disposed when fn throws: its buffers are the garbage collector's from now on.
+    held -= own.bytes;
+    throw e;
   } finally {
     scope = own.parent;
   }
@@ -78,15 +130,29 @@ export function tidyScope<T>(fn: () => T, isTensor: (v: unknown) => v is Tensor)
     const buf = t.dispose();
     if (buf !== null && own.owned.has(buf) && !liveBuffers.has(buf)) released.add(buf);
   }
+  // The scope's bytes stay held only for what goes to the free lists or to the enclosing scope.
+  let stay = 0;
   for (const buf of released) {
     let list = free.get(buf.length);
     if (list === undefined) free.set(buf.length, (list = []));
-    if (list.length < PER_LENGTH) list.push(buf);
+    if (list.length < PER_LENGTH) {
+      list.push(buf);
+      stay += buf.length * 8;
+    }
   }
-  if (own.parent !== null) {
+  pooled += stay;
+  const parent = own.parent;
+  if (parent !== null) {
     // What survives belongs to the enclosing scope now, which may dispose and recycle it in turn.
-    for (const t of survivors) own.parent.created.push(t);
-    for (const buf of liveBuffers) if (own.owned.has(buf)) own.parent.owned.add(buf);
+    for (const t of survivors) parent.created.push(t);
+    for (const buf of liveBuffers) {
+      if (own.owned.has(buf)) {
+        parent.owned.add(buf);
+        parent.bytes += buf.length * 8;
+        stay += buf.length * 8;
+      }
+    }
   }
+  held -= own.bytes - stay;
   return result;
 }

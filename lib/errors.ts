@@ -22,6 +22,27 @@ export class ArgumentError extends DeltaGraphError {}
 export class GraphError extends DeltaGraphError {}
 
 /**
+ * A tensor, a layer's parameters or a kernel's workspace that would not fit in the memory budget
+ * (see setMemoryLimit), refused before anything was allocated or filled. It names the op (or
+ * function, or layer), the shape and the bytes asked for, and the budget.
+ */
+export class MemoryError extends DeltaGraphError {
+  constructor(
+    message: string,
+    /** The op, function or layer that asked. */
+    readonly op: string,
+    /** The shape it asked for. */
+    readonly shape: readonly number[],
+    /** The bytes it asked for. */
+    readonly bytes: number,
+    /** The memory limit in bytes when it asked. */
+    readonly limit: number,
+  ) {
+    super(message);
+  }
+}
+
+/**
  * Formats a shape the way messages show it: [2, 3]. Entries that are not numbers (a user's bad
  * shape) are described rather than converted, so formatting can never throw.
  */

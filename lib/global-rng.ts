@@ -12,6 +12,7 @@ import { ArgumentError, describe } from './errors';
 import { Rng } from './rng';
 import { Tensor } from './tensor';
 import { checkShape, sizeOf } from './shape';
+import { checkTensorBytes } from './memory';
 
 /** The seed of the global generator until manualSeed is called. */
 export const DEFAULT_SEED = 0;
@@ -48,6 +49,7 @@ export function initialSeed(): number {
 export function randn(shape: readonly number[], rng: Rng = generator): Tensor {
   const s = checkShape('randn', shape);
   if (!(rng instanceof Rng)) throw new ArgumentError(`randn: expected an rng(seed) or nothing as second argument, got ${describe(rng)}`);
+  checkTensorBytes('randn', s);
   const data = new Float64Array(sizeOf(s));
   for (let i = 0; i < data.length; i++) data[i] = rng.normal();
   return new Tensor(data, s);
@@ -63,6 +65,7 @@ export function rand(shape: readonly number[], rng: Rng = generator, low = 0, hi
   if (typeof low !== 'number' || typeof high !== 'number' || !(low <= high) || !Number.isFinite(high - low)) {
     throw new ArgumentError(`rand: the range [low, high) = [${describe(low)}, ${describe(high)}) must be finite numbers with low ≤ high and a finite width high − low`);
   }
+  checkTensorBytes('rand', s);
   const data = new Float64Array(sizeOf(s));
   for (let i = 0; i < data.length; i++) data[i] = low + (high - low) * rng.uniform();
   return new Tensor(data, s);

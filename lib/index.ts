@@ -2,6 +2,7 @@ export * from './errors';
 export * from './shape';
 export * from './tensor';
 export { alloc, keep } from './arena';
+export { memoryLimit, setMemoryLimit } from './memory';
 export * from './rng';
 export * from './global-rng';
 export * from './format';

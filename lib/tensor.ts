@@ -4,6 +4,7 @@
  */
 import { ArgumentError, DeltaGraphError, GraphError, ShapeError, describe, fmtShape } from './errors';
 import { tidyScope, track } from './arena';
+import { checkBytes, checkTensorBytes } from './memory';
 import { MAX_RANK, Shape, checkDim, checkShape, shapeProblem, sizeOf } from './shape';
 
 /** A (possibly nested) array of numbers, as `toArray` returns it. */
@@ -145,6 +146,7 @@ function flatten(data: readonly unknown[]): { values: Float64Array; shape: numbe
   }
   const problem = shapeProblem(shape);
   if (problem !== null) throw new ArgumentError(`tensor: ${problem}`);
+  checkTensorBytes('tensor', shape);
   const values = new Float64Array(sizeOf(shape));
   const rank = shape.length;
   const arrays: (readonly unknown[])[] = [data];
@@ -230,21 +232,26 @@ export function asTensor(op: string, value: unknown, argName = 'input'): Tensor 
 export function full(shape: readonly number[], value: number): Tensor {
   const s = checkShape('full', shape);
   if (typeof value !== 'number') throw new ArgumentError(`full: the fill value must be a number, got ${describe(value)}`);
+  checkTensorBytes('full', s);
   return new Tensor(new Float64Array(sizeOf(s)).fill(value), s);
 }
 
 export function zeros(shape: readonly number[]): Tensor {
   const s = checkShape('zeros', shape);
+  checkTensorBytes('zeros', s);
   return new Tensor(new Float64Array(sizeOf(s)), s);
 }
 
 export function ones(shape: readonly number[]): Tensor {
-  return full(checkShape('ones', shape), 1);
+  const s = checkShape('ones', shape);
+  checkTensorBytes('ones', s);
+  return full(s, 1);
 }
 
 /** The n×n identity matrix. */
 export function eye(n: number): Tensor {
   checkShape('eye', [checkDim('eye', 'n', n), n]);
+  checkTensorBytes('eye', [n, n]);
   const data = new Float64Array(n * n);
   for (let i = 0; i < n; i++) data[i * n + i] = 1;
   return new Tensor(data, [n, n]);
@@ -253,6 +260,7 @@ export function eye(n: number): Tensor {
 /** 0, 1, …, n − 1 as a vector. */
 export function arange(n: number): Tensor {
   checkDim('arange', 'n', n);
+  checkBytes('arange', [n], 8 * n);
   const data = new Float64Array(n);
   for (let i = 0; i < n; i++) data[i] = i;
   return new Tensor(data, [n]);

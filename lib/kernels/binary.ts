@@ -27,7 +27,7 @@ function binary(op: string, a: Tensor, b: Tensor, row: Row3): Tensor {
     return kernelTensor(out, b.shape);
   }
   const shape = broadcastShapes(op, a.shape, b.shape);
-  const out = alloc(sizeOf(shape));
+  const out = alloc(sizeOf(shape), op, shape);
   walk3(shape, out, stridesOf(shape), a.data, broadcastStrides(a.shape, shape), b.data, broadcastStrides(b.shape, shape), row);
   return kernelTensor(out, shape);
 }
@@ -78,7 +78,7 @@ export const equal = (a: Tensor, b: Tensor): Tensor => binary('equal', a, b, equ
 export function where(cond: Tensor, a: Tensor, b: Tensor): Tensor {
   const ab = broadcastShapes('where', a.shape, b.shape);
   const shape = broadcastShapes('where', cond.shape, ab);
-  const out = alloc(sizeOf(shape));
+  const out = alloc(sizeOf(shape), 'where', shape);
   const c = cond.data;
   const cs = broadcastStrides(cond.shape, shape);
   // Select first, then overwrite where cond is false: two strided passes, no per-element branches on shape.

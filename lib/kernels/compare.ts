@@ -9,7 +9,7 @@ import { Row3, walk3 } from './strided';
 
 function compare(op: string, a: Tensor, b: Tensor, row: Row3): Tensor {
   const shape = broadcastShapes(op, a.shape, b.shape);
-  const out = alloc(sizeOf(shape));
+  const out = alloc(sizeOf(shape), op, shape);
   walk3(shape, out, stridesOf(shape), a.data, broadcastStrides(a.shape, shape), b.data, broadcastStrides(b.shape, shape), row);
   return kernelTensor(out, shape);
 }

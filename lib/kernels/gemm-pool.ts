@@ -10,6 +10,8 @@
  * below PARALLEL_MIN multiply-adds runs on the calling thread alone.
  */
 import { MatrixView } from './gemm';
+import { checkBytes } from '../memory';
+import { MemoryError } from '../errors';
 
 /** Products smaller than this (m·n·k) are not worth a thread hand-off (~tens of µs). */
 export const PARALLEL_MIN = 1 << 22;
@@ -112,6 +114,7 @@ function shared(key: string, data: Float64Array, length = data.length, copy = tr
   if (isShared(data)) return data;
   let buf = scratch.get(key);
   if (buf === undefined || buf.length < length) {
+    checkBytes('matmul', [length], 8 * Math.max(length, 1024), `the shared copy (${key}) for worker threads of a buffer of shape`);
     buf = new Float64Array(new SharedArrayBuffer(8 * Math.max(length, 1024)));
     scratch.set(key, buf);
   }
@@ -140,10 +143,18 @@ export function parallelGemm(gemm: Kernel, simd: boolean, m: number, n: number, 
     return;
   }
   const parts = workers.length + 1;
-  const a = shared('a', A.data);
-  const b = shared('b', B.data);
   const cShared = isShared(C);
-  const c = cShared ? C : shared('c', C, m * n, false);
+  let a: Float64Array, b: Float64Array, c: Float64Array;
+  try {
+    a = shared('a', A.data);
+    b = shared('b', B.data);
+    c = cShared ? C : shared('c', C, m * n, false);
+  } catch (e) {
+    // No room for the shared copies (over the memory limit, or refused): this thread does it all.
+    if (!(e instanceof MemoryError || e instanceof RangeError)) throw e;
+    gemm(m, n, k, A, B, C, cOffset);
+    return;
+  }
   const c0 = cShared ? cOffset : 0;
   const rowsPer = Math.ceil(m / parts);
   const posted: GemmWorker[] = [];

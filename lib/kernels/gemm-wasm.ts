@@ -9,8 +9,10 @@
  * synchronous compile (a browser's main thread may, a strict Content-Security-Policy does), leaves
  * the kernel unloaded: the TypeScript kernel serves, and loadSimdAsync() can bring SIMD in later.
  */
-import { KC, MR, NR, MatrixView, packCols, packRows } from './gemm';
+import { KC, MR, NR, MatrixView, gemm, packCols, packRows } from './gemm';
 import { GEMM_WASM_BASE64 } from './gemm-wasm-bytes';
+import { MemoryError } from '../errors';
+import { formatBytes, memoryError, memoryLimit, memoryLimitOrigin } from '../memory';
 
 type GemmPacked = (pa: number, pb: number, rowPanels: number, colPanels: number, kc: number, pc: number, m: number, n: number) => void;
 
@@ -74,11 +76,36 @@ export function simdLoaded(): boolean {
   return simd !== null;
 }
 
-/** Grows the module's memory to hold `bytes` from BASE; returns a fresh view of it. */
-function heap(module: SimdModule, bytes: number): Float64Array {
+/** The most a 32-bit WebAssembly memory can hold: 65,536 pages of 64 KiB (4 GiB). */
+export const WASM_MAX_BYTES = 65536 * 65536;
+
+/**
+ * Grows the module's memory to hold `bytes` from BASE, for an m×n product of depth k; returns a
+ * fresh view of it. Growth is checked against the memory limit first, and an engine's refusal to
+ * grow (a RangeError) becomes a MemoryError naming matmul and the shape.
+ */
+function heap(module: SimdModule, bytes: number, m: number, n: number, k: number): Float64Array {
   const memory = module.memory;
   const need = BASE + bytes;
-  if (memory.buffer.byteLength < need) memory.grow(Math.ceil((need - memory.buffer.byteLength) / 65536));
+  const have = memory.buffer.byteLength;
+  if (have < need) {
+    const what = `the WebAssembly workspace (depth k = ${k}) of a product of shape`;
+    if (need > memoryLimit()) throw memoryError('matmul', [m, n], need, what);
+    try {
+      memory.grow(Math.ceil((need - have) / 65536));
+    } catch (e) {
+      if (!(e instanceof RangeError)) throw e;
+      throw new MemoryError(
+        `matmul: ${what} [${m}, ${n}] needs ${formatBytes(need)} (${need} bytes), which the engine refused to give (${e.message}); ` +
+          `the memory limit of ${formatBytes(memoryLimit())} (${memoryLimitOrigin()}) is more than this engine can allocate now: ` +
+          'use smaller sizes, free memory, or lower the limit with setMemoryLimit(bytes) or DELTAGRAPH_MEMORY_LIMIT so that such requests fail at once',
+        'matmul',
+        [m, n],
+        need,
+        memoryLimit(),
+      );
+    }
+  }
   return new Float64Array(memory.buffer);
 }
 
@@ -97,7 +124,13 @@ export function wasmGemm(m: number, n: number, k: number, A: MatrixView, B: Matr
   const aValues = align(Math.ceil(Math.min(MC, m) / MR) * kcMax * MR);
   const bValues = align(colPanels * kcMax * NR);
   const cValues = m * n;
-  const view = heap(module, SCRATCH + 8 * (aValues + bValues + cValues));
+  const bytes = SCRATCH + 8 * (aValues + bValues + cValues);
+  if (BASE + bytes > WASM_MAX_BYTES) {
+    // More than a 32-bit WebAssembly memory can address: the TypeScript kernel (the same bits) writes C in place.
+    gemm(m, n, k, A, B, C, cOffset);
+    return;
+  }
+  const view = heap(module, bytes, m, n, k);
   const aAt = (BASE + SCRATCH) / 8;
   const bAt = aAt + aValues;
   const cAt = bAt + bValues;

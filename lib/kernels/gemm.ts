@@ -6,6 +6,7 @@
  * contiguous in the order the 4×4 micro-kernel reads them; the micro-kernel keeps its 16 sums in
  * locals (registers) across the whole slice.
  */
+import { checkBytes } from '../memory';
 
 /** A matrix inside a Float64Array: element (i, j) is data[offset + i·rowStride + j·colStride]. */
 export interface MatrixView {
@@ -22,6 +23,12 @@ export const NR = 4;
 
 let packA = new Float64Array(0);
 let packB = new Float64Array(0);
+
+/** A fresh buffer of packed panels for an m×n product of depth k, checked against the memory limit. */
+function panels(values: number, m: number, n: number, k: number): Float64Array<ArrayBuffer> {
+  checkBytes('matmul', [m, n], 8 * values, `the packed operands (depth k = ${k}) of a product of shape`);
+  return new Float64Array(values);
+}
 
 /**
  * Copies rows [0, m) × depth [p0, p0 + kc) of A into panels of MR rows, zero-padded:
@@ -70,10 +77,13 @@ export function gemm(m: number, n: number, k: number, A: MatrixView, B: MatrixVi
   if (k === 0) return;
   const rowPanels = Math.ceil(m / MR);
   const colPanels = Math.ceil(n / NR);
+  // Sized for the deepest slice of this product (not KC when k is smaller), so a long thin
+  // operand packs into about its own size.
+  const kcMax = Math.min(KC, k);
   for (let p0 = 0; p0 < k; p0 += KC) {
     const kc = Math.min(KC, k - p0);
-    if (packA.length < rowPanels * kc * MR) packA = new Float64Array(rowPanels * KC * MR);
-    if (packB.length < colPanels * kc * NR) packB = new Float64Array(colPanels * KC * NR);
+    if (packA.length < rowPanels * kc * MR) packA = panels(rowPanels * kcMax * MR, m, n, k);
+    if (packB.length < colPanels * kc * NR) packB = panels(colPanels * kcMax * NR, m, n, k);
     packRows(A, m, p0, kc, packA, 0);
     packCols(B, n, p0, kc, packB, 0);
     const a = packA;

@@ -10,6 +10,7 @@
  */
 import { Tensor, kernelTensor } from '../tensor';
 import { alloc } from '../arena';
+import { checkBytes } from '../memory';
 
 /** A 2-d window: its size, stride, padding and dilation along height and width. */
 export interface Window2d {
@@ -35,7 +36,7 @@ export function im2col(x: Tensor, w: Window2d, outH: number, outW: number, padVa
   const L = outH * outW;
   const rows = C * kH * kW;
   const src = x.data;
-  const out = alloc(N * rows * L);
+  const out = alloc(N * rows * L, 'im2col (unfold)', positionsFirst ? [N * L, rows] : [N, rows, L]);
   if (positionsFirst) {
     // Row by row of the output (one window position each), written in order.
     let o = 0;
@@ -102,7 +103,7 @@ export function col2im(cols: Tensor, C: number, H: number, W: number, w: Window2
   const L = outH * outW;
   const rows = C * kH * kW;
   const src = cols.data;
-  const out = alloc(N * C * H * W);
+  const out = alloc(N * C * H * W, 'col2im (fold)', [N, C, H, W]);
   if (positionsFirst) {
     let o = 0;
     for (let n = 0; n < N; n++) {
@@ -168,7 +169,9 @@ export function maxPool(x: Tensor, w: Window2d, outH: number, outW: number): { o
   const [N, C, H, W] = x.shape as [number, number, number, number];
   const { kH, kW, sH, sW, pH, pW, dH, dW } = w;
   const src = x.data;
-  const out = alloc(N * C * outH * outW);
+  // The positions take 4 bytes per output element on top of the values' 8.
+  checkBytes('maxPool', [N, C, outH, outW], 12 * N * C * outH * outW, 'the values and positions of shape');
+  const out = alloc(N * C * outH * outW, 'maxPool', [N, C, outH, outW]);
   const argmax = new Int32Array(out.length);
   let o = 0;
   for (let nc = 0; nc < N * C; nc++) {
@@ -210,7 +213,7 @@ export function gatherFlat(x: Tensor, indices: Int32Array, shape: readonly numbe
 /** Adds g's values into a zero tensor of `shape` at flat indices: out[indices[i]] += g[i]. */
 export function scatterAddFlat(g: Tensor, indices: Int32Array, shape: readonly number[], size: number): Tensor {
   const src = g.data;
-  const out = alloc(size);
+  const out = alloc(size, 'scatterAdd', shape);
   for (let i = 0; i < indices.length; i++) {
     const at = indices[i]!;
     out[at] = out[at]! + src[i]!;

@@ -23,7 +23,7 @@ export function takeAxis(x: Tensor, indices: Int32Array, indexShape: readonly nu
   const n = x.shape[axis]!;
   const m = indices.length;
   const shape = [...x.shape.slice(0, axis), ...indexShape, ...x.shape.slice(axis + 1)];
-  const out = alloc(outer * m * inner);
+  const out = alloc(outer * m * inner, 'take', shape);
   const xd = x.data;
   for (let o = 0; o < outer; o++) {
     const xBase = o * n * inner;
@@ -45,7 +45,7 @@ export function takeAxisAdd(g: Tensor, indices: Int32Array, indexRank: number, a
   const { outer, inner } = around(g.shape, axis, indexRank);
   const m = indices.length;
   const shape = [...g.shape.slice(0, axis), size, ...g.shape.slice(axis + indexRank)];
-  const out = alloc(outer * size * inner);
+  const out = alloc(outer * size * inner, 'take (gradient)', shape);
   const gd = g.data;
   for (let o = 0; o < outer; o++) {
     const oBase = o * size * inner;
@@ -68,7 +68,7 @@ export function takeAlong(x: Tensor, indices: Int32Array, m: number, axis: numbe
   const n = x.shape[axis]!;
   const shape = x.shape.slice();
   shape[axis] = m;
-  const out = alloc(outer * m * inner);
+  const out = alloc(outer * m * inner, 'takeAlongAxis', shape);
   const xd = x.data;
   for (let o = 0; o < outer; o++) {
     const xBase = o * n * inner;
@@ -89,7 +89,7 @@ export function takeAlongAdd(g: Tensor, indices: Int32Array, axis: number, size:
   const m = g.shape[axis]!;
   const shape = g.shape.slice();
   shape[axis] = size;
-  const out = alloc(outer * size * inner);
+  const out = alloc(outer * size * inner, 'takeAlongAxis (gradient)', shape);
   const gd = g.data;
   for (let o = 0; o < outer; o++) {
     const oBase = o * size * inner;
@@ -161,7 +161,8 @@ export function argExtremum(x: Tensor, axis: number, sign: 1 | -1): Tensor {
 
 /** out[j…, c] = [labels[j…] = c] for c < classes: one row of 0s and a 1 per label. */
 export function oneHot(labels: Int32Array, labelShape: readonly number[], classes: number): Tensor {
-  const out = alloc(labels.length * classes);
+  const shape = [...labelShape, classes];
+  const out = alloc(labels.length * classes, 'oneHot', shape);
   for (let j = 0; j < labels.length; j++) out[j * classes + labels[j]!] = 1;
-  return kernelTensor(out, [...labelShape, classes]);
+  return kernelTensor(out, shape);
 }

@@ -9,8 +9,8 @@ const copyRow: Row2 = (o, oi, os, x, xi, xs, n) => {
 };
 
 /** Reads x through (shape, strides, offset) into a new contiguous tensor. */
-function gather(x: Tensor, shape: readonly number[], strides: number[], offset: number): Tensor {
-  const out = alloc(sizeOf(shape));
+function gather(op: string, x: Tensor, shape: readonly number[], strides: number[], offset: number): Tensor {
+  const out = alloc(sizeOf(shape), op, shape);
   walk2(shape, out, 0, stridesOf(shape), x.data, offset, strides, copyRow);
   return kernelTensor(out, shape);
 }
@@ -18,12 +18,12 @@ function gather(x: Tensor, shape: readonly number[], strides: number[], offset: 
 /** out[i₀, …] = x[i_{perm⁻¹}…]: out.shape[k] = x.shape[perm[k]]. */
 export function transpose(x: Tensor, perm: readonly number[]): Tensor {
   const xs = stridesOf(x.shape);
-  return gather(x, perm.map((p) => x.shape[p]!), perm.map((p) => xs[p]!), 0);
+  return gather('transpose', x, perm.map((p) => x.shape[p]!), perm.map((p) => xs[p]!), 0);
 }
 
 /** x repeated along its broadcast dimensions to `shape`. */
 export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
-  return gather(x, shape, broadcastStrides(x.shape, shape), 0);
+  return gather('broadcastTo', x, shape, broadcastStrides(x.shape, shape), 0);
 }
 
 /** The block of x starting at `begin` with extent `size`. */
@@ -31,12 +31,12 @@ export function slice(x: Tensor, begin: readonly number[], size: readonly number
   const xs = stridesOf(x.shape);
   let offset = 0;
   for (let i = 0; i < begin.length; i++) offset += begin[i]! * xs[i]!;
-  return gather(x, size, xs, offset);
+  return gather('slice', x, size, xs, offset);
 }
 
 /** A zero tensor of `shape` with x written at `begin`: the adjoint of slice. */
 export function pad(x: Tensor, shape: readonly number[], begin: readonly number[]): Tensor {
-  const out = alloc(sizeOf(shape));
+  const out = alloc(sizeOf(shape), 'pad', shape);
   const os = stridesOf(shape);
   let offset = 0;
   for (let i = 0; i < begin.length; i++) offset += begin[i]! * os[i]!;
@@ -49,7 +49,7 @@ export function concat(xs: readonly Tensor[], axis: number): Tensor {
   const first = xs[0]!;
   const shape = first.shape.slice();
   shape[axis] = xs.reduce((n, x) => n + x.shape[axis]!, 0);
-  const out = alloc(sizeOf(shape));
+  const out = alloc(sizeOf(shape), 'concat', shape);
   const os = stridesOf(shape);
   let offset = 0;
   for (const x of xs) {
@@ -62,7 +62,8 @@ export function concat(xs: readonly Tensor[], axis: number): Tensor {
 /** Rows `indices[i]` of x (axis 0), in that order: how a mini-batch is drawn from a data set. */
 export function takeRows(x: Tensor, indices: ArrayLike<number>): Tensor {
   const row = x.size / (x.shape[0] || 1);
-  const out = alloc(indices.length * row);
+  const shape = [indices.length, ...x.shape.slice(1)];
+  const out = alloc(indices.length * row, 'takeRows', shape);
   for (let i = 0; i < indices.length; i++) out.set(x.data.subarray(indices[i]! * row, (indices[i]! + 1) * row), i * row);
-  return kernelTensor(out, [indices.length, ...x.shape.slice(1)]);
+  return kernelTensor(out, shape);
 }

@@ -48,7 +48,7 @@ export function matmul(a: Tensor, b: Tensor, transA = false, transB = false): Te
   const bBatch = b.shape.slice(0, -2);
   const batch = broadcastShapes('matmul', aBatch, bBatch);
   const shape = [...batch, m, n];
-  const out = alloc(sizeOf(shape));
+  const out = alloc(sizeOf(shape), 'matmul', shape);
   const count = sizeOf(batch);
   if (count === 0 || m === 0 || n === 0) return kernelTensor(out, shape);
   const aStr = broadcastStrides(aBatch, batch);
