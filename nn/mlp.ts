@@ -5,6 +5,7 @@
  * output), the Δ of the backpropagation derivations.
  */
 import { ArgumentError, Tensor, TensorLike, describe, fmtShape } from '../lib';
+import { checkParameterBytes } from '../lib/memory';
 import { Gradients } from '../graph';
 import { ACTIVATIONS, ActivationName } from './activations';
 import { boolIn, checkLayerSize, numberIn, optionsIn, rngIn, sizeIn } from './args';
@@ -33,6 +34,21 @@ export interface MLPOptions {
    * whatever else ran. Without one it draws from the global generator (manualSeed), as PyTorch.
    */
   seed?: number;
+}
+
+/**
+ * Throws a MemoryError naming `who` when an MLP of these widths (positive integers, with batch
+ * normalisation in its hidden layers if asked) cannot hold its parameters in the memory budget:
+ * what MLP checks before drawing any weight, and the command line before loading any data.
+ */
+export function checkMlpMemory(who: string, widths: readonly number[], batchNorm = false): void {
+  const declared: Array<[string, number[]]> = [];
+  for (let l = 1; l < widths.length; l++) {
+    declared.push([`layer ${l} W`, [widths[l - 1]!, widths[l]!]], [`layer ${l} b`, [widths[l]!]]);
+    // γ, β and the running mean and variance.
+    if (batchNorm && l < widths.length - 1) declared.push([`layer ${l} batch norm`, [4, widths[l]!]]);
+  }
+  checkParameterBytes(who, `an MLP of layers ${fmtShape(widths)}`, declared);
 }
 
 export class MLP extends Module {
@@ -64,6 +80,8 @@ export class MLP extends Module {
     const batchNorm = boolIn('MLP', 'batchNorm', o.batchNorm, false);
     const dropout = numberIn('MLP', 'dropout', o.dropout, { min: 0, max: 1, maxOpen: true }, 0);
     const random = rngIn('MLP', 'seed', o.seed);
+    // All layers' parameters are checked against the memory budget together, before any is drawn.
+    checkMlpMemory('MLP', widths, batchNorm);
     const modules: Module[] = [];
     for (let l = 1; l < widths.length; l++) {
       const last = l === widths.length - 1;

@@ -5,6 +5,7 @@ import {
 import { writeFileSync } from 'fs';
 import { UsageError, choiceFlag, intFlag, listFlag, numberFlag, parse } from '../args';
 import { SHAKESPEARE_FLAGS, shakespeareHelp, trainShakespeare } from './train-shakespeare';
+import { checkMlpMemory } from '../../nn/mlp';
 
 const OPTIMIZERS = ['adam', 'sgd', 'momentum', 'rmsprop'] as const;
 type OptimizerName = (typeof OPTIMIZERS)[number];
@@ -232,6 +233,12 @@ export function trainCommand(argv: string[]): number {
   const lr = numberFlag('train', 'lr', values.lr, preset.lr);
   const optimizerName = choiceFlag('train', 'optimizer', values.optimizer, OPTIMIZERS, preset.optimizer);
   const hidden = listFlag('train', 'hidden', values.hidden);
+  // Widths whose net cannot fit in the memory budget are a usage error, before any data is loaded.
+  try {
+    if (hidden !== undefined && !preset.model) checkMlpMemory('MLP', preset.layers(hidden), Boolean(values['batch-norm']));
+  } catch (e) {
+    throw e instanceof DeltaGraphError ? new UsageError(`train: --hidden ${values.hidden}: ${e.message}`) : e;
+  }
   const limits: Limits = {
     train: values['train-limit'] === undefined ? undefined : intFlag('train', 'train-limit', values['train-limit'], 1),
     test: values['test-limit'] === undefined ? undefined : intFlag('train', 'test-limit', values['test-limit'], 1),
