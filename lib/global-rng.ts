@@ -9,7 +9,7 @@
  * same whatever was drawn before. An explicit seed or generator never touches it.
  */
 import { ArgumentError, describe } from './errors';
-import { Rng } from './rng';
+import { Rng, RngState } from './rng';
 import { Tensor } from './tensor';
 import { checkShape, sizeOf } from './shape';
 import { checkTensorBytes } from './memory';
@@ -43,6 +43,24 @@ export function manualSeed(seed: number): Rng {
 /** The seed the global generator was last seeded with: DEFAULT_SEED until manualSeed (torch.initial_seed). */
 export function initialSeed(): number {
   return generator.initialSeed();
+}
+
+/**
+ * A copy of the global generator's state (torch.get_rng_state), plain JSON: setRngState puts it
+ * back, after which the global generator draws what it drew from the moment the copy was taken.
+ */
+export function getRngState(): RngState {
+  return generator.state();
+}
+
+/** Puts back a state of the global generator that getRngState (or any rng's state()) gave (torch.set_rng_state). */
+export function setRngState(state: RngState): void {
+  try {
+    generator.setState(state);
+  } catch (e) {
+    if (e instanceof ArgumentError) throw new ArgumentError(e.message.replace(/^rng\.setState:/, 'setRngState:'));
+    throw e;
+  }
 }
 
 /** Standard normal values of the given shape, drawn from `rng` (default: the global generator). */

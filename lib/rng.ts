@@ -7,6 +7,37 @@ import { ArgumentError, describe } from './errors';
 import { MAX_ELEMENTS } from './shape';
 import { cos, log, sin } from './math';
 
+/**
+ * The whole state of an Rng as plain JSON (what state() gives and setState takes): the four 32-bit
+ * words of xoshiro128** as unsigned integers, the normal value kept for the next normal() call
+ * (null when there is none; a finite float64, which JSON's shortest number form reads back
+ * exactly, or '-0'), and the seed the generator was last seeded with.
+ */
+export interface RngState {
+  words: [number, number, number, number];
+  spare: number | '-0' | null;
+  seed: number;
+}
+
+function isUint32(x: unknown): x is number {
+  return typeof x === 'number' && Number.isInteger(x) && x >= 0 && x <= 0xffffffff;
+}
+
+/** The first thing wrong with an RngState, or null. */
+function rngStateProblem(state: unknown): string | null {
+  if (typeof state !== 'object' || state === null || Array.isArray(state)) return `expected { words, spare, seed } (what rng.state() gives), got ${describe(state)}`;
+  const s = state as Record<string, unknown>;
+  const words = s.words;
+  if (!Array.isArray(words) || words.length !== 4 || !words.every(isUint32)) {
+    return `words must be an array of 4 integers in [0, 4294967295], got ${Array.isArray(words) ? `[${words.map((w) => describe(w)).join(', ')}]` : describe(words)}`;
+  }
+  if (words.every((w) => w === 0)) return 'words are all 0, a state xoshiro128** never reaches (it would draw 0 forever)';
+  const spare = s.spare;
+  if (!(spare === null || spare === '-0' || (typeof spare === 'number' && Number.isFinite(spare)))) return `spare must be null, a finite number or '-0', got ${describe(spare)}`;
+  if (!isUint32(s.seed)) return `seed must be an integer in [0, 4294967295], got ${describe(s.seed)}`;
+  return null;
+}
+
 export class Rng {
   private s0 = 0;
   private s1 = 0;
@@ -25,6 +56,32 @@ export class Rng {
    */
   manualSeed(seed: number): this {
     this.reseed('rng.manualSeed', seed);
+    return this;
+  }
+
+  /**
+   * A copy of the generator's whole state as plain JSON (torch.Generator.get_state): a generator
+   * given it with setState draws exactly what this one draws from now on.
+   */
+  state(): RngState {
+    const spare = this.spare === null ? null : Object.is(this.spare, -0) ? '-0' : this.spare;
+    return { words: [this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0], spare, seed: this.seed };
+  }
+
+  /**
+   * Puts back a state that state() gave (torch.Generator.set_state), checked first: afterwards
+   * this generator draws what the one that gave it drew from then on. Returns the generator.
+   */
+  setState(state: RngState): this {
+    const problem = rngStateProblem(state);
+    if (problem !== null) throw new ArgumentError(`rng.setState: ${problem}`);
+    const [a, b, c, d] = state.words;
+    this.s0 = a | 0;
+    this.s1 = b | 0;
+    this.s2 = c | 0;
+    this.s3 = d | 0;
+    this.spare = state.spare === '-0' ? -0 : state.spare;
+    this.seed = state.seed;
     return this;
   }
 

@@ -6,7 +6,7 @@
  * cross-entropy over every non-overlapping window of the validation ids. Shared by
  * examples/shakespeare-gpt.ts and `deltagraph train shakespeare`.
  */
-import { ArgumentError, Tensor, describe, tidy } from '../lib';
+import { ArgumentError, DeltaGraphError, RngState, Tensor, describe, tidy } from '../lib';
 import { backward, noGrad } from '../graph';
 import { boolIn, functionIn, numberIn, optionsIn, sizeIn } from './args';
 import type { CharDataset } from './datasets/char-dataset';
@@ -15,7 +15,12 @@ import { AdamW } from './optim/adamw';
 import { clipGradNorm } from './optim/clip';
 import { WarmupCosineLR } from './optim/warmup-cosine';
 import { ProgressBar, ProgressOptions } from './progress';
-import { GPT } from './zoo';
+import { GPT, GPTConfig } from './zoo';
+import { OptimizerState } from './optim/optimizer';
+import { ScheduleState } from './optim/schedules';
+import { SavedFloat, decodeFloat, encodeFloat, encodeFloats, isSavedFloat } from './optim/state';
+import { SavedModel, stateDict } from './serialize';
+import { CheckpointOptions, NonFiniteError, checkSameRun, checkpointOf, checkpointPlanOf, generatorPlan, generatorStates, loadTrainingState } from './train';
 
 function gptIn(who: string, model: unknown): GPT {
   if (!(model instanceof GPT)) throw new ArgumentError(`${who}: model must be a GPT (nn/zoo.ts's gpt), got ${describe(model)}`);
@@ -80,6 +85,53 @@ export interface GPTTrainingOptions {
   onIteration?: (record: GPTIteration) => void;
   /** Called after every evaluation with the iteration, the validation loss and its seconds. */
   onEvaluation?: (iteration: number, loss: number, seconds: number) => void;
+  /**
+   * Save a checkpoint every N iterations (every: { steps: N }, default 100), when the time limit
+   * stops training and after the last iteration: to a directory (`dir`, in Node) or to a function
+   * of yours (`save`).
+   */
+  checkpoint?: CheckpointOptions<GptCheckpoint>;
+  /** Continue bit for bit from a checkpoint of a run with the same options and data. */
+  resume?: GptCheckpoint;
+}
+
+/** What a GPT checkpoint records of the run that made it; a resumed run must agree. */
+export interface GptRun {
+  iterations: number;
+  batch: number;
+  lr: number;
+  minLr: number;
+  warmup: number;
+  betas: [number, number];
+  weightDecay: number;
+  clip: number;
+  evalEvery: number;
+  config: GPTConfig;
+  trainCharacters: number;
+  validationCharacters: number;
+}
+
+/** Everything trainGpt needs to continue a run exactly, as plain JSON. */
+export interface GptCheckpoint {
+  format: 'deltagraph-checkpoint';
+  version: 1;
+  trainer: 'trainGpt';
+  /** Iterations done. */
+  iteration: number;
+  /** Every iteration is done (only the final evaluation is left). */
+  finished: boolean;
+  run: GptRun;
+  model: SavedModel;
+  optimizer: OptimizerState;
+  schedule: ScheduleState;
+  /** The global generator (which draws the batches) and any a layer holds. */
+  rng: { global: RngState; shuffle: null; modules: Record<string, RngState> };
+  /** The training loss of every iteration done. */
+  losses: SavedFloat[];
+  /** [iteration, validation loss] of the evaluations so far. */
+  validation: Array<[number, SavedFloat]>;
+  trainSeconds: number;
+  meta?: unknown;
 }
 
 export interface GPTTrainingResult {
@@ -115,33 +167,94 @@ export function trainGpt(model: GPT, data: CharDataset, options: GPTTrainingOpti
   const showProgress = typeof o.progress === 'object' || boolIn(who, 'progress', o.progress, true);
   const progressOptions = typeof o.progress === 'object' && o.progress !== null ? (o.progress as ProgressOptions) : {};
   const context = model.config.context;
+  const plan = checkpointPlanOf<GptCheckpoint>(who, o.checkpoint, false, 100);
+  const resume = o.resume === undefined ? undefined : checkpointOf(who, o.resume, 'trainGpt');
 
   // Weight decay on matrices only (embeddings and linear weights), as nanoGPT: not on LayerNorm weights.
-  const optimizer = new AdamW(model.namedParameters(), { lr, betas: (o.betas as readonly [number, number] | undefined) ?? [0.9, 0.99], weightDecay, decay: (p) => p.rank >= 2 });
+  const betas = (o.betas as readonly [number, number] | undefined) ?? [0.9, 0.99];
+  const optimizer = new AdamW(model.namedParameters(), { lr, betas, weightDecay, decay: (p) => p.rank >= 2 });
   const schedule = new WarmupCosineLR(optimizer, { warmup, total: iterations, minLr });
   const params = model.parameters();
-  const bar = showProgress ? new ProgressBar('training', iterations, progressOptions) : null;
 
-  const losses: number[] = [];
-  const validation: Array<[number, number]> = [];
-  const started = Date.now();
+  let losses: number[] = [];
+  let validation: Array<[number, number]> = [];
   let trainSeconds = 0;
   let done = 0;
+  const run: GptRun = {
+    iterations, batch, lr, minLr, warmup, betas: [betas[0], betas[1]], weightDecay, clip, evalEvery,
+    config: { ...model.config },
+    trainCharacters: data.train.length,
+    validationCharacters: data.validation.length,
+  };
+  if (resume !== undefined) {
+    const r = `${who}: resume`;
+    checkSameRun(r, resume.run, run as unknown as Record<string, unknown>);
+    const iteration = numberIn(who, "the checkpoint's iteration", resume.iteration, { min: 0, max: iterations, integer: true });
+    const saved = resume.losses;
+    if (!Array.isArray(saved) || saved.length !== iteration || !saved.every(isSavedFloat)) {
+      throw new ArgumentError(`${r}: losses must hold the ${iteration} training losses of the iterations done, got ${describe(saved)}`);
+    }
+    const evals = resume.validation;
+    if (!Array.isArray(evals) || !evals.every((e: unknown) => Array.isArray(e) && e.length === 2 && Number.isInteger(e[0]) && e[0] >= 1 && e[0] <= iteration && isSavedFloat(e[1]))) {
+      throw new ArgumentError(`${r}: validation must be [iteration, loss] pairs of iterations done, got ${describe(evals)}`);
+    }
+    const seconds = numberIn(who, "the checkpoint's trainSeconds", resume.trainSeconds, { min: 0 });
+    const rngPlan = generatorPlan(r, model, null, resume.rng);
+    loadTrainingState(who, model, optimizer, schedule, resume);
+    for (const [g, state] of rngPlan) g.setState(state);
+    losses = (saved as SavedFloat[]).map(decodeFloat);
+    validation = (evals as Array<[number, SavedFloat]>).map(([t, v]) => [t, decodeFloat(v)]);
+    trainSeconds = seconds;
+    done = iteration;
+  }
+  const start = done;
+  const save = () => {
+    if (plan === null) return;
+    const checkpoint: GptCheckpoint = {
+      format: 'deltagraph-checkpoint',
+      version: 1,
+      trainer: 'trainGpt',
+      iteration: done,
+      finished: done === iterations,
+      run,
+      model: stateDict(model),
+      optimizer: optimizer.stateDict(),
+      schedule: schedule.stateDict(),
+      rng: { ...generatorStates(model, null), shuffle: null },
+      losses: encodeFloats(losses),
+      validation: validation.map(([t, v]) => [t, encodeFloat(v)]),
+      trainSeconds,
+    };
+    if (plan.meta !== undefined) checkpoint.meta = plan.meta;
+    try {
+      plan.write(checkpoint);
+    } catch (e) {
+      if (e instanceof DeltaGraphError && !e.message.startsWith(`${who}: `)) e.message = `${who}: the checkpoint after iteration ${done}: ${e.message}`;
+      throw e;
+    }
+  };
+  const bar = showProgress ? new ProgressBar('training', iterations, progressOptions) : null;
+  if (bar && start > 0) bar.update(start, 'resumed');
+  const started = Date.now();
   const evaluate = () => {
     const t0 = Date.now();
     const v = windowLoss(model, data.validation);
     validation.push([done, v]);
     onEvaluation?.(done, v, (Date.now() - t0) / 1000);
   };
-  for (let t = 0; t < iterations; t++) {
+  for (let t = start; t < iterations; t++) {
     const t0 = Date.now();
     schedule.apply(t);
     const loss = tidy(() => {
       const { x, y } = sampleWindows(data.train, { batch, context });
       const l = model.loss(x, y);
+      const value = l.item();
+      if (!Number.isFinite(value)) {
+        throw new NonFiniteError(`${who}: the loss is ${value} at iteration ${t + 1}/${iterations}; the optimizer did not take the step`, 1, t + 1, t + 1, value);
+      }
       const grads = backward(l, { wrt: params });
       optimizer.step(clipGradNorm(grads, params, clip).grads);
-      return l.item();
+      return value;
     });
     losses.push(loss);
     done = t + 1;
@@ -152,9 +265,11 @@ export function trainGpt(model: GPT, data: CharDataset, options: GPTTrainingOpti
       bar.update(done, `loss ${(recent.reduce((a, b) => a + b, 0) / recent.length).toFixed(4)} · ${(trainSeconds / done).toFixed(3)} s/iteration`);
     }
     if (evalEvery > 0 && done % evalEvery === 0 && done < iterations) evaluate();
-    if ((Date.now() - started) / 1000 >= timeLimit && done < iterations) break;
+    const outOfTime = (Date.now() - started) / 1000 >= timeLimit && done < iterations;
+    if (plan !== null && (done % plan.everySteps! === 0 || done === iterations || outOfTime)) save();
+    if (outOfTime) break;
   }
-  const secondsPerIteration = trainSeconds / done;
+  const secondsPerIteration = done === 0 ? 0 : trainSeconds / done;
   bar?.finish(`${done} of ${iterations} iterations, ${trainSeconds.toFixed(0)} s (${secondsPerIteration.toFixed(3)} s per iteration)`);
   evaluate();
   return { losses, validation, iterations: done, secondsPerIteration };

@@ -8,6 +8,7 @@ import './setup';
 
 export * from '../index';
 export { saveModel, loadModel, readModel } from './files';
+export { saveCheckpoint, loadCheckpoint, CHECKPOINT_FILE } from './checkpoint';
 export { loadCaliforniaHousing, loadMnist, loadTinyShakespeare, mnistDirectory } from './datasets';
 export type { TinyShakespeareOptions } from './datasets';
 export { renderSvg, renderSvgSync } from './render';

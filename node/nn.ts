@@ -3,5 +3,6 @@ import './setup';
 
 export * from '../nn';
 export { saveModel, loadModel, readModel } from './files';
+export { saveCheckpoint, loadCheckpoint, CHECKPOINT_FILE } from './checkpoint';
 export { loadCaliforniaHousing, loadMnist, loadTinyShakespeare, mnistDirectory } from './datasets';
 export type { TinyShakespeareOptions } from './datasets';

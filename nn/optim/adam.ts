@@ -6,7 +6,7 @@
 import { Tensor } from '../../lib';
 import { pow } from '../../lib/math';
 import { numberIn } from '../args';
-import { DECAY, Optimizer, OptimizerOptions, POSITIVE } from './optimizer';
+import { DECAY, Hyperparameter, Optimizer, OptimizerOptions, POSITIVE } from './optimizer';
 
 export interface AdamOptions extends OptimizerOptions {
   /** β₁ in [0, 1) (default 0.9). */
@@ -31,6 +31,15 @@ export class Adam extends Optimizer {
     this.eps = numberIn(this.who, 'eps', options.eps, POSITIVE, 1e-8);
     this.m = this.params.map((p) => new Float64Array(p.size));
     this.v = this.params.map((p) => new Float64Array(p.size));
+  }
+
+  protected override hyperparameters(): Record<string, Hyperparameter> {
+    return { ...super.hyperparameters(), beta1: this.beta1, beta2: this.beta2, eps: this.eps };
+  }
+
+  /** The first and second moments. */
+  protected override stateBuffers(): Record<string, Float64Array[]> {
+    return { m: this.m, v: this.v };
   }
 
   protected update(i: number, theta: Float64Array, g: Float64Array): void {

@@ -14,7 +14,7 @@
 import { ArgumentError, Tensor, describe } from '../../lib';
 import { functionIn, numberIn, optionsIn } from '../args';
 import { Adam, AdamOptions } from './adam';
-import { DECAY, NON_NEGATIVE } from './optimizer';
+import { DECAY, Hyperparameter, NON_NEGATIVE } from './optimizer';
 
 export interface AdamWOptions {
   /** Learning rate η > 0 (default 1e-3). */
@@ -99,6 +99,10 @@ export class AdamW extends Adam {
       }
       return answer;
     });
+  }
+
+  protected override hyperparameters(): Record<string, Hyperparameter> {
+    return { ...super.hyperparameters(), decoupledWeightDecay: this.decoupledWeightDecay, decays: this.decays };
   }
 
   protected override update(i: number, theta: Float64Array, g: Float64Array): void {

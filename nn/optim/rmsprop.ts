@@ -3,7 +3,7 @@
  */
 import { Tensor } from '../../lib';
 import { numberIn } from '../args';
-import { DECAY, Optimizer, OptimizerOptions, POSITIVE } from './optimizer';
+import { DECAY, Hyperparameter, Optimizer, OptimizerOptions, POSITIVE } from './optimizer';
 
 export interface RMSPropOptions extends OptimizerOptions {
   /** α in [0, 1) (default 0.99). */
@@ -22,6 +22,15 @@ export class RMSProp extends Optimizer {
     this.alpha = numberIn(this.who, 'alpha', options.alpha, DECAY, 0.99);
     this.eps = numberIn(this.who, 'eps', options.eps, POSITIVE, 1e-8);
     this.square = this.params.map((p) => new Float64Array(p.size));
+  }
+
+  protected override hyperparameters(): Record<string, Hyperparameter> {
+    return { ...super.hyperparameters(), alpha: this.alpha, eps: this.eps };
+  }
+
+  /** The running mean of the squared gradients. */
+  protected override stateBuffers(): Record<string, Float64Array[]> {
+    return { square: this.square };
   }
 
   protected update(i: number, theta: Float64Array, g: Float64Array): void {

@@ -6,7 +6,7 @@
  */
 import { Tensor } from '../../lib';
 import { boolIn, numberIn } from '../args';
-import { DECAY, Optimizer, OptimizerOptions } from './optimizer';
+import { DECAY, Hyperparameter, Optimizer, OptimizerOptions } from './optimizer';
 
 export interface SGDOptions extends OptimizerOptions {
   /** μ in [0, 1) (default 0: plain SGD). */
@@ -25,6 +25,15 @@ export class SGD extends Optimizer {
     this.momentum = numberIn(this.who, 'momentum', options.momentum, DECAY, 0);
     this.nesterov = boolIn(this.who, 'nesterov', options.nesterov, false);
     this.velocity = this.params.map((p) => new Float64Array(p.size));
+  }
+
+  protected override hyperparameters(): Record<string, Hyperparameter> {
+    return { ...super.hyperparameters(), momentum: this.momentum, nesterov: this.nesterov };
+  }
+
+  /** The velocity, kept (and saved) only with momentum. */
+  protected override stateBuffers(): Record<string, Float64Array[]> {
+    return this.momentum === 0 ? {} : { velocity: this.velocity };
   }
 
   protected update(i: number, theta: Float64Array, g: Float64Array): void {

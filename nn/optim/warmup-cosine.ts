@@ -11,7 +11,7 @@ import { ArgumentError, describe } from '../../lib';
 import { cos } from '../../lib/math';
 import { numberIn, optionsIn } from '../args';
 import { Optimizer } from './optimizer';
-import { Schedule } from './schedules';
+import { Schedule, ScheduleState, scheduleBaseOf } from './schedules';
 
 export interface WarmupCosineOptions {
   /** Steps (or epochs) of linear warm-up, an integer in [0, total) (0: none). */
@@ -23,7 +23,7 @@ export interface WarmupCosineOptions {
 }
 
 export class WarmupCosineLR implements Schedule {
-  private readonly base: number;
+  private base: number;
   readonly warmup: number;
   readonly total: number;
   readonly minLr: number;
@@ -46,5 +46,15 @@ export class WarmupCosineLR implements Schedule {
     }
     const progress = Math.min(step - this.warmup, this.total - this.warmup) / (this.total - this.warmup);
     this.optimizer.lr = this.minLr + 0.5 * (this.base - this.minLr) * (1 + cos(Math.PI * progress));
+  }
+
+  /** The learning rate it started from, and its settings. */
+  stateDict(): ScheduleState {
+    return { type: 'WarmupCosineLR', base: this.base, warmup: this.warmup, total: this.total, minLr: this.minLr };
+  }
+
+  /** Puts back the starting learning rate of a WarmupCosineLR with the same settings. */
+  loadStateDict(state: ScheduleState): void {
+    this.base = scheduleBaseOf('WarmupCosineLR.loadStateDict', 'WarmupCosineLR', { warmup: this.warmup, total: this.total, minLr: this.minLr }, state);
   }
 }
