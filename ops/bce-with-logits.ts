@@ -1,14 +1,33 @@
-import { ShapeError, Tensor, TensorLike, fmtShape, sameShape } from '../lib';
+import { ShapeError, Tensor, TensorLike, fmtShape, kernels, sameShape } from '../lib';
+import { defineOp } from '../graph';
 import { asTensor } from './args';
 import { mul } from './mul';
-import { softplus } from './softplus';
+import { neg } from './neg';
+import { sigmoid } from './sigmoid';
 import { sub } from './sub';
 import { LossOptions, reduceLoss, pickLossOptions } from './reduction';
 import { Domain } from './domain';
 
 /**
- * L = mean(softplus(z) − y z) = −mean(y log σ(z) + (1 − y) log(1 − σ(z))) for logits z: stable for
- * z = ±1000 because softplus is. ∂L/∂z = (σ(z) − y)/N, the sigmoid-cross-entropy cancellation.
+ * l = softplus(z) − y z = −(y log σ(z) + (1 − y) log(1 − σ(z))) elementwise, computed as
+ * (max(z, 0) − y z) + log(1 + e^−|z|): shifted by max(z, 0) first, as logSoftmax by its maximum,
+ * so z = 40 with y = 1 keeps its loss e^−40 and z = ±1e308 gives 0 or 1e308; an infinite z with
+ * y = 1 (+∞) or y = 0 (−∞) is NaN (∞ − ∞), as in PyTorch.
+ * z̄ = g ⊙ (σ(z) − y),  ȳ = −g ⊙ z (the sigmoid-cross-entropy cancellation, with no log of σ)
+ */
+const op = defineOp({
+  name: 'bceWithLogits',
+  forward: ([z, y]) => kernels.bceWithLogits(z!, y!),
+  vjp: (g, { inputs: [z, y], needs }) => [
+    needs[0] ? mul(g, sub(sigmoid(z!), y!)) : null,
+    needs[1] ? neg(mul(g, z!)) : null,
+  ],
+});
+
+/**
+ * L = mean(softplus(z) − y z) = −mean(y log σ(z) + (1 − y) log(1 − σ(z))) for logits z and
+ * targets y of one shape ('sum' or 'none' by option): stable for any finite z, and
+ * ∂L/∂z = (σ(z) − y)/N.
  */
 export function bceWithLogits(logits: TensorLike, targets: TensorLike, options?: LossOptions): Tensor {
   const z = asTensor('bceWithLogits', logits, 'logits');
@@ -16,7 +35,7 @@ export function bceWithLogits(logits: TensorLike, targets: TensorLike, options?:
   if (!sameShape(z.shape, y.shape)) {
     throw new ShapeError(`bceWithLogits: logits ${fmtShape(z.shape)} and targets ${fmtShape(y.shape)} must have the same shape`);
   }
-  return reduceLoss('bceWithLogits', sub(softplus(z), mul(y, z)), options);
+  return reduceLoss('bceWithLogits', op.apply([z, y], undefined), options);
 }
 
 export const domain: Domain = {

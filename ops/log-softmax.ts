@@ -9,12 +9,15 @@ import { reshape } from './reshape';
 import { Domain } from './domain';
 
 /**
- * y = x − logSumExp(x, axis) (stable for ±1000).
+ * y = (x − m) − log Σ_axis e^(x−m), m = max_axis x: the maximum is subtracted first, so equal
+ * entries of any magnitude give exactly −log n (x − logSumExp(x) would round log n away at 1e15)
+ * and ±1e308 gives 0 and −∞. A −∞ entry gives −∞; a slice holding +∞ or NaN, or all −∞, is NaN,
+ * as in PyTorch.
  * x̄ = g − softmax(x) ⊙ Σ_axis g, with softmax = eʸ: its own VJP, so no exp of a large number is ever formed.
  */
 const op = defineOp<number>({
   name: 'logSoftmax',
-  forward: ([x], axis) => kernels.sub(x!, kernels.logSumExp(x!, [axis])),
+  forward: ([x], axis) => kernels.logSoftmax(x!, axis),
   vjp: (g, { output, attrs: axis }) => [sub(g, mul(exp(output), sum(g, axis, true)))],
 });
 

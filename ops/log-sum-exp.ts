@@ -10,8 +10,11 @@ import { ReduceAttrs, pickAxes } from './sum';
 import { Domain } from './domain';
 
 /**
- * y = log Σ_axes eˣ, computed as m + log Σ e^(x−m) with m = max x, so ±1000 neither overflows
- * nor underflows.  x̄ = g ⊙ e^(x−y) (the softmax), written with ops so it has a second derivative.
+ * y = log Σ_axes eˣ, computed as m + log Σ e^(x−m) with m = max x, so ±1e308 neither overflows
+ * nor underflows; an infinite m shifts by 0 (as PyTorch's logsumexp): a slice holding +∞ gives
+ * +∞, an all −∞ (or empty) slice −∞, a NaN NaN.
+ * x̄ = g ⊙ e^(x−y) (the softmax), written with ops so it has a second derivative; NaN where y is
+ * infinite (e^(∞−∞)), as PyTorch's.
  */
 const op = defineOp<ReduceAttrs>({
   name: 'logSumExp',

@@ -118,6 +118,23 @@ export function softplus(x: Tensor): Tensor {
   }
   return kernelTensor(out, x.shape);
 }
+/**
+ * The elementwise loss of bceWithLogits, softplus(z) − y z, as (max(z, 0) − y z) + log1p(e^−|z|):
+ * the shift by max(z, 0) first, so a confident right logit keeps its small loss (z = 40, y = 1
+ * gives e^−40, where softplus(z) − y z rounds to 0) and z = ±1e308 gives 0 or |z|. z and y have
+ * one shape.
+ */
+export function bceWithLogits(z: Tensor, y: Tensor): Tensor {
+  const zs = z.data;
+  const ys = y.data;
+  const n = zs.length;
+  const out = alloc(n);
+  for (let i = 0; i < n; i++) {
+    const v = zs[i]!;
+    out[i] = (v > 0 ? v : 0) - ys[i]! * v + libm.log1p(libm.exp(-Math.abs(v)));
+  }
+  return kernelTensor(out, z.shape);
+}
 /** 1 where x > 0, else 0: the derivative mask of ReLU (ReLU′(0) = 0). */
 export function positiveMask(x: Tensor): Tensor {
   const src = x.data;

@@ -3,6 +3,7 @@ import { asTensor } from '../args';
 import { add } from '../add';
 import { mul } from '../mul';
 import { tanh } from '../tanh';
+import { clamp } from './clamp';
 import { erf } from './erf';
 import { Domain } from '../domain';
 
@@ -17,7 +18,9 @@ const SQRT_2_OVER_PI = 0.7978845608028654; // √(2/π)
 /**
  * y = x Φ(x) = x/2 (1 + erf(x/√2)) (F.gelu); with { approximate: 'tanh' },
  * y = x/2 (1 + tanh(√(2/π)(x + 0.044715x³))). A composite: its gradient comes from erf (or tanh),
- * mul and add; the exact one is g ⊙ (Φ(x) + x φ(x)).
+ * mul and add; the exact one is g ⊙ (Φ(x) + x φ(x)). In the tanh form the cubic is evaluated on x
+ * clamped to [−10, 10], where the tanh is already ±1 to the last bit: the same values, and no x³
+ * overflow (whose gradient would be 0 · ∞ = NaN at |x| ≥ 1e103), so ±1e300 gives gradients 1 and 0.
  */
 export function gelu(x: TensorLike, options?: GeluOptions): Tensor {
   const t = asTensor('gelu', x);
@@ -30,7 +33,8 @@ export function gelu(x: TensorLike, options?: GeluOptions): Tensor {
   }
   const half = mul(t, 0.5);
   if (approximate === 'none') return mul(half, add(erf(mul(t, SQRT1_2)), 1));
-  const inner = mul(add(t, mul(mul(mul(t, t), t), 0.044715)), SQRT_2_OVER_PI);
+  const c = clamp(t, -10, 10);
+  const inner = mul(add(c, mul(mul(mul(c, c), c), 0.044715)), SQRT_2_OVER_PI);
   return mul(half, add(tanh(inner), 1));
 }
 
