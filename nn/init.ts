@@ -6,6 +6,7 @@
  *   fanInUniform:     U(−1/√fanIn, 1/√fanIn) — PyTorch's default for Linear weights and biases
  */
 import { ArgumentError, Rng, Tensor, checkShape, describe, globalRng, rand, randn, zeros } from '../lib';
+import { checkTensorBytes } from '../lib/memory';
 import { mul, add } from '../ops';
 import { noGrad } from '../graph';
 import { isRecord, numberIn } from './args';
@@ -37,6 +38,7 @@ export function initialize(init: Initializer, shape: number[], random: Rng = glo
   if (!(random instanceof Rng)) throw new ArgumentError(`initialize: expected an rng(seed) or nothing as third argument, got ${describe(random)}`);
   // The bounds and deviations divide by the fans: they must be positive wherever they are used.
   const fan = (name: string, value: unknown) => numberIn('initialize', `${name} of a ${spec.kind} initialiser`, value, { min: 0, minOpen: true });
+  checkTensorBytes('initialize', s, 'a parameter of shape');
   switch (spec.kind) {
     case 'normal':
       return noGrad(() => mul(randn(s, random), spec.std));

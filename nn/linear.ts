@@ -5,6 +5,7 @@
  * (the leading axes are flattened into rows for one product and restored), and [in] → [out].
  */
 import { ArgumentError, Tensor, TensorLike, Rng, fmtShape } from '../lib';
+import { checkParameterBytes } from '../lib/memory';
 import { add, matmul, reshape } from '../ops';
 import { asTensor, boolIn, checkLayerSize, optionsIn, rngIn, sizeIn } from './args';
 import { Module, checkFeatures } from './module';
@@ -38,6 +39,8 @@ export class Linear extends Module {
     const init = parseInitializer('Linear: init', o.init ?? 'fanInUniform');
     const bias = boolIn('Linear', 'bias', o.bias, true);
     const biasInit = parseInitializer('Linear: biasInit', o.biasInit ?? (init.kind === 'fanInUniform' ? 'fanInUniform' : 'zeros'));
+    // Refused before anything is drawn when the parameters cannot fit in the memory budget.
+    checkParameterBytes('Linear', `Linear(${inFeatures} → ${outFeatures})`, bias ? [['W', [inFeatures, outFeatures]], ['b', [outFeatures]]] : [['W', [inFeatures, outFeatures]]]);
     this.W = this.addParameter('W', initialize(init, [inFeatures, outFeatures], random));
     this.b = bias ? this.addParameter('b', initialize(biasInit, [outFeatures], random, inFeatures, outFeatures)) : null;
   }

@@ -4,6 +4,7 @@
  * as strings, so a save/load round trip is exact, bit for bit.
  */
 import { ArgumentError, describe, fmtShape, shapeProblem, sizeOf } from '../lib';
+import { checkParameterBytes } from '../lib/memory';
 import { isRecord } from './args';
 import { Module } from './module';
 
@@ -66,6 +67,16 @@ function checkSaved(who: string, saved: unknown, source: string): SavedModel {
   if (!isRecord(saved) || saved.format !== 'deltagraph-model') {
     throw new ArgumentError(`${who}: ${source} is not a saved deltagraph model (expected format 'deltagraph-model', got ${describe(isRecord(saved) ? saved.format : saved)})`);
   }
+  // The declared shapes together must fit in the memory budget: checked before any values are read.
+  const declared: Array<[string, number[]]> = [];
+  for (const kind of ['parameters', 'buffers'] as const) {
+    const group = saved[kind];
+    if (!isRecord(group)) continue;
+    for (const [name, t] of Object.entries(group)) {
+      if (isRecord(t) && shapeProblem(t.shape) === null) declared.push([`${kind.slice(0, -1)} '${name}'`, t.shape as number[]]);
+    }
+  }
+  checkParameterBytes(who, `${source}, whose tensors`, declared);
   for (const kind of ['parameters', 'buffers'] as const) {
     const group = saved[kind];
     if (!isRecord(group)) throw new ArgumentError(`${who}: ${source} has ${kind} ${describe(group)}, expected an object of named tensors`);

@@ -109,7 +109,16 @@ function savedModel(path: string, batch: number | undefined): Traced {
   if (!hasMlp && !fixed) {
     throw new UsageError(`graph: '${path}' does not say how to rebuild its net (no meta.mlp, nor a meta.example with a fixed net such as mnist-cnn); save models with deltagraph train --save`);
   }
-  const rebuilt = hasMlp ? { model: new MLP(meta!.mlp!), name: `MLP ${meta!.mlp!.layers.join('-')}` } : presetNet(example!, 0);
+  let rebuilt: { model: Module; name: string };
+  if (hasMlp) {
+    try {
+      // The MLP checks its declared layers (and the memory budget) before drawing any weight.
+      rebuilt = { model: new MLP(meta!.mlp!), name: `MLP ${meta!.mlp!.layers.join('-')}` };
+    } catch (e) {
+      if (!(e instanceof DeltaGraphError)) throw e;
+      throw new UsageError(`graph: '${path}' has a meta.mlp that does not make an MLP: ${e.message}`);
+    }
+  } else rebuilt = presetNet(example!, 0);
   const model = rebuilt.model;
   loadStateDict(model, saved);
   const n = batch ?? 4;

@@ -177,13 +177,19 @@ export function parallelGemm(gemm: Kernel, simd: boolean, m: number, n: number, 
     Atomics.notify(worker.signal, 0);
     posted.push(worker);
   }
-  gemm(Math.min(rowsPer, m), n, k, { data: a, offset: A.offset, rowStride: A.rowStride, colStride: A.colStride }, { ...B, data: b }, c, c0);
+  let own: { error: unknown } | null = null;
+  try {
+    gemm(Math.min(rowsPer, m), n, k, { data: a, offset: A.offset, rowStride: A.rowStride, colStride: A.colStride }, { ...B, data: b }, c, c0);
+  } catch (e) {
+    own = { error: e }; // thrown once the workers are done, so that none is left holding a job
+  }
   let failed = false;
   for (const worker of posted) {
     while (Atomics.load(worker.signal, 0) === 1) Atomics.wait(worker.signal, 0, 1, 1000);
     if (Atomics.load(worker.signal, 0) === 3) failed = true;
     Atomics.store(worker.signal, 0, 0);
   }
+  if (own !== null) throw own.error;
   if (failed) {
     // A worker could not compute its rows: fall back to this thread for the whole product.
     enabled = false;
