@@ -1,5 +1,5 @@
 /** The recorded part of a graph behind a tensor, found iteratively (deep chains are fine). */
-import { GraphError, Tensor } from '../lib';
+import { ArgumentError, GraphError, Tensor, callerIn, describe } from '../lib';
 import { Node, nodeOf } from './node';
 
 /**
@@ -8,6 +8,9 @@ import { Node, nodeOf } from './node';
  * the message and `advice` says what to do instead.
  */
 export function ancestors(output: Tensor, caller: string, advice: string): Node[] {
+  callerIn('ancestors', caller);
+  if (!(output instanceof Tensor)) throw new ArgumentError(`${caller}: expected a tensor, got ${describe(output)}`);
+  if (typeof advice !== 'string') throw new ArgumentError(`ancestors: advice (for messages) must be a string, got ${describe(advice)}`);
   const root = nodeOf(output);
   if (root === null) return [];
   const seen = new Set<Node>([root]);

@@ -5,7 +5,7 @@
  * of its output into gradients of its inputs; gradients arriving at one tensor over several paths
  * are summed — the total derivative.
  */
-import { ArgumentError, GraphError, ShapeError, Tensor, describe, fmtShape, ones, sameShape, zeros } from '../lib';
+import { ArgumentError, GraphError, ShapeError, Tensor, asTensor, describe, fmtShape, ones, sameShape, zeros } from '../lib';
 import { accumulate } from './builtin-ops';
 import { withRecording } from './mode';
 import { Node, nodeOf } from './node';
@@ -30,7 +30,13 @@ export class Gradients {
   constructor(
     private readonly byTensor: Map<Tensor, Tensor>,
     private readonly wanted: ReadonlySet<Tensor> | null,
-  ) {}
+  ) {
+    if (!(byTensor instanceof Map)) throw new ArgumentError(`Gradients: byTensor must be a Map from tensors to their gradients, got ${describe(byTensor)}`);
+    for (const [t, g] of byTensor) {
+      if (!(t instanceof Tensor) || !(g instanceof Tensor)) throw new ArgumentError(`Gradients: byTensor must map tensors to tensors, got ${describe(t)} → ${describe(g)}`);
+    }
+    if (wanted !== null && !(wanted instanceof Set)) throw new ArgumentError(`Gradients: wanted must be a Set of tensors or null, got ${describe(wanted)}`);
+  }
 
   /**
    * ∂L/∂t, shaped like t. A tensor the output does not depend on has gradient zero; asking for an
@@ -92,7 +98,9 @@ function checkOptions(options: unknown): asserts options is BackwardOptions {
 
 export function backward(output: Tensor, options: BackwardOptions = {}): Gradients {
   if (!(output instanceof Tensor)) throw new GraphError(`backward: expected a tensor, got ${describe(output)}`);
+  asTensor('backward', output, 'the output');
   checkOptions(options);
+  if (options.gradient instanceof Tensor) asTensor('backward', options.gradient, 'the gradient');
   const createGraph = options.createGraph ?? false;
   const retainGraph = options.retainGraph ?? createGraph;
   const wanted = options.wrt ? new Set(options.wrt) : null;

@@ -2,7 +2,7 @@
  * defineOp turns an OpSpec into a callable that computes the forward values and, when recording
  * is on and an input requires a gradient, records a Node for the backward pass.
  */
-import { Tensor, kernelTensor } from '../lib';
+import { ArgumentError, GraphError, Tensor, describe, kernelTensor } from '../lib';
 import { isRecording } from './mode';
 import { Node, OpSpec } from './node';
 
@@ -11,13 +11,32 @@ export interface Op<A> extends OpSpec<A> {
   apply(inputs: readonly Tensor[], attrs: A): Tensor;
 }
 
+/** Checks an op's spec: a name, a forward and a VJP. */
+export function checkSpec(who: string, spec: unknown): asserts spec is OpSpec<unknown> {
+  if (spec === null || typeof spec !== 'object') throw new ArgumentError(`${who}: expected an op spec { name, forward, vjp }, got ${describe(spec)}`);
+  const { name, forward, vjp } = spec as Partial<OpSpec<unknown>>;
+  if (typeof name !== 'string' || name === '') throw new ArgumentError(`${who}: the spec's name must be a non-empty string, got ${describe(name)}`);
+  if (typeof forward !== 'function') throw new ArgumentError(`${who}: the forward of op '${name}' must be a function, got ${describe(forward)}`);
+  if (typeof vjp !== 'function') throw new ArgumentError(`${who}: the vjp of op '${name}' must be a function, got ${describe(vjp)}`);
+}
+
 export function defineOp<A = undefined>(spec: OpSpec<A>): Op<A> {
+  checkSpec('defineOp', spec);
+  const name = spec.name;
   return {
-    name: spec.name,
+    name,
     forward: spec.forward,
     vjp: spec.vjp,
     apply(inputs: readonly Tensor[], attrs: A): Tensor {
-      const value = spec.forward(inputs, attrs);
+      if (!Array.isArray(inputs)) throw new ArgumentError(`${name}.apply: inputs must be an array of tensors, got ${describe(inputs)}`);
+      for (let i = 0; i < inputs.length; i++) {
+        const x: unknown = inputs[i];
+        if (!(x instanceof Tensor)) throw new ArgumentError(`${name}.apply: inputs[${i}] must be a tensor, got ${describe(x)}`);
+        if (x.disposed) throw new GraphError(`${name}.apply: inputs[${i}] (a tensor of shape [${x.shape.join(', ')}]) was released when the tidy scope that made it ended`);
+      }
+      const value: unknown = spec.forward(inputs, attrs);
+      if (!(value instanceof Tensor)) throw new GraphError(`${name}.apply: the op's forward returned ${describe(value)}, expected a tensor`);
+      if (!isRecording()) return value;
       if (!isRecording()) return value;
       let tracked = false;
       for (const x of inputs) if (x.requiresGrad) tracked = true;

@@ -2,7 +2,7 @@
  * A node is one application of an operation: its inputs, its attributes, and the tensor it
  * produced. Node ids increase with creation, so creation order is a topological order of the graph.
  */
-import { Producer, Tensor } from '../lib';
+import { ArgumentError, Producer, Tensor, describe } from '../lib';
 
 /** What a VJP sees: the node's inputs, output and attributes, and which inputs need a gradient. */
 export interface VjpContext<A> {
@@ -34,6 +34,12 @@ export class Node<A = unknown> implements Producer {
   output!: Tensor;
 
   constructor(readonly op: OpSpec<A>, inputs: readonly Tensor[], attrs: A) {
+    if (op === null || typeof op !== 'object' || typeof op.name !== 'string' || typeof op.vjp !== 'function') {
+      throw new ArgumentError(`Node: op must be an op spec { name, forward, vjp }, got ${describe(op)}`);
+    }
+    if (!Array.isArray(inputs) || !inputs.every((x) => x instanceof Tensor)) {
+      throw new ArgumentError(`Node: inputs must be an array of tensors, got ${describe(inputs)}`);
+    }
     this.inputs = inputs;
     this.attrs = attrs;
   }
@@ -51,6 +57,7 @@ export class Node<A = unknown> implements Producer {
 
 /** The node that produced t, if t was recorded. */
 export function nodeOf(t: Tensor): Node | null {
+  if (!(t instanceof Tensor)) throw new ArgumentError(`nodeOf: expected a tensor, got ${describe(t)}`);
   return t.producer as Node | null;
 }
 

@@ -68,6 +68,7 @@ function trace(op: string, f: (...args: any[]) => unknown, argnums: Argnums, arg
     activeTraces--;
   }
   if (!(out instanceof Tensor)) throw new GraphError(`${op}: f must return a tensor, got ${describe(out)}`);
+  asTensor(op, out, "f's result");
   return { out, edges, nested };
 }
 

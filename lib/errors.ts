@@ -4,7 +4,8 @@
  */
 export class DeltaGraphError extends Error {
   constructor(message: string) {
-    super(message);
+    // A message that is not a string is described rather than converted, which could throw.
+    super(typeof message === 'string' ? message : describe(message));
     this.name = new.target.name;
   }
 }
@@ -47,6 +48,7 @@ export class MemoryError extends DeltaGraphError {
  * shape) are described rather than converted, so formatting can never throw.
  */
 export function fmtShape(shape: readonly unknown[]): string {
+  if (!Array.isArray(shape) && !ArrayBuffer.isView(shape)) return describe(shape);
   const parts: string[] = [];
   const shown = Math.min(shape.length, 12);
   for (let i = 0; i < shown; i++) {
@@ -55,6 +57,35 @@ export function fmtShape(shape: readonly unknown[]): string {
   }
   if (shape.length > shown) parts.push(`… (${shape.length - shown} more)`);
   return `[${parts.join(', ')}]`;
+}
+
+/**
+ * Checks the caller's name that a shared check is given (the `op` of checkShape(op, shape)), so
+ * that the check's own messages can name that caller: a non-empty string.
+ */
+export function callerIn(helper: string, op: unknown): string {
+  if (typeof op !== 'string' || op.trim() === '') {
+    throw new ArgumentError(`${helper}: op (the name of the caller, for messages) must be a non-empty string, got ${describe(op)}`);
+  }
+  return op;
+}
+
+/**
+ * Runs fn; a DeltaGraphError from inside it (a layer, the loss, a metric, an op of a formula) gets
+ * `who` and the context in front of its message, so that it says where it arose. Errors that
+ * already start with `who` (the caller's own checks) are left as they are, and so is anything
+ * that is not a DeltaGraphError (a user's function may throw what it likes).
+ */
+export function within<T>(who: string, context: string | null, fn: () => T): T {
+  callerIn('within', who);
+  if (context !== null && typeof context !== 'string') throw new ArgumentError(`within: context must be a string or null, got ${describe(context)}`);
+  if (typeof fn !== 'function') throw new ArgumentError(`within: fn must be a function to run, got ${describe(fn)}`);
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof DeltaGraphError && !e.message.startsWith(`${who}: `)) e.message = `${who}: ${context === null ? '' : `${context}: `}${e.message}`;
+    throw e;
+  }
 }
 
 /** Describes any value briefly for an error message, never throwing itself. */

@@ -2,7 +2,7 @@
  * The tensor: float64 data in row-major order with a shape. Immutable from the user's side: ops
  * return new tensors and never write into their inputs.
  */
-import { ArgumentError, DeltaGraphError, GraphError, ShapeError, describe, fmtShape } from './errors';
+import { ArgumentError, DeltaGraphError, GraphError, ShapeError, callerIn, describe, fmtShape } from './errors';
 import { tidyScope, track } from './arena';
 import { checkBytes, checkTensorBytes } from './memory';
 import { MAX_RANK, Shape, checkDim, checkShape, shapeProblem, sizeOf } from './shape';
@@ -101,6 +101,7 @@ export class Tensor {
 
   /** The value of a one-element tensor. */
   item(): number {
+    if (this.values === DISPOSED) throw releasedError('item', this, 'the tensor');
     if (this.data.length !== 1) {
       throw new ShapeError(`item: expected a tensor with one element, got shape ${fmtShape(this.shape)}`);
     }
@@ -109,6 +110,7 @@ export class Tensor {
 
   /** The values as nested arrays (a number for a scalar). */
   toArray(): NestedArray {
+    if (this.values === DISPOSED) throw releasedError('toArray', this, 'the tensor');
     if (this.shape.length === 0) return this.data[0]!;
     let flat: NestedArray[] = Array.from(this.data);
     for (let axis = this.shape.length - 1; axis > 0; axis--) {
@@ -121,11 +123,19 @@ export class Tensor {
   }
 
   toString(): string {
+    if (this.values === DISPOSED) return `tensor(<released>, shape=${fmtShape(this.shape)}${this.requiresGrad ? ', requiresGrad' : ''})`;
     // Numbers are rendered here rather than by JSON, which would print NaN and ±∞ as null.
     const render = (v: NestedArray): string => (Array.isArray(v) ? `[${v.map(render).join(',')}]` : String(Number(v.toPrecision(6))));
     const body = render(this.toArray());
     return `tensor(${body}, shape=${fmtShape(this.shape)}${this.requiresGrad ? ', requiresGrad' : ''})`;
   }
+}
+
+/** The error for reading a disposed tensor, naming the op that read it. */
+function releasedError(op: string, t: Tensor, argName: string): GraphError {
+  return new GraphError(
+    `${op}: ${argName} (a tensor of shape ${fmtShape(t.shape)}) was released when the tidy scope that made it ended; return it from the scope or keep(t) it to use it afterwards`,
+  );
 }
 
 /**
@@ -189,7 +199,7 @@ export type TensorLike = Tensor | NestedInput | Float64Array;
  * unless the data is 1-D). A given `shape` must match the number of values.
  */
 export function tensor(data: TensorLike, shape?: readonly number[]): Tensor {
-  if (data instanceof Tensor) return shape === undefined ? data : tensor(data.data.slice(), shape);
+  if (data instanceof Tensor) return shape === undefined ? data : tensor(asTensor('tensor', data, 'data').data.slice(), shape);
   let values: Float64Array;
   let inferred: number[];
   if (data instanceof Float64Array) {
@@ -216,7 +226,12 @@ export function tensor(data: TensorLike, shape?: readonly number[]): Tensor {
 
 /** Coerces an op argument to a tensor, naming the op and the argument when it cannot. */
 export function asTensor(op: string, value: unknown, argName = 'input'): Tensor {
-  if (value instanceof Tensor) return value;
+  if (value instanceof Tensor) {
+    if (value.disposed) throw releasedError(callerIn('asTensor', op), value, argName);
+    return value;
+  }
+  callerIn('asTensor', op);
+  if (typeof argName !== 'string') throw new ArgumentError(`asTensor: argName (for messages) must be a string, got ${describe(argName)}`);
   if (typeof value === 'number' || Array.isArray(value) || value instanceof Float64Array) {
     try {
       return tensor(value as TensorLike);

@@ -3,9 +3,9 @@
  * loaders. Each check names its caller (`who`, e.g. "Adam" or "Linear.forward"), the argument,
  * the value given and what was expected, and throws an ArgumentError.
  */
-import { ArgumentError, DeltaGraphError, MAX_ELEMENTS, Rng, Tensor, asTensor, describe, globalRng, rng } from '../lib';
+import { ArgumentError, MAX_ELEMENTS, Rng, Tensor, asTensor, describe, globalRng, rng, within } from '../lib';
 
-export { asTensor };
+export { asTensor, within };
 
 /**
  * The numbers a numeric argument may take: an interval (closed unless an end is marked open),
@@ -130,16 +130,3 @@ export function rngIn(who: string, name: string, value: unknown): Rng {
   return rng(numberIn(who, name, value, {}));
 }
 
-/**
- * Runs fn; a DeltaGraphError from inside it (a layer, the loss, a metric, the optimizer) gets
- * `who` and the context in front of its message, so that it says where it arose. Errors that
- * already start with `who` (the caller's own checks) are left as they are.
- */
-export function within<T>(who: string, context: string | null, fn: () => T): T {
-  try {
-    return fn();
-  } catch (e) {
-    if (e instanceof DeltaGraphError && !e.message.startsWith(`${who}: `)) e.message = `${who}: ${context === null ? '' : `${context}: `}${e.message}`;
-    throw e;
-  }
-}
