@@ -4,7 +4,7 @@
  * with shared sub-expressions. Everything shrinks: a failure reduces to a small case.
  */
 import fc from 'fast-check';
-import { ArgumentError, Tensor, checkShape, describe, sizeOf } from '../lib';
+import { ArgumentError, Tensor, checkShape, describe, fmtShape, shapeProblem, sizeOf } from '../lib';
 import { Domain, Pick, ValueRange } from '../ops';
 
 export interface ShapeOptions {
@@ -133,16 +133,72 @@ export interface OpCase {
 
 /** A Pick that reads choices in order (0 once they run out), so shrinking choices toward 0 simplifies the call. */
 export function pickFrom(choices: readonly number[]): Pick {
+  if (!Array.isArray(choices) || !choices.every((c) => typeof c === 'number' && Number.isSafeInteger(c) && c >= 0)) {
+    throw new ArgumentError(`pickFrom: choices must be an array of non-negative integers, got ${Array.isArray(choices) ? fmtShape(choices) : describe(choices)}`);
+  }
+  const list = choices.slice();
   let next = 0;
-  const draw = (): number => choices[next++] ?? 0;
+  const draw = (): number => list[next++] ?? 0;
   return {
-    int: (lo, hi) => lo + (draw() % (hi - lo + 1)),
+    int: (lo, hi) => {
+      if (typeof lo !== 'number' || typeof hi !== 'number' || !Number.isSafeInteger(lo) || !Number.isSafeInteger(hi) || lo > hi) {
+        throw new ArgumentError(`pickFrom: int(lo, hi) needs integers lo ≤ hi, got ${describe(lo)} and ${describe(hi)}`);
+      }
+      return lo + (draw() % (hi - lo + 1));
+    },
     unit: () => (draw() % 1000) / 1000,
   };
 }
 
+/** Checks a value range of a domain: finite min ≤ max, avoid a list of finite numbers, margin ≥ 0. */
+function checkRange(who: string, name: string, r: unknown): void {
+  const o = (r !== null && typeof r === 'object' ? r : null) as Partial<ValueRange> | null;
+  const finite = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
+  const ok = o !== null && finite(o.min) && finite(o.max) && o.min! <= o.max! &&
+    (o.avoid === undefined || (Array.isArray(o.avoid) && o.avoid.every(finite))) &&
+    (o.margin === undefined || (finite(o.margin) && o.margin! >= 0));
+  if (!ok) throw new ArgumentError(`${who}: ${name} must be { min, max, avoid?, margin? } with finite min ≤ max, got ${describe(r)}`);
+}
+
+const SHAPE_KINDS = ['any', 'broadcastable', 'matmul', 'matrix'];
+
+/** Checks a test domain (see ops/domain.ts), naming the field that is wrong. */
+function checkDomain(who: string, domain: unknown): asserts domain is Domain {
+  if (domain === null || typeof domain !== 'object' || Array.isArray(domain)) {
+    throw new ArgumentError(`${who}: expected a domain { arity, shapes, values, distinct?, call? }, got ${describe(domain)}`);
+  }
+  const d = domain as Partial<Domain>;
+  const arity: unknown = d.arity;
+  if (typeof arity !== 'number' || !Number.isSafeInteger(arity) || arity < 0 || arity > 16) {
+    throw new ArgumentError(`${who}: the domain's arity must be an integer in [0, 16], got ${describe(arity)}`);
+  }
+  const shapes: unknown = d.shapes;
+  if (typeof shapes === 'string') {
+    if (!SHAPE_KINDS.includes(shapes)) throw new ArgumentError(`${who}: the domain's shapes must be one of ${SHAPE_KINDS.map((k) => `'${k}'`).join(', ')} or { oneOf }, got ${describe(shapes)}`);
+    if ((shapes === 'broadcastable' || shapes === 'matmul') && arity !== 2) throw new ArgumentError(`${who}: '${shapes}' shapes are for two inputs, got arity ${arity}`);
+  } else {
+    const oneOf: unknown = shapes !== null && typeof shapes === 'object' ? (shapes as { oneOf?: unknown }).oneOf : undefined;
+    if (!Array.isArray(oneOf) || oneOf.length === 0) throw new ArgumentError(`${who}: the domain's shapes must be one of ${SHAPE_KINDS.map((k) => `'${k}'`).join(', ')} or { oneOf: [[shape, …], …] }, got ${describe(shapes)}`);
+    oneOf.forEach((set: unknown, i) => {
+      if (!Array.isArray(set) || set.length !== arity) throw new ArgumentError(`${who}: shapes.oneOf[${i}] must list ${arity} shapes (one per input), got ${describe(set)}`);
+      set.forEach((shape: unknown, k) => {
+        const problem = shapeProblem(shape);
+        if (problem !== null) throw new ArgumentError(`${who}: shapes.oneOf[${i}][${k}]: ${problem}`);
+      });
+    });
+  }
+  const values: unknown = d.values;
+  if (Array.isArray(values)) {
+    if (values.length < arity) throw new ArgumentError(`${who}: the domain's values must give a range per input (${arity}), got ${values.length}`);
+    values.forEach((r, i) => checkRange(who, `values[${i}]`, r));
+  } else checkRange(who, 'the domain\'s values', values);
+  if (d.distinct !== undefined && typeof d.distinct !== 'boolean') throw new ArgumentError(`${who}: the domain's distinct must be true or false, got ${describe(d.distinct)}`);
+  if (d.call !== undefined && typeof d.call !== 'function') throw new ArgumentError(`${who}: the domain's call must be a function (inputs, pick) => tensor, got ${describe(d.call)}`);
+}
+
 /** Random calls of an op within its domain. */
 export function opCase(domain: Domain): fc.Arbitrary<OpCase> {
+  checkDomain('opCase', domain);
   const ranges = (i: number): ValueRange => (Array.isArray(domain.values) ? domain.values[i] : domain.values) as ValueRange;
   const choices = fc.array(fc.nat({ max: 1 << 20 }), { maxLength: 64 });
   return inputShapes(domain).chain((ss) => {
@@ -162,5 +218,18 @@ export function opCase(domain: Domain): fc.Arbitrary<OpCase> {
 
 /** Calls the op of a registry-like entry on a generated case. */
 export function callCase(entry: { fn: (...args: any[]) => Tensor; domain: Domain }, c: OpCase): (...inputs: Tensor[]) => Tensor {
-  return (...inputs: Tensor[]) => (entry.domain.call ? entry.domain.call(inputs, pickFrom(c.choices)) : entry.fn(...inputs));
+  if (entry === null || typeof entry !== 'object' || typeof entry.fn !== 'function') {
+    throw new ArgumentError(`callCase: expected a registry entry { fn, domain }, got ${describe(entry)}`);
+  }
+  checkDomain('callCase', entry.domain);
+  const choices: unknown = c !== null && typeof c === 'object' ? c.choices : undefined;
+  if (!Array.isArray(choices)) throw new ArgumentError(`callCase: expected a case { inputs, choices } from opCase, got ${describe(c)}`);
+  pickFrom(choices);
+  const { fn, domain } = entry;
+  return (...inputs: Tensor[]) => {
+    inputs.forEach((x, i) => {
+      if (!(x instanceof Tensor)) throw new ArgumentError(`callCase: input ${i} must be a tensor, got ${describe(x)}`);
+    });
+    return domain.call ? domain.call(inputs, pickFrom(choices)) : fn(...inputs);
+  };
 }

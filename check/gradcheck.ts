@@ -52,8 +52,22 @@ export interface GradcheckResult {
 
 export class GradcheckError extends DeltaGraphError {
   constructor(readonly result: GradcheckResult) {
-    super(describeFailure(result));
+    super(describeFailure(checkedResult(result)));
   }
+}
+
+/** A failed check's result, as gradcheck makes it: the worst element and the inputs are described. */
+function checkedResult(r: unknown): GradcheckResult {
+  const o = (r !== null && typeof r === 'object' ? r : {}) as Partial<GradcheckResult>;
+  const w = o.worst as Partial<WorstElement> | null | undefined;
+  const numbers = w !== null && typeof w === 'object' && (['input', 'inputIndex', 'outputIndex', 'analytic', 'numeric', 'absError', 'relError'] as const).every((k) => typeof w[k] === 'number');
+  const shapes = (v: unknown) => Array.isArray(v) && v.every((s) => Array.isArray(s) && s.every((d) => typeof d === 'number'));
+  const ok = typeof o.name === 'string' && (o.mode === 'full' || o.mode === 'dot') && numbers && shapes(o.inputShapes) && shapes([o.outputShape]) &&
+    Array.isArray(o.inputs) && o.inputs.every((t) => t instanceof Tensor && !t.disposed);
+  if (!ok) {
+    throw new ArgumentError(`GradcheckError: expected the result of a failed gradcheck { name, mode, inputShapes, outputShape, worst, inputs, … }, got ${describe(r)}`);
+  }
+  return r as GradcheckResult;
 }
 
 function describeFailure(r: GradcheckResult): string {

@@ -4,7 +4,7 @@
  * the engine's accumulation rather than any single VJP.
  */
 import fc from 'fast-check';
-import { ArgumentError, Tensor, describe } from '../lib';
+import { ArgumentError, Tensor, asTensor, describe, within } from '../lib';
 import { add, cos, mul, sigmoid, sin, sub, sum, tanh, softplus } from '../ops';
 import { shapes, tensorOf } from './arbitraries';
 
@@ -32,12 +32,27 @@ export interface OpGraph {
 
 /** Evaluates a random graph: Σ of its last value (a scalar), with the given input tensors. */
 export function evaluateGraph(graph: OpGraph, inputs: readonly Tensor[]): Tensor {
-  const values: Tensor[] = [...inputs];
-  for (const { op, args } of graph.steps) {
-    const [a, b] = [values[args[0]]!, values[args[1]]!];
-    values.push(op in UNARY ? UNARY[op as keyof typeof UNARY](a) : BINARY[op as keyof typeof BINARY](a, b));
-  }
-  return sum(values[values.length - 1]!);
+  const steps: unknown = graph !== null && typeof graph === 'object' ? (graph as { steps?: unknown }).steps : undefined;
+  if (!Array.isArray(steps)) throw new ArgumentError(`evaluateGraph: expected a graph { shape, inputs, steps } from opGraph, got ${describe(graph)}`);
+  if (!Array.isArray(inputs) || inputs.length === 0) throw new ArgumentError(`evaluateGraph: inputs must be a non-empty array of tensors, got ${describe(inputs)}`);
+  const values: Tensor[] = inputs.map((x, i) => asTensor('evaluateGraph', x, `inputs[${i}]`));
+  steps.forEach((step: unknown, i) => {
+    const { op, args } = (step !== null && typeof step === 'object' ? step : {}) as Partial<GraphStep>;
+    if (typeof op !== 'string' || !OPS.includes(op as OpName)) {
+      throw new ArgumentError(`evaluateGraph: steps[${i}].op must be one of ${OPS.join(', ')}, got ${describe(op)}`);
+    }
+    const index = (k: number): Tensor => {
+      const j: unknown = Array.isArray(args) ? args[k] : undefined;
+      if (typeof j !== 'number' || !Number.isInteger(j) || j < 0 || j >= values.length) {
+        throw new ArgumentError(`evaluateGraph: steps[${i}].args must be two indices of earlier values in [0, ${values.length - 1}], got ${describe(args)}`);
+      }
+      return values[j]!;
+    };
+    const a = index(0);
+    const b = index(1);
+    values.push(within('evaluateGraph', `steps[${i}] (${op})`, () => (op in UNARY ? UNARY[op as keyof typeof UNARY](a) : BINARY[op as keyof typeof BINARY](a, b))));
+  });
+  return within('evaluateGraph', null, () => sum(values[values.length - 1]!));
 }
 
 /** Random graphs of 1–3 inputs of one shape and 1–maxSteps steps that reuse earlier values. */

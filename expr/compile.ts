@@ -1,6 +1,8 @@
 /**
  * From a mathjs syntax tree to a function of named tensors built from deltagraph's ops. The tree
- * is walked once, when the formula is made; each call then runs a tree of closures.
+ * is walked once, when the formula is made, into a list of steps (children first); each call
+ * then runs the steps in a loop. Neither walk recurses, so the depth of a formula is not bounded
+ * by the call stack.
  *
  * The meaning of the operators (see docs/guide.md, "Formulas as text"):
  * - `+`, `-`, `.*`, `./`, `.^` are elementwise with NumPy broadcasting;
@@ -82,21 +84,66 @@ function describeOptions(name: string, tensors: number, constants: readonly Cons
   return constants.length === 0 ? `${name} takes ${t}` : `${name} takes ${t} and optionally ${constants.map((k) => `a ${k === 'norm' ? 'norm kind' : k}`).join(', ')}`;
 }
 
+/**
+ * One step of a compiled formula: a value computed from the values of earlier steps (`args` are
+ * their indices). Formulas are compiled to a list of steps and run by a loop, so neither
+ * compiling nor evaluating recurses: a sum of 100,000 terms is as safe as a short one.
+ */
+interface Step {
+  readonly args: readonly number[];
+  run(args: readonly Tensor[], env: Environment): Tensor;
+}
+
+/** How to compile one node: the sub-formulas it computes on, and the step it makes of their steps. */
+interface Plan {
+  readonly children: readonly MathNode[];
+  build(args: readonly number[]): Step;
+}
+
+/** A sub-expression as mathjs prints it, cut short; a tree too deep to print is described instead. */
+function nodeText(node: MathNode): string {
+  let text: string;
+  try {
+    text = node.toString();
+  } catch {
+    text = `(a ${node.type} too deeply nested to print)`;
+  }
+  return text.length > 200 ? `${text.slice(0, 199)}…` : text;
+}
+
 class Compiler {
   readonly symbols: string[] = [];
   private readonly seen = new Set<string>();
 
   constructor(private readonly text: string) {}
 
-  compile(node: MathNode): Evaluator {
+  /** The steps of a formula, children before parents, the root's step last. */
+  compile(root: MathNode): Step[] {
+    const steps: Step[] = [];
+    // Depth-first, children left to right (so symbols are listed in order of first appearance).
+    const stack: Array<{ plan: Plan; args: number[] }> = [{ plan: this.plan(root), args: [] }];
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      if (top.args.length < top.plan.children.length) {
+        stack.push({ plan: this.plan(top.plan.children[top.args.length]!), args: [] });
+        continue;
+      }
+      stack.pop();
+      steps.push(top.plan.build(top.args));
+      stack[stack.length - 1]?.args.push(steps.length - 1);
+    }
+    return steps;
+  }
+
+  private plan(node: MathNode): Plan {
     switch (node.type) {
       case 'ConstantNode': {
         const value = (node as MathNode & { value: unknown }).value;
         if (typeof value !== 'number') {
-          throw new ExpressionError(this.text, `the constant ${node.toString()} is not a number; strings are options of functions only (norm, the losses)`);
+          throw new ExpressionError(this.text, `the constant ${nodeText(node)} is not a number; strings are options of functions only (norm, the losses)`);
         }
         const t = tensor(value);
-        return () => t;
+        return leaf(() => t);
       }
       case 'SymbolNode': {
         const name = (node as SymbolNode).name;
@@ -104,26 +151,30 @@ class Compiler {
           this.seen.add(name);
           this.symbols.push(name);
         }
-        return (env) => env.get(name)!;
+        return leaf((env) => env.get(name)!);
       }
       case 'ParenthesisNode':
-        return this.compile(unwrap(node));
+        return this.plan(unwrap(node));
       case 'OperatorNode':
         return this.operator(node as OperatorNode<never, never>);
       case 'FunctionNode':
         return this.call(node as FunctionNode);
       default:
-        throw new ExpressionError(this.text, `${JSON.stringify(node.toString())} (a mathjs ${node.type}) is not supported; formulas are made of ${SUPPORTED}`);
+        throw new ExpressionError(this.text, `${JSON.stringify(nodeText(node))} (a mathjs ${node.type}) is not supported; formulas are made of ${SUPPORTED}`);
     }
   }
 
-  /** Runs one op on evaluated operands; an op's error is rethrown naming this sub-expression. */
-  private guarded(node: MathNode, operands: readonly Tensor[], f: () => Tensor): Tensor {
+  /** A step running one op on its operands; an op's error is rethrown naming this sub-expression. */
+  private guarded(node: MathNode, args: readonly number[], f: (xs: readonly Tensor[]) => Tensor): Step {
+    return { args, run: (xs) => this.guard(node, xs, () => f(xs)) };
+  }
+
+  private guard(node: MathNode, operands: readonly Tensor[], f: () => Tensor): Tensor {
     try {
       return f();
     } catch (e) {
       if (e instanceof ExpressionError || e instanceof ExpressionShapeError || !(e instanceof DeltaGraphError)) throw e;
-      const sub = node.toString();
+      const sub = nodeText(node);
       const shapes = operands.map((t) => t.shape);
       if (e instanceof ShapeError) throw new ExpressionShapeError(this.text, sub, shapes, e.message, e);
       const error = new ExpressionError(this.text, `${JSON.stringify(sub)} on shapes ${shapes.map((s) => fmtShape(s)).join(' and ')}: ${e.message}`);
@@ -132,7 +183,7 @@ class Compiler {
     }
   }
 
-  private operator(node: OperatorNode<never, never>): Evaluator {
+  private operator(node: OperatorNode<never, never>): Plan {
     const fn: string = node.fn;
     const args = node.args;
     if (args.length === 2 && (fn === 'pow' || fn === 'dotPow')) {
@@ -141,28 +192,18 @@ class Compiler {
     }
     if (args.length === 2 && Object.prototype.hasOwnProperty.call(BINARY, fn)) {
       const f = BINARY[fn]!;
-      const a = this.compile(args[0]!);
-      const b = this.compile(args[1]!);
-      return (env) => {
-        const x = a(env);
-        const y = b(env);
-        return this.guarded(node, [x, y], () => f(x, y));
-      };
+      return { children: args, build: (ix) => this.guarded(node, ix, (xs) => f(xs[0]!, xs[1]!)) };
     }
-    if (args.length === 1 && fn === 'unaryPlus') return this.compile(args[0]!);
+    if (args.length === 1 && fn === 'unaryPlus') return { children: args, build: (ix) => ({ args: ix, run: (xs) => xs[0]! }) };
     if (args.length === 1 && Object.prototype.hasOwnProperty.call(UNARY, fn)) {
       const f = UNARY[fn]!;
-      const a = this.compile(args[0]!);
-      return (env) => {
-        const x = a(env);
-        return this.guarded(node, [x], () => f(x));
-      };
+      return { children: args, build: (ix) => this.guarded(node, ix, (xs) => f(xs[0]!)) };
     }
-    throw new ExpressionError(this.text, `the operator ${node.op} in ${JSON.stringify(node.toString())} is not supported; formulas are made of ${SUPPORTED}`);
+    throw new ExpressionError(this.text, `the operator ${node.op} in ${JSON.stringify(nodeText(node))} is not supported; formulas are made of ${SUPPORTED}`);
   }
 
   /** norm(x)^2 (with p = 2 or "fro") as Σ x², exact and differentiable at x = 0. */
-  private normSquared(node: MathNode, base: MathNode, exponent: MathNode): Evaluator | undefined {
+  private normSquared(node: MathNode, base: MathNode, exponent: MathNode): Plan | undefined {
     const b = unwrap(base);
     const e = unwrap(exponent);
     if (b.type !== 'FunctionNode' || e.type !== 'ConstantNode' || (e as MathNode & { value: unknown }).value !== 2) return undefined;
@@ -170,16 +211,12 @@ class Compiler {
     if (call.fn.type !== 'SymbolNode' || call.fn.name !== 'norm' || call.args.length < 1 || call.args.length > 2) return undefined;
     const p = call.args.length === 2 ? this.constant('norm', 'norm', call.args[1]!) : 2;
     if (p === 1) return undefined;
-    const x = this.compile(call.args[0]!);
-    return (env) => {
-      const v = x(env);
-      return this.guarded(node, [v], () => normSquared(v, p));
-    };
+    return { children: [call.args[0]!], build: (ix) => this.guarded(node, ix, (xs) => normSquared(xs[0]!, p)) };
   }
 
-  private call(node: FunctionNode): Evaluator {
+  private call(node: FunctionNode): Plan {
     if (node.fn.type !== 'SymbolNode') {
-      throw new ExpressionError(this.text, `${JSON.stringify(node.toString())} calls something that is not a function name; formulas are made of ${SUPPORTED}`);
+      throw new ExpressionError(this.text, `${JSON.stringify(nodeText(node))} calls something that is not a function name; formulas are made of ${SUPPORTED}`);
     }
     const name = node.fn.name;
     const spec = FUNCTIONS.get(name);
@@ -194,15 +231,16 @@ class Compiler {
     if (n < spec.tensors || n > spec.tensors + spec.constants.length) {
       throw new ExpressionError(
         this.text,
-        `${JSON.stringify(node.toString())}: ${describeOptions(name, spec.tensors, spec.constants)}, got ${n} argument${n === 1 ? '' : 's'}`,
+        `${JSON.stringify(nodeText(node))}: ${describeOptions(name, spec.tensors, spec.constants)}, got ${n} argument${n === 1 ? '' : 's'}`,
         name,
       );
     }
-    const tensors = node.args.slice(0, spec.tensors).map((a) => this.compile(a));
-    const options = node.args.slice(spec.tensors).map((a, i) => this.constant(name, spec.constants[i]!, a));
-    return (env) => {
-      const xs = tensors.map((t) => t(env));
-      return this.guarded(node, xs, () => spec.apply(xs, options));
+    return {
+      children: node.args.slice(0, spec.tensors),
+      build: (ix) => {
+        const options = node.args.slice(spec.tensors).map((a, i) => this.constant(name, spec.constants[i]!, a));
+        return this.guarded(node, ix, (xs) => spec.apply(xs, options));
+      },
     };
   }
 
@@ -219,7 +257,7 @@ class Compiler {
     const raw = n.type === 'ConstantNode' ? (n as MathNode & { value: unknown }).value : undefined;
     const value = typeof raw === 'number' ? sign * raw : sign === 1 ? raw : undefined;
     const bad = (expected: string): never => {
-      throw new ExpressionError(this.text, `the option ${JSON.stringify(node.toString())} of ${fname} must be ${expected}`, fname);
+      throw new ExpressionError(this.text, `the option ${JSON.stringify(nodeText(node))} of ${fname} must be ${expected}`, fname);
     };
     switch (kind) {
       case 'axis':
@@ -240,9 +278,22 @@ class Compiler {
   }
 }
 
+/** A node without sub-formulas: a constant or a variable. */
+function leaf(run: (env: Environment) => Tensor): Plan {
+  return { children: [], build: (args) => ({ args, run: (_, env) => run(env) }) };
+}
+
 /** Compiles a parsed formula; `text` is the formula as written, for error messages. */
 export function compileFormula(text: string, root: MathNode): CompiledFormula {
   const compiler = new Compiler(text);
-  const evaluate = compiler.compile(root);
+  const steps = compiler.compile(root);
+  const evaluate: Evaluator = (env) => {
+    const values: Tensor[] = new Array(steps.length);
+    for (let i = 0; i < steps.length; i++) {
+      const step = steps[i]!;
+      values[i] = step.run(step.args.map((j) => values[j]!), env);
+    }
+    return values[steps.length - 1]!;
+  };
   return { evaluate, symbols: compiler.symbols };
 }

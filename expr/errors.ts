@@ -2,7 +2,16 @@
  * The errors of formulas written as text. Each names the formula, and the symbol or the
  * sub-expression at fault, so that a mistake in a long formula can be found without a debugger.
  */
-import { DeltaGraphError, ShapeError, fmtShape } from '../lib';
+import { ArgumentError, DeltaGraphError, ShapeError, describe, fmtShape } from '../lib';
+
+/** A formula as messages quote it: in full when short, cut otherwise. */
+function quoted(text: string): string {
+  return JSON.stringify(text.length > 200 ? `${text.slice(0, 199)}…` : text);
+}
+
+function checkText(who: string, name: string, value: unknown): void {
+  if (typeof value !== 'string') throw new ArgumentError(`${who}: ${name} must be a string, got ${describe(value)}`);
+}
 
 /** A formula that cannot be turned into ops, or evaluated on the given variables. */
 export class ExpressionError extends DeltaGraphError {
@@ -12,7 +21,10 @@ export class ExpressionError extends DeltaGraphError {
   readonly symbol: string | undefined;
 
   constructor(expression: string, message: string, symbol?: string) {
-    super(`expression ${JSON.stringify(expression)}: ${message}`);
+    checkText(new.target.name, 'expression', expression);
+    checkText(new.target.name, 'message', message);
+    if (symbol !== undefined) checkText(new.target.name, 'symbol', symbol);
+    super(`expression ${quoted(expression)}: ${message}`);
     this.expression = expression;
     this.symbol = symbol;
   }
@@ -40,8 +52,14 @@ export class ExpressionShapeError extends ShapeError {
   readonly shapes: ReadonlyArray<readonly number[]>;
 
   constructor(expression: string, subExpression: string, shapes: ReadonlyArray<readonly number[]>, reason: string, cause?: unknown) {
+    checkText('ExpressionShapeError', 'expression', expression);
+    checkText('ExpressionShapeError', 'subExpression', subExpression);
+    checkText('ExpressionShapeError', 'reason', reason);
+    if (!Array.isArray(shapes) || !shapes.every((s) => Array.isArray(s) && s.every((d) => typeof d === 'number'))) {
+      throw new ArgumentError(`ExpressionShapeError: shapes must be an array of shapes, got ${describe(shapes)}`);
+    }
     const shown = shapes.map((s) => fmtShape(s)).join(' and ');
-    super(`expression ${JSON.stringify(expression)}: ${JSON.stringify(subExpression)} on shapes ${shown}: ${reason}`);
+    super(`expression ${quoted(expression)}: ${JSON.stringify(subExpression)} on shapes ${shown}: ${reason}`);
     this.expression = expression;
     this.subExpression = subExpression;
     this.shapes = shapes.map((s) => [...s]);

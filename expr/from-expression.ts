@@ -54,7 +54,7 @@ export function fromExpression(text: string): ExpressionFunction {
   if (typeof text !== 'string') throw new ArgumentError(`fromExpression: the formula must be a string, got ${describe(text)}`);
   const { evaluate, symbols } = compileFormula(text, parseFormula(text));
   const names = Object.freeze([...symbols]);
-  const op = `expression ${JSON.stringify(text)}`;
+  const op = `expression ${JSON.stringify(text.length > 200 ? `${text.slice(0, 199)}…` : text)}`;
   const f = (variables: Variables): Tensor => {
     if (variables === null || typeof variables !== 'object' || Array.isArray(variables) || variables instanceof Tensor) {
       throw new ArgumentError(`${op}: expected an object of variables such as { ${names.join(', ')} }, got ${describe(variables)}`);

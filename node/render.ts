@@ -8,6 +8,7 @@
  */
 import { MessageChannel, Worker, receiveMessageOnPort } from 'worker_threads';
 import { pathToFileURL } from 'url';
+import { ArgumentError, describe } from '../lib';
 import { RenderError } from '../viz/render';
 
 interface Reply {
@@ -37,39 +38,39 @@ const { url, dot, port, flag } = workerData;
 })();
 `;
 
-function packageUrl(): string {
+function packageUrl(who: string): string {
   try {
     return pathToFileURL(require.resolve('@hpcc-js/wasm-graphviz')).href;
   } catch {
-    throw new RenderError("renderSvg: the package '@hpcc-js/wasm-graphviz' (Graphviz as WebAssembly) is not installed; run npm ci");
+    throw new RenderError(`${who}: the package '@hpcc-js/wasm-graphviz' (Graphviz as WebAssembly) is not installed; run npm ci`);
   }
 }
 
-function start(dot: string): { worker: Worker; port: MessagePortLike; flag: Int32Array } {
-  if (typeof dot !== 'string') throw new RenderError(`renderSvg: expected DOT text, got ${typeof dot}`);
+function start(who: string, dot: string): { worker: Worker; port: MessagePortLike; flag: Int32Array } {
+  if (typeof dot !== 'string') throw new RenderError(`${who}: expected DOT text, got ${describe(dot)}`);
   const flag = new Int32Array(new SharedArrayBuffer(4));
   const { port1, port2 } = new MessageChannel();
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { url: packageUrl(), dot, port: port2, flag }, transferList: [port2] });
+  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { url: packageUrl(who), dot, port: port2, flag }, transferList: [port2] });
   return { worker, port: port1, flag };
 }
 
 type MessagePortLike = MessageChannel['port1'];
 
-function unwrap(reply: Reply | undefined): string {
+function unwrap(who: string, reply: Reply | undefined): string {
   if (reply?.svg !== undefined) return reply.svg;
-  throw new RenderError(`renderSvg: Graphviz could not lay out the graph: ${reply?.error ?? 'no answer from the worker'}`);
+  throw new RenderError(`${who}: Graphviz could not lay out the graph: ${reply?.error ?? 'no answer from the worker'}`);
 }
 
 /** Lays out DOT text with Graphviz's dot engine and returns the SVG document. */
 export async function renderSvg(dot: string): Promise<string> {
-  const { worker, port } = start(dot);
+  const { worker, port } = start('renderSvg', dot);
   try {
     const reply = await new Promise<Reply>((resolve, reject) => {
       port.once('message', (m: Reply) => resolve(m));
       worker.once('error', reject);
       worker.once('exit', (code) => resolve({ error: `the worker stopped with code ${code}` }));
     });
-    return unwrap(reply);
+    return unwrap('renderSvg', reply);
   } finally {
     port.close();
     await worker.terminate();
@@ -81,12 +82,15 @@ export async function renderSvg(dot: string): Promise<string> {
  * the command line). Gives up with a RenderError after `timeoutMs`.
  */
 export function renderSvgSync(dot: string, timeoutMs = 60_000): string {
-  const { worker, port, flag } = start(dot);
+  if (typeof timeoutMs !== 'number' || !(timeoutMs > 0) || timeoutMs > 2 ** 31 - 1) {
+    throw new ArgumentError(`renderSvgSync: timeoutMs must be a number of milliseconds in (0, ${2 ** 31 - 1}], got ${describe(timeoutMs)}`);
+  }
+  const { worker, port, flag } = start('renderSvgSync', dot);
   try {
     if (Atomics.wait(flag, 0, 0, timeoutMs) === 'timed-out') {
-      throw new RenderError(`renderSvg: Graphviz did not finish within ${timeoutMs} ms`);
+      throw new RenderError(`renderSvgSync: Graphviz did not finish within ${timeoutMs} ms`);
     }
-    return unwrap(receiveMessageOnPort(port)?.message as Reply | undefined);
+    return unwrap('renderSvgSync', receiveMessageOnPort(port)?.message as Reply | undefined);
   } finally {
     port.close();
     void worker.terminate();

@@ -5,6 +5,7 @@
  * Layers can be drawn flat, as clusters around their ops, or collapsed to one box each, which
  * keeps nets of hundreds of ops readable.
  */
+import { ArgumentError, Tensor, describe } from '../lib';
 import { GraphDescription, VizEdge, VizNode } from './graph-export';
 import { EDGE, FONT, PALETTE, esc, gradText, legendLabel, nodeAttributes, nodeLabel, nodeTooltip, quote, small } from './dot-style';
 import { shapeText } from './summaries';
@@ -74,8 +75,62 @@ function boxLabel(d: GraphDescription, group: number, members: VizNode[], paramG
   return `<${lines.join('<br/>')}>`;
 }
 
+const KINDS = ['op', 'parameter', 'input', 'constant', 'output'];
+
+const isShape = (v: unknown): boolean => Array.isArray(v) && v.every((x) => typeof x === 'number');
+
+/** Checks that `d` is a graph description as describeGraph makes it, naming the first part that is not. */
+function checkDescription(who: string, d: unknown): asserts d is GraphDescription {
+  if (d instanceof Tensor) throw new ArgumentError(`${who}: expected a graph description, got a tensor; describe it first: ${who}(describeGraph(loss))`);
+  const o = (d !== null && typeof d === 'object' ? d : null) as Partial<GraphDescription> | null;
+  if (o === null || !Array.isArray(o.nodes) || !Array.isArray(o.edges) || !Array.isArray(o.groups) || typeof o.output !== 'string' || typeof o.withGradients !== 'boolean') {
+    throw new ArgumentError(`${who}: expected a graph description { nodes, edges, joins, groups, output, withGradients } (from describeGraph), got ${describe(d)}`);
+  }
+  const bad = (what: string, value: unknown): never => {
+    throw new ArgumentError(`${who}: ${what} is not part of a graph description as describeGraph makes it, got ${describe(value)}`);
+  };
+  o.nodes.forEach((n: unknown, i) => {
+    const v = (n !== null && typeof n === 'object' ? n : {}) as Partial<VizNode>;
+    const ok = typeof v.key === 'string' && KINDS.includes(v.kind as string) && typeof v.label === 'string' && isShape(v.shape) &&
+      typeof v.fanOut === 'number' && (v.attrs === undefined || typeof v.attrs === 'string') && (v.path === undefined || typeof v.path === 'string') &&
+      (v.name === undefined || typeof v.name === 'string') && (v.group === undefined || (Number.isInteger(v.group) && v.group! >= 0 && v.group! < o.groups!.length)) &&
+      (v.value === undefined || (v.value !== null && typeof v.value === 'object' && typeof v.value.mean === 'number'));
+    if (!ok) bad(`nodes[${i}]`, n);
+  });
+  o.edges.forEach((e: unknown, i) => {
+    const v = (e !== null && typeof e === 'object' ? e : {}) as Partial<VizEdge>;
+    const ok = typeof v.from === 'string' && typeof v.to === 'string' && typeof v.slot === 'number' && isShape(v.shape) &&
+      typeof v.join === 'boolean' && (v.gradNorm === undefined || typeof v.gradNorm === 'number');
+    if (!ok) bad(`edges[${i}]`, e);
+  });
+  o.groups.forEach((g: unknown, i) => {
+    const v = (g !== null && typeof g === 'object' ? g : {}) as { label?: unknown; detail?: unknown; span?: unknown };
+    const ok = typeof v.label === 'string' && (v.detail === undefined || typeof v.detail === 'string') &&
+      Array.isArray(v.span) && v.span.length === 2 && v.span.every((x) => typeof x === 'number');
+    if (!ok) bad(`groups[${i}]`, g);
+  });
+}
+
+/** Checks toDot's options, naming the one that is wrong. */
+function checkDotOptions(options: unknown): DotOptions {
+  if (options === undefined) return {};
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) throw new ArgumentError(`toDot: expected an options object or nothing, got ${describe(options)}`);
+  const o = options as Record<string, unknown>;
+  if (o.layers !== undefined && o.layers !== 'flat' && o.layers !== 'clusters' && o.layers !== 'boxes') {
+    throw new ArgumentError(`toDot: layers must be 'flat', 'clusters' or 'boxes', got ${describe(o.layers)}`);
+  }
+  if (o.title !== undefined && typeof o.title !== 'string') throw new ArgumentError(`toDot: title must be a string, got ${describe(o.title)}`);
+  if (o.direction !== undefined && o.direction !== 'TB' && o.direction !== 'LR') throw new ArgumentError(`toDot: direction must be 'TB' or 'LR', got ${describe(o.direction)}`);
+  for (const k of ['showIds', 'legend']) {
+    if (o[k] !== undefined && typeof o[k] !== 'boolean') throw new ArgumentError(`toDot: ${k} must be true or false, got ${describe(o[k])}`);
+  }
+  return o as DotOptions;
+}
+
 /** Graphviz DOT text for a graph description. */
 export function toDot(d: GraphDescription, options: DotOptions = {}): string {
+  checkDescription('toDot', d);
+  options = checkDotOptions(options);
   const style: LayerStyle = d.groups.length === 0 ? 'flat' : options.layers ?? 'clusters';
   const showIds = options.showIds ?? true;
   const home = style === 'flat' ? new Map<string, number | undefined>() : homes(d);

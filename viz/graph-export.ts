@@ -5,7 +5,7 @@
  * feeds several inputs is marked as a join: in the backward pass the gradients arriving over
  * those paths are summed there (the total derivative, the slides' "sum over paths").
  */
-import { GraphError, Tensor } from '../lib';
+import { ArgumentError, GraphError, Tensor, asTensor, describe } from '../lib';
 import { Gradients, Node, ancestors, nodeOf } from '../graph';
 import { ValueSummary, l2Norm, summarizeAttrs, summarizeValues } from './summaries';
 
@@ -109,12 +109,51 @@ export interface DescribeOptions {
   outputLabel?: string;
 }
 
-function toNameMap(names: TensorNames | undefined): Map<Tensor, string> {
+/** Names as a Map, checked: `option` is which option of describeGraph they came in. */
+function toNameMap(names: TensorNames | undefined, option: string): Map<Tensor, string> {
   if (names === undefined) return new Map();
-  if (names instanceof Map) return new Map(names as ReadonlyMap<Tensor, string>);
   const map = new Map<Tensor, string>();
-  for (const [name, t] of names as Iterable<readonly [string, Tensor]>) map.set(t, name);
+  const entry = (t: unknown, name: unknown, where: string) => {
+    if (!(t instanceof Tensor) || typeof name !== 'string') {
+      throw new ArgumentError(`describeGraph: ${option}${where} must pair a tensor with a string name, got ${describe(t)} and ${describe(name)}`);
+    }
+    map.set(t, name);
+  };
+  if (names instanceof Map) {
+    for (const [t, name] of names) entry(t, name, '');
+    return map;
+  }
+  if (names === null || typeof names !== 'object' || typeof (names as Partial<Iterable<unknown>>)[Symbol.iterator] !== 'function') {
+    throw new ArgumentError(`describeGraph: ${option} must be a Map from tensors to names or [name, tensor] pairs (such as namedParameters()), got ${describe(names)}`);
+  }
+  let i = 0;
+  for (const pair of names as Iterable<unknown>) {
+    if (!Array.isArray(pair) || pair.length !== 2) throw new ArgumentError(`describeGraph: ${option}[${i}] must be a [name, tensor] pair, got ${describe(pair)}`);
+    entry(pair[1], pair[0], `[${i}]`);
+    i++;
+  }
   return map;
+}
+
+/** Checks describeGraph's options, naming the one that is wrong. */
+function checkDescribeOptions(options: unknown): DescribeOptions {
+  if (options === undefined) return {};
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) throw new ArgumentError(`describeGraph: expected an options object or nothing, got ${describe(options)}`);
+  const o = options as Record<string, unknown>;
+  if (o.gradients !== undefined && !(o.gradients instanceof Gradients)) throw new ArgumentError(`describeGraph: gradients must be the result of backward(…), got ${describe(o.gradients)}`);
+  if (o.values !== undefined && typeof o.values !== 'boolean') throw new ArgumentError(`describeGraph: values must be true or false, got ${describe(o.values)}`);
+  if (o.outputLabel !== undefined && typeof o.outputLabel !== 'string') throw new ArgumentError(`describeGraph: outputLabel must be a string, got ${describe(o.outputLabel)}`);
+  if (o.groups !== undefined) {
+    if (!Array.isArray(o.groups)) throw new ArgumentError(`describeGraph: groups must be an array of { label, span: [first, end] } (such as moduleGroups(model)), got ${describe(o.groups)}`);
+    o.groups.forEach((g: unknown, i) => {
+      const v = (g !== null && typeof g === 'object' ? g : {}) as Partial<NodeGroup>;
+      const span: unknown = v.span;
+      const ok = typeof v.label === 'string' && (v.detail === undefined || typeof v.detail === 'string') &&
+        Array.isArray(span) && span.length === 2 && span.every((x) => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0) && span[0] <= span[1];
+      if (!ok) throw new ArgumentError(`describeGraph: groups[${i}] must be { label, detail?, span: [first, end] } with node ids first ≤ end, got ${describe(g)}`);
+    });
+  }
+  return o as DescribeOptions;
 }
 
 function groupOf(id: number, groups: readonly NodeGroup[]): number | undefined {
@@ -128,9 +167,11 @@ function groupOf(id: number, groups: readonly NodeGroup[]): number | undefined {
  * Throws a GraphError when the graph was released by a backward pass without { retainGraph }.
  */
 export function describeGraph(output: Tensor, options: DescribeOptions = {}): GraphDescription {
-  if (!(output instanceof Tensor)) throw new GraphError('describeGraph: expected the output tensor (a loss) to describe');
-  const names = toNameMap(options.names);
-  const paths = toNameMap(options.paths);
+  if (!(output instanceof Tensor)) throw new GraphError(`describeGraph: expected the output tensor (a loss) to describe, got ${describe(output)}`);
+  asTensor('describeGraph', output, 'the output');
+  options = checkDescribeOptions(options);
+  const names = toNameMap(options.names, 'names');
+  const paths = toNameMap(options.paths, 'paths');
   const groups = [...(options.groups ?? [])];
   const grads = options.gradients;
 

@@ -4,6 +4,7 @@
  * round numbers, grid lines, axis labels and a legend. historyChartSvg draws a training History:
  * training and validation loss above, the metrics (accuracy, RMSE, R²) in a second panel.
  */
+import { ArgumentError, describe } from '../lib';
 import type { History } from '../nn';
 import { Scale, makeScale, niceDomain, tickLabel } from './ticks';
 
@@ -56,18 +57,81 @@ function thin<T>(points: readonly T[], max: number): T[] {
   return kept;
 }
 
+/** The least and greatest of some numbers, in one pass (no spread: a long series would overflow the stack). */
+function extent(values: readonly number[]): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of values) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return [lo, hi];
+}
+
 function usesLog(panel: ChartPanel, ys: number[]): boolean {
   if (panel.log !== undefined && panel.log !== 'auto') return panel.log;
   const positive = ys.filter((y) => y > 0);
   if (positive.length === 0 || positive.length < ys.length) return false;
-  return Math.max(...positive) / Math.min(...positive) >= 30;
+  const [lo, hi] = extent(positive);
+  return hi / lo >= 30;
+}
+
+const MIN_WIDTH = MARGIN.left + MARGIN.right + 50;
+const MAX_SIZE = 100_000;
+
+/** Checks a chart's size option: a finite number in [min, MAX_SIZE] pixels. */
+function sizeOption(who: string, name: string, value: unknown, min: number, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > MAX_SIZE) {
+    throw new ArgumentError(`${who}: ${name} must be a number of pixels in [${min}, ${MAX_SIZE}], got ${describe(value)}`);
+  }
+  return value;
+}
+
+function stringOption(who: string, name: string, value: unknown): void {
+  if (value !== undefined && typeof value !== 'string') throw new ArgumentError(`${who}: ${name} must be a string, got ${describe(value)}`);
+}
+
+function optionsObject(who: string, options: unknown): Record<string, unknown> {
+  if (options === undefined) return {};
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) throw new ArgumentError(`${who}: expected an options object or nothing, got ${describe(options)}`);
+  return options as Record<string, unknown>;
+}
+
+/** Checks the panels of a chart, naming the first part that is wrong. */
+function checkPanels(who: string, panels: unknown): asserts panels is readonly ChartPanel[] {
+  if (!Array.isArray(panels)) throw new ArgumentError(`${who}: panels must be an array of { yLabel, series: [{ name, points, color }] }, got ${describe(panels)}`);
+  panels.forEach((panel: unknown, i) => {
+    const p = (panel !== null && typeof panel === 'object' && !Array.isArray(panel) ? panel : null) as Partial<ChartPanel> | null;
+    if (p === null) throw new ArgumentError(`${who}: panels[${i}] must be { yLabel, series, log?, height? }, got ${describe(panel)}`);
+    if (typeof p.yLabel !== 'string') throw new ArgumentError(`${who}: panels[${i}].yLabel must be a string, got ${describe(p.yLabel)}`);
+    if (p.log !== undefined && typeof p.log !== 'boolean' && p.log !== 'auto') throw new ArgumentError(`${who}: panels[${i}].log must be true, false or 'auto', got ${describe(p.log)}`);
+    sizeOption(who, `panels[${i}].height`, p.height, 1, 300);
+    if (!Array.isArray(p.series)) throw new ArgumentError(`${who}: panels[${i}].series must be an array of { name, points, color }, got ${describe(p.series)}`);
+    p.series.forEach((series: unknown, k) => {
+      const at = `panels[${i}].series[${k}]`;
+      const s = (series !== null && typeof series === 'object' && !Array.isArray(series) ? series : null) as Partial<ChartSeries> | null;
+      if (s === null) throw new ArgumentError(`${who}: ${at} must be { name, points, color, dashed? }, got ${describe(series)}`);
+      if (typeof s.name !== 'string') throw new ArgumentError(`${who}: ${at}.name must be a string, got ${describe(s.name)}`);
+      if (typeof s.color !== 'string') throw new ArgumentError(`${who}: ${at}.color must be a string (a CSS colour), got ${describe(s.color)}`);
+      if (s.dashed !== undefined && typeof s.dashed !== 'boolean') throw new ArgumentError(`${who}: ${at}.dashed must be true or false, got ${describe(s.dashed)}`);
+      const points: unknown = s.points;
+      if (!Array.isArray(points)) throw new ArgumentError(`${who}: ${at}.points must be an array of [x, y] pairs, got ${describe(points)}`);
+      for (let j = 0; j < points.length; j++) {
+        const pt: unknown = points[j];
+        if (!Array.isArray(pt) || pt.length !== 2 || typeof pt[0] !== 'number' || typeof pt[1] !== 'number') {
+          throw new ArgumentError(`${who}: ${at}.points[${j}] must be an [x, y] pair of numbers, got ${describe(pt)}`);
+        }
+      }
+    });
+  });
 }
 
 /** The polylines of one series: one per run of drawable points. */
 function seriesPaths(s: ChartSeries, x: Scale, y: Scale, maxPoints: number): string[] {
   const runs: string[][] = [[]];
   for (const [px_, py] of thin(s.points, maxPoints)) {
-    if (!Number.isFinite(py) || (y.log && py <= 0)) {
+    if (!Number.isFinite(px_) || !Number.isFinite(py) || (y.log && py <= 0)) {
       if (runs[runs.length - 1]!.length > 0) runs.push([]);
       continue;
     }
@@ -78,28 +142,44 @@ function seriesPaths(s: ChartSeries, x: Scale, y: Scale, maxPoints: number): str
     .filter((r) => r.length > 0)
     .map((r) =>
       r.length === 1
-        ? `<circle cx="${r[0]!.split(',')[0]}" cy="${r[0]!.split(',')[1]}" r="3" fill="${s.color}"/>`
-        : `<polyline fill="none" stroke="${s.color}" stroke-width="2" stroke-linejoin="round" stroke-linecap="round"${dash} points="${r.join(' ')}"/>`,
+        ? `<circle cx="${r[0]!.split(',')[0]}" cy="${r[0]!.split(',')[1]}" r="3" fill="${xml(s.color)}"/>`
+        : `<polyline fill="none" stroke="${xml(s.color)}" stroke-width="2" stroke-linejoin="round" stroke-linecap="round"${dash} points="${r.join(' ')}"/>`,
     );
 }
 
 /** An SVG document with the panels stacked over a shared x axis. */
 export function lineChartSvg(panels: readonly ChartPanel[], options: LineChartOptions = {}): string {
-  const width = options.width ?? 900;
-  const maxPoints = options.maxPoints ?? 1000;
+  checkPanels('lineChartSvg', panels);
+  const o = optionsObject('lineChartSvg', options);
+  stringOption('lineChartSvg', 'title', o.title);
+  stringOption('lineChartSvg', 'xLabel', o.xLabel);
+  const width = sizeOption('lineChartSvg', 'width', o.width, MIN_WIDTH, 900);
+  const maxPoints = o.maxPoints ?? 1000;
+  if (typeof maxPoints !== 'number' || !Number.isSafeInteger(maxPoints) || maxPoints < 1) {
+    throw new ArgumentError(`lineChartSvg: maxPoints must be an integer ≥ 1, got ${describe(maxPoints)}`);
+  }
+  const marker: unknown = o.marker;
+  if (marker !== undefined) {
+    const m = (marker !== null && typeof marker === 'object' ? marker : {}) as { x?: unknown; label?: unknown };
+    if (typeof m.x !== 'number' || typeof m.label !== 'string') throw new ArgumentError(`lineChartSvg: marker must be { x, label } with a number x and a string label, got ${describe(marker)}`);
+  }
   const plotW = width - MARGIN.left - MARGIN.right;
-  const xs = panels.flatMap((p) => p.series.flatMap((s) => s.points.map(([x]) => x))).filter(Number.isFinite);
-  const [x0, x1] = xs.length === 0 ? [0, 1] : niceDomain(Math.min(...xs), Math.max(...xs), 8, false);
+  const xs: number[] = [];
+  for (const p of panels) for (const s of p.series) for (const [px_] of s.points) if (Number.isFinite(px_)) xs.push(px_);
+  const [xMin, xMax] = extent(xs);
+  const [x0, x1] = xs.length === 0 ? [0, 1] : niceDomain(xMin, xMax, 8, false);
   const x = makeScale(x0, x1, MARGIN.left, MARGIN.left + plotW, false, 8);
 
   const body: string[] = [];
   let top = MARGIN.top;
   panels.forEach((panel, index) => {
     const h = panel.height ?? 300;
-    const ysAll = panel.series.flatMap((s) => s.points.map(([, y]) => y)).filter(Number.isFinite);
+    const ysAll: number[] = [];
+    for (const s of panel.series) for (const [, py] of s.points) if (Number.isFinite(py)) ysAll.push(py);
     const log = usesLog(panel, ysAll);
     const ys = log ? ysAll.filter((v) => v > 0) : ysAll;
-    const [y0, y1] = ys.length === 0 ? [0, 1] : niceDomain(Math.min(...ys), Math.max(...ys), 5, log);
+    const [yMin, yMax] = extent(ys);
+    const [y0, y1] = ys.length === 0 ? [0, 1] : niceDomain(yMin, yMax, 5, log);
     const y = makeScale(y0, y1, top + h, top, log, 5);
     const last = index === panels.length - 1;
 
@@ -133,7 +213,7 @@ export function lineChartSvg(panels: readonly ChartPanel[], options: LineChartOp
       const ly = top + 14 + i * 20;
       const lx = MARGIN.left + plotW + 16;
       const dash = s.dashed ? ' stroke-dasharray="6 4"' : '';
-      body.push(`<line x1="${lx}" x2="${lx + 24}" y1="${ly}" y2="${ly}" stroke="${s.color}" stroke-width="2.5"${dash}/>`);
+      body.push(`<line x1="${lx}" x2="${lx + 24}" y1="${ly}" y2="${ly}" stroke="${xml(s.color)}" stroke-width="2.5"${dash}/>`);
       body.push(`<text x="${lx + 30}" y="${ly}" dy="0.32em" font-size="12" fill="${INK}">${xml(s.name)}</text>`);
     });
     body.push('</g>');
@@ -168,11 +248,33 @@ export interface HistoryChartOptions {
   logLoss?: boolean | 'auto';
 }
 
+/** Checks that `history` is what fit returns: epoch records and the best epoch. */
+function checkHistory(history: unknown): asserts history is History {
+  const h = (history !== null && typeof history === 'object' ? history : null) as Partial<History> | null;
+  if (h === null || !Array.isArray(h.epochs)) throw new ArgumentError(`historyChartSvg: expected a History { epochs, bestEpoch } (what fit returns), got ${describe(history)}`);
+  if (typeof h.bestEpoch !== 'number' || !Number.isSafeInteger(h.bestEpoch)) throw new ArgumentError(`historyChartSvg: history.bestEpoch must be an epoch number, got ${describe(h.bestEpoch)}`);
+  h.epochs.forEach((r: unknown, i) => {
+    const e = (r !== null && typeof r === 'object' ? r : null) as Partial<History['epochs'][number]> | null;
+    const metrics: unknown = e?.metrics;
+    const ok = e !== null && typeof e.epoch === 'number' && Number.isSafeInteger(e.epoch) && typeof e.loss === 'number' &&
+      (e.valLoss === undefined || typeof e.valLoss === 'number') && metrics !== null && typeof metrics === 'object' && !Array.isArray(metrics) &&
+      Object.values(metrics as object).every((v) => v === undefined || typeof v === 'number');
+    if (!ok) throw new ArgumentError(`historyChartSvg: history.epochs[${i}] must be an epoch record { epoch, loss, valLoss?, metrics }, got ${describe(r)}`);
+  });
+}
+
 /**
  * A training History as SVG: loss and validation loss per epoch (epochs counted from 1), the
  * metrics in a second panel when there are any, and a marker at the best epoch.
  */
 export function historyChartSvg(history: History, options: HistoryChartOptions = {}): string {
+  checkHistory(history);
+  const o = optionsObject('historyChartSvg', options);
+  stringOption('historyChartSvg', 'title', o.title);
+  sizeOption('historyChartSvg', 'width', o.width, MIN_WIDTH, 900);
+  if (o.logLoss !== undefined && typeof o.logLoss !== 'boolean' && o.logLoss !== 'auto') {
+    throw new ArgumentError(`historyChartSvg: logLoss must be true, false or 'auto', got ${describe(o.logLoss)}`);
+  }
   const epochs = history.epochs;
   const loss: ChartSeries = { name: 'training loss', color: '#2f6db5', points: epochs.map((r) => [r.epoch + 1, r.loss]) };
   const panels: ChartPanel[] = [{ yLabel: 'loss', series: [loss], log: options.logLoss ?? 'auto', height: 300 }];

@@ -3,7 +3,7 @@
  * (for one box per layer) and readable names for its tensors (W1, b1, Z1, …). Both read the node
  * ranges and outputs that Sequential, MLP and GPT record on every forward pass.
  */
-import { Tensor } from '../lib';
+import { ArgumentError, Tensor, describe } from '../lib';
 import { GPT, Linear, MLP, Module, Sequential } from '../nn';
 import { NodeGroup } from './graph-export';
 
@@ -14,6 +14,7 @@ import { NodeGroup } from './graph-export';
  * Layers that created no node (an identity activation) are left out.
  */
 export function moduleGroups(model: Module): NodeGroup[] {
+  if (!(model instanceof Module)) throw new ArgumentError(`moduleGroups: expected a model (a Module such as an MLP, a Sequential or a GPT), got ${describe(model)}`);
   if (model instanceof MLP) {
     const spans = model.layerNodeSpans();
     return model
@@ -48,6 +49,13 @@ export interface MLPNotation {
  * (Zˡ and Aˡ by default). The last layer's output is left unnamed: it is the net's output.
  */
 export function mlpTensorNames(model: MLP, notation: MLPNotation = {}): Map<Tensor, string> {
+  if (!(model instanceof MLP)) throw new ArgumentError(`mlpTensorNames: expected an MLP, got ${describe(model)}`);
+  if (notation === null || typeof notation !== 'object' || Array.isArray(notation)) {
+    throw new ArgumentError(`mlpTensorNames: expected a notation { preActivation?, activation? } or nothing, got ${describe(notation)}`);
+  }
+  for (const k of ['preActivation', 'activation'] as const) {
+    if (notation[k] !== undefined && typeof notation[k] !== 'string') throw new ArgumentError(`mlpTensorNames: ${k} must be a string (a letter such as 'Z'), got ${describe(notation[k])}`);
+  }
   const pre = notation.preActivation ?? 'Z';
   const post = notation.activation ?? 'A';
   const names = new Map<Tensor, string>();

@@ -4,7 +4,7 @@
  * on the first call and kept. This is the universal version (browsers, workers, bundlers); the
  * Node entry replaces it with one that runs Graphviz in a worker thread and adds renderSvgSync.
  */
-import { DeltaGraphError } from '../lib';
+import { DeltaGraphError, describe } from '../lib';
 
 /** A failure to lay out a graph: a DOT syntax error, or the Graphviz package missing. */
 export class RenderError extends DeltaGraphError {}
@@ -28,7 +28,7 @@ function load(): Promise<Graphviz> {
 
 /** Lays out DOT text with Graphviz's dot engine and returns the SVG document. */
 export async function renderSvg(dot: string): Promise<string> {
-  if (typeof dot !== 'string') throw new RenderError(`renderSvg: expected DOT text, got ${typeof dot}`);
+  if (typeof dot !== 'string') throw new RenderError(`renderSvg: expected DOT text, got ${describe(dot)}`);
   const engine = await load();
   try {
     return engine.dot(dot);

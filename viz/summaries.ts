@@ -60,6 +60,7 @@ function attrValue(value: unknown, depth: number): string {
   if (typeof value === 'string') return value.length > 20 ? `${value.slice(0, 19)}…` : value;
   if (value instanceof Tensor) return value.size === 1 ? shortNumber(value.data[0]!) : `tensor ${shapeText(value.shape)}`;
   if (Array.isArray(value)) {
+    if (depth > 3) return '[…]';
     const shown = value.slice(0, MAX_LIST).map((v) => attrValue(v, depth + 1));
     return `[${shown.join(', ')}${value.length > MAX_LIST ? ', …' : ''}]`;
   }
