@@ -141,7 +141,8 @@ export function loadCheckpoint(path: string): Checkpoint {
   try {
     if (statSync(p).isDirectory()) file = join(p, CHECKPOINT_FILE);
   } catch (e) {
-    throw new ArgumentError(`${who}: cannot read ${p}: ${(e as Error).message}`);
+    const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
+    throw new ArgumentError(missing ? `${who}: there is no checkpoint at ${p} (no such directory or file)` : `${who}: cannot read ${p}: ${(e as Error).message}`);
   }
   let text: string;
   try {

@@ -4,8 +4,9 @@
  * the validation loss over the whole validation split and a sampled paragraph.
  */
 import { writeFileSync } from 'fs';
-import { CharDataset, DeltaGraphError, GPTConfig, gpt, lineChartSvg, loadTinyShakespeare, saveModel, trainGpt } from '../../node';
+import { CharDataset, DeltaGraphError, GPTConfig, GptCheckpoint, gpt, lineChartSvg, loadTinyShakespeare, saveModel, trainGpt } from '../../node';
 import { Parsed, UsageError, intFlag, numberFlag } from '../args';
+import type { CheckpointFlags } from './train';
 
 /** The GPT of examples/shakespeare-gpt.ts; the vocabulary comes from the data. */
 export const SHAKESPEARE_NET: Omit<GPTConfig, 'vocabSize'> = { layers: 4, heads: 4, embedding: 128, context: 64 };
@@ -23,6 +24,8 @@ Options for shakespeare (trained by iterations of random 64-character windows, n
   --sample N              characters to sample at the end, temperature 1 [500; 0 for none]
   --train-limit N         train on the first N characters of the training split [all]
   --test-limit N          validate on the first N characters of the validation split [all]
+  --checkpoint DIR        save a checkpoint to DIR every 100 iterations (--checkpoint-every N) and at the end
+  --resume DIR            continue the run saved in DIR exactly (same options)
   --seed S, --save model.json, --plot loss.svg, --quiet   as for the other examples`;
 
 /** The flags only shakespeare takes, for the parser. */
@@ -59,7 +62,7 @@ function limited(data: CharDataset, train: number | undefined, validation: numbe
   return { ...data, train: cut(data.train, train, 'train-limit'), validation: cut(data.validation, validation, 'test-limit') };
 }
 
-export function trainShakespeare(values: Parsed['values']): number {
+export function trainShakespeare(values: Parsed['values'], checkpointFlags: CheckpointFlags): number {
   for (const flag of ['epochs', 'optimizer', 'hidden', 'batch-norm'] as const) {
     if (values[flag] !== undefined) throw new UsageError(`train: --${flag} is not for shakespeare, which trains a fixed GPT by iterations (see deltagraph train --help)`);
   }
@@ -77,6 +80,19 @@ export function trainShakespeare(values: Parsed['values']): number {
   const whole = loadTinyShakespeare();
   const config = gptConfigOf(values, whole.vocab.length);
   const data = limited(whole, trainLimit, testLimit, config.context);
+  const checkpoints = checkpointFlags('trainGpt', {
+    iterations,
+    batch,
+    lr,
+    'eval-every': evalEvery,
+    layers: config.layers,
+    heads: config.heads,
+    embedding: config.embedding,
+    context: config.context,
+    'train-limit': trainLimit ?? null,
+    'test-limit': testLimit ?? null,
+    seed,
+  });
   // gpt seeds the global generator, which then draws the batches and the sample.
   const model = gpt(config, seed);
   const warmup = Math.min(100, iterations - 1);
@@ -85,10 +101,13 @@ export function trainShakespeare(values: Parsed['values']): number {
       `batch ${batch} × ${config.context} characters · ${iterations} iteration${iterations === 1 ? '' : 's'} · seed ${seed}\n` +
       `${data.train.length.toLocaleString('en-US')} training and ${data.validation.length.toLocaleString('en-US')} validation characters`,
   );
+  if (checkpoints.note !== null) console.log(checkpoints.note);
+  const resume = checkpoints.resume as GptCheckpoint | undefined;
 
   // A terminal gets the bar; a log gets a line every 100 iterations instead.
   const lines = !quiet && !process.stdout.isTTY;
-  const window: number[] = [];
+  // After a resume, the mean of the last 100 losses includes those before it, as in one run.
+  const window: number[] = resume ? resume.losses.slice(-100).map(Number) : [];
   const result = trainGpt(model, data, {
     iterations,
     batch,
@@ -97,6 +116,8 @@ export function trainShakespeare(values: Parsed['values']): number {
     warmup,
     evalEvery,
     progress: !quiet && !lines,
+    checkpoint: checkpoints.dir === null ? undefined : { dir: checkpoints.dir, every: { steps: checkpoints.every ?? 100 }, meta: checkpoints.meta },
+    resume,
     onIteration: ({ iteration, loss, trainSeconds }) => {
       window.push(loss);
       if (window.length > 100) window.shift();

@@ -1,8 +1,10 @@
 import {
   Adam, CrossEntropyLoss, Dataset, Loss, MLP, MLPOptions, MSELoss, MetricName, Module, Optimizer, RMSProp, SGD, Tensor,
   fit, evaluate, loadCaliforniaHousing, loadMnist, mnistCnn, saveModel, xorDataset, formatTensor, backward, historyChartSvg, DeltaGraphError,
+  Checkpoint, CHECKPOINT_FILE, FitCheckpoint, loadCheckpoint,
 } from '../../node';
-import { writeFileSync } from 'fs';
+import { existsSync, writeFileSync } from 'fs';
+import { join } from 'path';
 import { UsageError, choiceFlag, intFlag, listFlag, numberFlag, parse } from '../args';
 import { SHAKESPEARE_FLAGS, shakespeareHelp, trainShakespeare } from './train-shakespeare';
 import { checkMlpMemory } from '../../nn/mlp';
@@ -43,6 +45,10 @@ Options (defaults per example in brackets: xor / housing / mnist / mnist-cnn):
   --seed S                seed of the initial weights and the shuffling [0]
   --save model.json       write the trained parameters to a JSON file
   --plot loss.svg         draw the loss (and metrics) per epoch as an SVG chart
+  --checkpoint DIR        save a checkpoint to DIR/checkpoint.json after every epoch, atomically
+  --checkpoint-every N    ... after every N optimizer steps instead (and at the end)
+  --resume DIR            continue the run saved in DIR exactly (give the same example and options;
+                          --epochs may be raised); it goes on saving checkpoints there
   --quiet                 no progress bars, only the final metrics
   -h, --help              this text
 
@@ -207,6 +213,9 @@ export function trainCommand(argv: string[]): number {
     save: { type: 'string' },
     plot: { type: 'string' },
     quiet: { type: 'boolean' },
+    checkpoint: { type: 'string' },
+    'checkpoint-every': { type: 'string' },
+    resume: { type: 'string' },
     ...SHAKESPEARE_FLAGS,
   });
   if (values.help) {
@@ -217,7 +226,7 @@ export function trainCommand(argv: string[]): number {
   if (positionals.length !== 1 || !EXAMPLES.includes(example as ExampleName)) {
     throw new UsageError(`train: expected one example, ${exampleList()}, got '${positionals.join(' ')}'`);
   }
-  if (example === 'shakespeare') return trainShakespeare(values);
+  if (example === 'shakespeare') return trainShakespeare(values, (trainer, options, flexible) => checkpointing(values, 'shakespeare', trainer, options, flexible));
   for (const flag of Object.keys(SHAKESPEARE_FLAGS) as Array<keyof typeof SHAKESPEARE_FLAGS>) {
     if (values[flag] !== undefined) throw new UsageError(`train: --${flag} is for shakespeare only (see deltagraph train --help)`);
   }
@@ -245,6 +254,18 @@ export function trainCommand(argv: string[]): number {
   };
   const seed = intFlag('train', 'seed', values.seed, 0, 0);
   const quiet = Boolean(values.quiet);
+  // What a checkpoint records of the command, by flag: --resume must give the same (--epochs may grow).
+  const checkpoints = checkpointing(values, name, 'fit', {
+    epochs,
+    batch: batch ?? null,
+    lr,
+    optimizer: optimizerName,
+    hidden: preset.model ? null : (hidden ?? preset.hidden),
+    'batch-norm': preset.model ? null : Boolean(values['batch-norm']),
+    'train-limit': limits.train ?? null,
+    'test-limit': limits.test ?? null,
+    seed,
+  }, ['epochs']);
 
   const started = Date.now();
   const loaded = preset.load(limits);
@@ -254,6 +275,7 @@ export function trainCommand(argv: string[]): number {
   const model = net.model;
   const optimizer = makeOptimizer(optimizerName, model.parameters(), lr);
   console.log(`${model.describe()}\n${model.parameterCount().toLocaleString('en-US')} parameters · ${optimizerName} lr ${lr} · batch ${batch ?? 'full'} · ${epochs} epoch${epochs === 1 ? '' : 's'} · seed ${seed}`);
+  if (checkpoints.note !== null) console.log(checkpoints.note);
 
   const isXor = name === 'xor';
   const history = fit(model, data.train, {
@@ -269,6 +291,8 @@ export function trainCommand(argv: string[]): number {
     // The XOR run is thousands of tiny epochs: report them as one, and stop at the slides' bar.
     progress: !quiet && !isXor,
     onEpoch: isXor ? (r) => (r.loss < 1e-3 ? 'stop' : undefined) : undefined,
+    checkpoint: checkpoints.dir === null ? undefined : { dir: checkpoints.dir, every: checkpoints.every === null ? 'epoch' : { steps: checkpoints.every }, meta: checkpoints.meta },
+    resume: checkpoints.resume as FitCheckpoint | undefined,
   });
   const last = history.epochs[history.epochs.length - 1]!;
   const seconds = (Date.now() - started) / 1000;
@@ -294,4 +318,89 @@ export function trainCommand(argv: string[]): number {
     console.log(`drew the training curves in ${values.plot}`);
   }
   return 0;
+}
+
+/** What a checkpoint's meta holds: the command, the example, its options by flag, and the cadence. */
+interface CheckpointMeta {
+  command: 'train';
+  example: ExampleName;
+  options: Record<string, unknown>;
+  /** --checkpoint-every, or null for every epoch. */
+  every: number | null;
+}
+
+/** The checked checkpoint flags of a run. */
+export interface Checkpointing {
+  /** Where to save checkpoints, or null for nowhere. */
+  dir: string | null;
+  /** Every N steps (iterations), or null for every epoch (or the trainer's default). */
+  every: number | null;
+  /** The checkpoint to continue from. */
+  resume: Checkpoint | undefined;
+  meta: CheckpointMeta;
+  /** A line saying where training resumes, or null. */
+  note: string | null;
+}
+
+/** checkpointing for one example, as trainShakespeare receives it. */
+export type CheckpointFlags = (trainer: Checkpoint['trainer'], options: Record<string, unknown>, flexible?: readonly string[]) => Checkpointing;
+
+function showFlagValue(x: unknown): string {
+  if (x === null || x === undefined) return '(not given)';
+  if (x === false) return 'off';
+  if (x === true) return 'on';
+  return Array.isArray(x) ? x.join(',') : String(x);
+}
+
+/** Where a checkpoint stands, in words. */
+function position(c: Checkpoint): string {
+  if (c.trainer === 'trainGpt') return `after iteration ${c.iteration} of ${c.run.iterations}`;
+  if (c.finished) return `finished after ${c.epoch} epoch${c.epoch === 1 ? '' : 's'} (step ${c.step})`;
+  const batches = Math.ceil(c.run.rows / c.run.batchSize);
+  return c.batch === 0 ? `after epoch ${c.epoch} of ${c.run.epochs} (step ${c.step})` : `in epoch ${c.epoch + 1} of ${c.run.epochs}, after batch ${c.batch} of ${batches} (step ${c.step})`;
+}
+
+/**
+ * --checkpoint DIR, --checkpoint-every N and --resume DIR, checked: a checkpoint to resume must be
+ * of this example with these options (those in `flexible` may differ), and a fresh run does not
+ * overwrite a checkpoint it was not asked to resume.
+ */
+export function checkpointing(values: Record<string, string | boolean | undefined>, example: ExampleName, trainer: Checkpoint['trainer'], options: Record<string, unknown>, flexible: readonly string[] = []): Checkpointing {
+  const dirFlag = (flag: 'checkpoint' | 'resume'): string | undefined => {
+    const v = values[flag];
+    if (v === undefined) return undefined;
+    if (typeof v !== 'string' || v.length === 0) throw new UsageError(`train: --${flag} must be a directory, got '${String(v)}'`);
+    return v;
+  };
+  const dir = dirFlag('checkpoint');
+  const resumeDir = dirFlag('resume');
+  let every = values['checkpoint-every'] === undefined ? null : intFlag('train', 'checkpoint-every', values['checkpoint-every'], 1);
+  if (every !== null && dir === undefined && resumeDir === undefined) throw new UsageError('train: --checkpoint-every needs --checkpoint DIR (or --resume DIR)');
+  let resume: Checkpoint | undefined;
+  let note: string | null = null;
+  if (resumeDir !== undefined) {
+    try {
+      resume = loadCheckpoint(resumeDir);
+    } catch (e) {
+      if (e instanceof DeltaGraphError) throw new UsageError(`train: --resume ${resumeDir}: ${e.message.replace(/^loadCheckpoint: /, '')}`);
+      throw e;
+    }
+    const meta = resume.meta as Partial<CheckpointMeta> | undefined;
+    const made = typeof meta === 'object' && meta !== null && meta.command === 'train' && typeof meta.example === 'string' ? meta : null;
+    if (made === null || resume.trainer !== trainer) throw new UsageError(`train: --resume ${resumeDir}: the checkpoint was not saved by deltagraph train`);
+    if (made.example !== example) throw new UsageError(`train: --resume ${resumeDir}: the checkpoint is of train ${made.example}, not of train ${example}`);
+    const saved = (typeof made.options === 'object' && made.options !== null ? made.options : {}) as Record<string, unknown>;
+    const differ = Object.keys(options).filter((k) => !flexible.includes(k) && JSON.stringify(saved[k] ?? null) !== JSON.stringify(options[k] ?? null));
+    if (differ.length > 0) {
+      const was = differ.map((k) => `--${k} ${showFlagValue(saved[k])}`).join(', ');
+      const now = differ.map((k) => `--${k} ${showFlagValue(options[k])}`).join(', ');
+      throw new UsageError(`train: --resume ${resumeDir}: the checkpoint was saved with ${was}, but this command has ${now}; give the options of the run that saved it`);
+    }
+    if (every === null && typeof made.every === 'number') every = made.every;
+    note = `resuming from ${join(resumeDir, CHECKPOINT_FILE)}: ${position(resume)}`;
+  } else if (dir !== undefined && existsSync(join(dir, CHECKPOINT_FILE))) {
+    throw new UsageError(`train: --checkpoint ${dir} already holds a checkpoint; continue that run with --resume ${dir}, or give another directory`);
+  }
+  const target = dir ?? resumeDir ?? null;
+  return { dir: target, every, resume, meta: { command: 'train', example, options, every }, note };
 }
