@@ -475,9 +475,18 @@ function showSetting(x: unknown): string {
   if (x === null || x === undefined) return 'none';
   if (typeof x === 'string') return `'${x}'`;
   try {
-    return JSON.stringify(x);
+    return JSON.stringify(x) ?? describe(x);
   } catch {
     return describe(x);
+  }
+}
+
+/** JSON text of a value, or null when it has none (a BigInt, a cycle). */
+function jsonOf(x: unknown): string | null {
+  try {
+    return JSON.stringify(x) ?? null;
+  } catch {
+    return null;
   }
 }
 
@@ -486,7 +495,8 @@ export function checkSameRun(who: string, saved: unknown, current: Record<string
   if (!isRecord(saved)) throw new ArgumentError(`${who}: the checkpoint's run must be an object of settings, got ${describe(saved)}`);
   for (const [name, value] of Object.entries(current)) {
     if (skip.includes(name)) continue;
-    if (JSON.stringify(saved[name]) !== JSON.stringify(value)) {
+    const was = jsonOf(saved[name]);
+    if (was === null || was !== jsonOf(value)) {
       throw new ArgumentError(`${who}: the checkpoint was saved by a run with ${name} ${showSetting(saved[name])}, but this one has ${showSetting(value)}; resume with the options of that run`);
     }
   }
