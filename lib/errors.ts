@@ -63,9 +63,10 @@ export function fmtShape(shape: readonly unknown[]): string {
  * Checks the caller's name that a shared check is given (the `op` of checkShape(op, shape)), so
  * that the check's own messages can name that caller: a non-empty string.
  */
-export function callerIn(helper: string, op: unknown): string {
+export function callerIn(who: string, op: unknown): string {
+  if (typeof who !== 'string' || who.trim() === '') throw new ArgumentError(`callerIn: who (the check's own name) must be a non-empty string, got ${describe(who)}`);
   if (typeof op !== 'string' || op.trim() === '') {
-    throw new ArgumentError(`${helper}: op (the name of the caller, for messages) must be a non-empty string, got ${describe(op)}`);
+    throw new ArgumentError(`${who}: op (the name of the caller, for messages) must be a non-empty string, got ${describe(op)}`);
   }
   return op;
 }

@@ -88,8 +88,14 @@ export function choiceIn<T extends string>(who: string, name: string, value: unk
   return value as T;
 }
 
+/**
+ * A plain object (a literal, or one without a prototype): what an options object, a state or a
+ * configuration is. Arrays, typed arrays, tensors, modules and other class instances are not.
+ */
 export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !ArrayBuffer.isView(value) && !(value instanceof Tensor);
+  if (typeof value !== 'object' || value === null) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
 }
 
 /**
@@ -111,6 +117,7 @@ export function tensorsIn(who: string, name: string, value: unknown): Tensor[] {
   for (let i = 0; i < value.length; i++) {
     const t: unknown = value[i];
     if (!(t instanceof Tensor)) throw new ArgumentError(`${who}: ${name}[${i}] must be a tensor, got ${describe(t)}`);
+    asTensor(who, t, `${name}[${i}]`);
   }
   return value.slice() as Tensor[];
 }

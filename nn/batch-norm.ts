@@ -47,7 +47,7 @@ export class BatchNorm extends Module {
     const x = batchOf('BatchNorm', input, this.features);
     let normalized: Tensor;
     if (this.training) {
-      if (x.shape[0] === 0) throw new ArgumentError('BatchNorm: a batch of 0 rows has no mean or variance; train mode needs at least one row');
+      if (x.shape[0] === 0) throw new ArgumentError('BatchNorm.forward: a batch of 0 rows has no mean or variance; train mode needs at least one row');
       const mu = mean(x, 0);
       const centered = sub(x, mu);
       const variance = mean(mul(centered, centered), 0);

@@ -34,10 +34,10 @@ export class BatchNorm2d extends BatchNorm {
   override forward(input: TensorLike): Tensor {
     const x = asTensor('BatchNorm2d.forward', input, 'x');
     const c = this.features;
-    if (x.rank !== 4 || x.shape[1] !== c) throw new ArgumentError(`BatchNorm2d: expected input of shape [N, ${c}, H, W], got ${fmtShape(x.shape)}`);
+    if (x.rank !== 4 || x.shape[1] !== c) throw new ArgumentError(`BatchNorm2d.forward: expected input of shape [N, ${c}, H, W], got ${fmtShape(x.shape)}`);
     const [n, , h, w] = x.shape as [number, number, number, number];
     if (this.training && n * h * w === 0) {
-      throw new ArgumentError(`BatchNorm2d: an input of shape ${fmtShape(x.shape)} has no values per channel; train mode needs at least one`);
+      throw new ArgumentError(`BatchNorm2d.forward: an input of shape ${fmtShape(x.shape)} has no values per channel; train mode needs at least one`);
     }
     const rows = reshape(transpose(x, [0, 2, 3, 1]), [n * h * w, c]);
     return transpose(reshape(super.forward(rows), [n, h, w, c]), [0, 3, 1, 2]);

@@ -39,7 +39,7 @@ export function pairIn(who: string, name: string, value: unknown, min = 1): [num
 function imageOf(layer: string, x: unknown, rank: number, channels: number, axes: string): Tensor {
   const t = asTensor(`${layer}.forward`, x, 'x');
   if (t.rank !== rank || t.shape[1] !== channels) {
-    throw new ArgumentError(`${layer}: expected input of shape ${axes.replace('C', String(channels))}, got ${fmtShape(t.shape)}`);
+    throw new ArgumentError(`${layer}.forward: expected input of shape ${axes.replace('C', String(channels))}, got ${fmtShape(t.shape)}`);
   }
   return t;
 }

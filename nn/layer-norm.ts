@@ -46,7 +46,7 @@ export class LayerNorm extends Module {
     const k = this.normalizedShape.length;
     if (x.rank < k || x.shape.slice(x.rank - k).some((d, i) => d !== this.normalizedShape[i])) {
       throw new ArgumentError(
-        `LayerNorm: expected input of shape [..., ${this.normalizedShape.join(', ')}] (normalizedShape ${fmtShape(this.normalizedShape)} on the trailing axes), got ${fmtShape(x.shape)}`,
+        `LayerNorm.forward: expected input of shape [..., ${this.normalizedShape.join(', ')}] (normalizedShape ${fmtShape(this.normalizedShape)} on the trailing axes), got ${fmtShape(x.shape)}`,
       );
     }
     return layerNorm(x, this.normalizedShape, this.weight, this.bias, this.eps);

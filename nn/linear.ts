@@ -53,7 +53,7 @@ export class Linear extends Module {
     }
     if (x.rank === 0 || x.shape[x.rank - 1] !== this.inFeatures) {
       throw new ArgumentError(
-        `Linear: expected input of shape [n, ${this.inFeatures}] (rows are examples) or [..., ${this.inFeatures}] (features on the last axis), got ${fmtShape(x.shape)}`,
+        `Linear.forward: expected input of shape [n, ${this.inFeatures}] (rows are examples) or [..., ${this.inFeatures}] (features on the last axis), got ${fmtShape(x.shape)}`,
       );
     }
     const lead = x.shape.slice(0, -1);

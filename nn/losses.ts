@@ -6,7 +6,7 @@
  *   'halfMean'     ½ · mean over all elements: (1/2N) Σ (ŷ − y)² (the NN tutorial's J)
  *   'sum'          Σ (ŷ − y)² = ‖Ŷ − Y‖² (the Siena slides' loss)
  */
-import { ArgumentError, Tensor, TensorLike, describe } from '../lib';
+import { ArgumentError, Tensor, TensorLike, describe, within } from '../lib';
 import { bceWithLogits, binaryCrossEntropy, crossEntropy, div, mseLoss, mul } from '../ops';
 import { asTensor, boolIn, optionsIn } from './args';
 
@@ -33,16 +33,18 @@ export class MSELoss implements Loss {
 
   forward(predictionLike: TensorLike, targetLike: TensorLike): Tensor {
     const [prediction, target] = pairOf('MSELoss', predictionLike, targetLike);
-    switch (this.convention) {
-      case 'mean':
-        return mseLoss(prediction, target);
-      case 'halfMean':
-        return mul(mseLoss(prediction, target), 0.5);
-      case 'sum':
-        return mseLoss(prediction, target, { reduction: 'sum' });
-      case 'exampleMean':
-        return div(mseLoss(prediction, target, { reduction: 'sum' }), prediction.shape[0] ?? 1);
-    }
+    return within('MSELoss.forward', null, () => {
+      switch (this.convention) {
+        case 'mean':
+          return mseLoss(prediction, target);
+        case 'halfMean':
+          return mul(mseLoss(prediction, target), 0.5);
+        case 'sum':
+          return mseLoss(prediction, target, { reduction: 'sum' });
+        case 'exampleMean':
+          return div(mseLoss(prediction, target, { reduction: 'sum' }), prediction.shape[0] ?? 1);
+      }
+    });
   }
 }
 
@@ -50,7 +52,8 @@ export class MSELoss implements Loss {
 export class CrossEntropyLoss implements Loss {
   readonly name = 'cross-entropy';
   forward(logits: TensorLike, target: TensorLike): Tensor {
-    return crossEntropy(...pairOf('CrossEntropyLoss', logits, target));
+    const pair = pairOf('CrossEntropyLoss', logits, target);
+    return within('CrossEntropyLoss.forward', null, () => crossEntropy(...pair));
   }
 }
 
@@ -64,6 +67,6 @@ export class BCELoss implements Loss {
   }
   forward(predictionLike: TensorLike, targetLike: TensorLike): Tensor {
     const [prediction, target] = pairOf('BCELoss', predictionLike, targetLike);
-    return this.options.logits ? bceWithLogits(prediction, target) : binaryCrossEntropy(prediction, target);
+    return within('BCELoss.forward', null, () => (this.options.logits ? bceWithLogits(prediction, target) : binaryCrossEntropy(prediction, target)));
   }
 }

@@ -8,7 +8,7 @@ import { ArgumentError, Tensor, TensorLike, describe, fmtShape } from '../lib';
 import { checkParameterBytes } from '../lib/memory';
 import { Gradients } from '../graph';
 import { ACTIVATIONS, ActivationName } from './activations';
-import { boolIn, checkLayerSize, numberIn, optionsIn, rngIn, sizeIn } from './args';
+import { boolIn, checkLayerSize, numberIn, optionsIn, rngIn, sizeIn, within } from './args';
 import { BatchNorm } from './batch-norm';
 import { Dropout } from './dropout';
 import { Initializer, parseInitializer } from './init';
@@ -105,17 +105,18 @@ export class MLP extends Module {
     if (x.shape[0] === 0 && this.training && this.net.layers.some((m) => m instanceof BatchNorm)) {
       throw new ArgumentError('MLP: a batch of 0 rows has no batch-norm statistics; train mode needs at least one row');
     }
-    return this.net.forward(x);
+    return within('MLP.forward', null, () => this.net.forward(x));
   }
 
   /** Zˡ of each layer on the last forward pass. */
   preActivations(): Tensor[] {
-    return this.preActivationIndex.map((i) => this.net.outputOf(i));
+    return within('MLP.preActivations', null, () => this.preActivationIndex.map((i) => this.net.outputOf(i)));
   }
 
   /** Δˡ = ∂L/∂Zˡ of each layer, from a backward pass over the last forward pass. */
   deltas(grads: Gradients): Tensor[] {
-    return this.preActivations().map((z) => grads.get(z));
+    if (!(grads instanceof Gradients)) throw new ArgumentError(`MLP.deltas: grads must be the result of backward(…), got ${describe(grads)}`);
+    return within('MLP.deltas', null, () => this.preActivations().map((z) => grads.get(z)));
   }
 
   /** For each layer, its modules in net.layers (Linear first, then BatchNorm, activation, Dropout). */
@@ -125,7 +126,7 @@ export class MLP extends Module {
 
   /** For each layer, the ids [first, end) of the graph nodes its modules created on the last forward pass. */
   layerNodeSpans(): NodeSpan[] {
-    return this.blocks.map(([start, end]): NodeSpan => [this.net.nodeSpanOf(start)[0], this.net.nodeSpanOf(end - 1)[1]]);
+    return within('MLP.layerNodeSpans', null, () => this.blocks.map(([start, end]): NodeSpan => [this.net.nodeSpanOf(start)[0], this.net.nodeSpanOf(end - 1)[1]]));
   }
 
   /** The Linear layers, in order. */

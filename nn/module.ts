@@ -3,7 +3,7 @@
  * that want gradients), named buffers (state that is saved but not trained, such as batch-norm
  * running statistics) and child modules, and has a train/eval mode.
  */
-import { ArgumentError, Tensor, TensorLike, fmtShape, param } from '../lib';
+import { ArgumentError, Tensor, TensorLike, describe, fmtShape, param } from '../lib';
 import { asTensor, boolIn } from './args';
 
 export abstract class Module {
@@ -45,8 +45,24 @@ export abstract class Module {
 
   /** Every trainable parameter of the module and its children, named by path ("0.W"). */
   namedParameters(prefix = ''): Array<[string, Tensor]> {
-    const out: Array<[string, Tensor]> = [...this.ownParameters].map(([n, t]) => [prefix + n, t]);
-    for (const [name, child] of this.children) out.push(...child.namedParameters(`${prefix}${name}.`));
+    return this.walk(`${this.constructor.name}.namedParameters`, prefix, (m) => m.ownParameters);
+  }
+
+  /**
+   * The tensors `own` gives of this module and of every module below it, depth first in the
+   * order they were added, named by path. An explicit stack: nesting depth is not bounded by
+   * the call stack.
+   */
+  private walk(who: string, prefix: unknown, own: (m: Module) => Map<string, Tensor>): Array<[string, Tensor]> {
+    if (typeof prefix !== 'string') throw new ArgumentError(`${who}: prefix must be a string, got ${describe(prefix)}`);
+    const out: Array<[string, Tensor]> = [];
+    const stack: Array<[string, Module]> = [[prefix, this]];
+    while (stack.length > 0) {
+      const [path, m] = stack.pop()!;
+      for (const [n, t] of own(m)) out.push([path + n, t]);
+      const children = [...m.children];
+      for (let i = children.length - 1; i >= 0; i--) stack.push([`${path}${children[i]![0]}.`, children[i]![1]]);
+    }
     return out;
   }
 
@@ -56,15 +72,22 @@ export abstract class Module {
 
   /** Every buffer of the module and its children, named by path. */
   namedBuffers(prefix = ''): Array<[string, Tensor]> {
-    const out: Array<[string, Tensor]> = [...this.ownBuffers].map(([n, t]) => [prefix + n, t]);
-    for (const [name, child] of this.children) out.push(...child.namedBuffers(`${prefix}${name}.`));
-    return out;
+    return this.walk(`${this.constructor.name}.namedBuffers`, prefix, (m) => m.ownBuffers);
   }
 
   /** Sets train mode (true) or eval mode (false) here and in every child. */
   train(on = true): this {
-    this.training = boolIn(`${this.constructor.name}.train`, 'on', on, true);
-    for (const [, child] of this.children) child.train(on);
+    const mode = boolIn(`${this.constructor.name}.train`, 'on', on, true);
+    const stack: Module[] = [this];
+    while (stack.length > 0) {
+      const m = stack.pop()!;
+      m.training = mode;
+      // A child with a train of its own (a subclass's override) is handed the mode to handle.
+      for (const [, child] of m.children) {
+        if (child.train === Module.prototype.train) stack.push(child);
+        else child.train(mode);
+      }
+    }
     return this;
   }
 
@@ -91,6 +114,6 @@ export function batchOf(layer: string, x: unknown, features: number): Tensor {
 /** Checks that a module got a batch of rows with the expected number of features. */
 export function checkFeatures(layer: string, x: Tensor, features: number): void {
   if (x.rank !== 2 || x.shape[1] !== features) {
-    throw new ArgumentError(`${layer}: expected input of shape [n, ${features}] (rows are examples), got ${fmtShape(x.shape)}`);
+    throw new ArgumentError(`${layer}.forward: expected input of shape [n, ${features}] (rows are examples), got ${fmtShape(x.shape)}`);
   }
 }

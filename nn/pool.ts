@@ -4,7 +4,7 @@
  * by default everything after the batch axis) and Unflatten (one axis into a shape, e.g. rows of
  * 784 pixels into [1, 28, 28] images).
  */
-import { ArgumentError, Tensor, TensorLike, asTensor, describe } from '../lib';
+import { ArgumentError, Tensor, TensorLike, asTensor, describe, within } from '../lib';
 import { avgPool2d, flatten, maxPool2d, reshape } from '../ops';
 import type { Pair } from '../ops';
 import { Module } from './module';
@@ -26,7 +26,9 @@ abstract class Pool2d<O extends PoolOptions> extends Module {
   protected abstract pool(x: Tensor): Tensor;
 
   forward(x: TensorLike): Tensor {
-    return this.pool(asTensor(`${this.constructor.name}.forward`, x, 'x'));
+    const who = `${this.constructor.name}.forward`;
+    const t = asTensor(who, x, 'x');
+    return within(who, null, () => this.pool(t));
   }
 
   describe(): string {
@@ -63,7 +65,8 @@ export class Flatten extends Module {
   }
 
   forward(input: TensorLike): Tensor {
-    return flatten(asTensor('Flatten.forward', input, 'x'), this.startAxis, this.endAxis);
+    const x = asTensor('Flatten.forward', input, 'x');
+    return within('Flatten.forward', null, () => flatten(x, this.startAxis, this.endAxis));
   }
 
   describe(): string {
@@ -85,7 +88,7 @@ export class Unflatten extends Module {
     const axis = this.axis < 0 ? this.axis + x.rank : this.axis;
     const size = this.shape.reduce((a, b) => a * b, 1);
     if (axis < 0 || axis >= x.rank || x.shape[axis] !== size) {
-      throw new ArgumentError(`Unflatten: cannot unflatten axis ${this.axis} of an input of shape [${x.shape.join(', ')}] into [${this.shape.join(', ')}] (${size} elements)`);
+      throw new ArgumentError(`Unflatten.forward: cannot unflatten axis ${this.axis} of an input of shape [${x.shape.join(', ')}] into [${this.shape.join(', ')}] (${size} elements)`);
     }
     return reshape(x, [...x.shape.slice(0, axis), ...this.shape, ...x.shape.slice(axis + 1)]);
   }

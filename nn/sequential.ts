@@ -36,7 +36,7 @@ export class Sequential extends Module {
     for (const [i, layer] of this.layers.entries()) {
       const first = nextNodeId();
       const input = h;
-      h = within('Sequential', `layer ${i} (${layer.describe().split('\n')[0]})`, () => layer.forward(input));
+      h = within('Sequential.forward', `layer ${i} (${layer.describe().split('\n')[0]})`, () => layer.forward(input));
       this.outputs.push(h);
       this.spans.push([first, nextNodeId()]);
     }
@@ -45,21 +45,34 @@ export class Sequential extends Module {
 
   /** The output of layer i on the last forward pass. */
   outputOf(i: number): Tensor {
-    const t = this.outputs[i];
-    if (t === undefined) throw new GraphError(`Sequential: no output for layer ${i}; run forward first`);
+    return this.outputIn('Sequential.outputOf', i);
+  }
+
+  private layerIndex(who: string, i: unknown): number {
+    if (typeof i !== 'number' || !Number.isInteger(i) || i < 0 || i >= this.layers.length) {
+      throw new ArgumentError(`${who}: i must be the index of one of the ${this.layers.length} layers, an integer in [0, ${this.layers.length - 1}], got ${describe(i)}`);
+    }
+    return i;
+  }
+
+  private outputIn(who: string, i: unknown): Tensor {
+    const t = this.outputs[this.layerIndex(who, i)];
+    if (t === undefined) throw new GraphError(`${who}: no output for layer ${i}; run forward first`);
     return t;
   }
 
   /** The ids [first, end) of the nodes layer i created on the last forward pass (empty when nothing was recorded). */
   nodeSpanOf(i: number): NodeSpan {
-    const span = this.spans[i];
-    if (span === undefined) throw new GraphError(`Sequential: no node span for layer ${i}; run forward first`);
+    const span = this.spans[this.layerIndex('Sequential.nodeSpanOf', i)];
+    if (span === undefined) throw new GraphError(`Sequential.nodeSpanOf: no node span for layer ${i}; run forward first`);
     return span;
   }
 
   /** ∂L/∂(output of layer i) from a backward pass over the last forward pass. */
   gradientOf(i: number, grads: Gradients): Tensor {
-    return grads.get(this.outputOf(i));
+    const out = this.outputIn('Sequential.gradientOf', i);
+    if (!(grads instanceof Gradients)) throw new ArgumentError(`Sequential.gradientOf: grads must be the result of backward(…), got ${describe(grads)}`);
+    return within('Sequential.gradientOf', null, () => grads.get(out));
   }
 
   describe(): string {

@@ -2,7 +2,7 @@
  * Nets with a fixed architecture that more than one place trains: defined once here, used by the
  * runnable examples (examples/mnist-cnn.ts) and the command line (deltagraph train mnist-cnn).
  */
-import { ArgumentError, MAX_ELEMENTS, Rng, Tensor, TensorLike, describe, fmtShape, globalRng, manualSeed, tidy } from '../lib';
+import { ArgumentError, MAX_ELEMENTS, Rng, Tensor, TensorLike, describe, fmtShape, globalRng, manualSeed, tidy, within } from '../lib';
 import { nextNodeId, noGrad } from '../graph';
 import { add, crossEntropy, matmul, mT, reshape, take } from '../ops';
 import { indexArrayOf } from '../ops/indexing/indices';
@@ -24,7 +24,7 @@ import { NodeSpan, Sequential } from './sequential';
  * pixels. Its weights are drawn from the global generator after manualSeed(seed).
  */
 export function mnistCnn(seed: number): Sequential {
-  manualSeed(seed);
+  within('mnistCnn', null, () => manualSeed(seed));
   return new Sequential(
     new Unflatten(1, [1, 28, 28]),
     new Conv2d(1, 16, 5, { padding: 2 }),
@@ -77,6 +77,13 @@ export interface GPTConfig {
 }
 
 /** Overwrites t's values with N(0, std²) draws from the global generator (nanoGPT's init). */
+/** Checks a GPT's configuration: every size an integer ≥ 1 (heads is checked by the attention layer). */
+function configIn(who: string, config: unknown): GPTConfig {
+  const o = optionsIn(who, config, 'vocabSize, layers, heads, embedding and context');
+  for (const k of ['vocabSize', 'layers', 'heads', 'embedding', 'context'] as const) sizeIn(who, `config.${k}`, o[k]);
+  return o as unknown as GPTConfig;
+}
+
 function normalInit(t: Tensor, std: number): void {
   const random = globalRng();
   for (let i = 0; i < t.data.length; i++) t.data[i] = std * random.normal();
@@ -95,20 +102,33 @@ export class GPTBlock extends Module {
 
   constructor(embedding: number, heads: number) {
     super();
-    this.ln1 = this.addModule('ln1', new LayerNorm(embedding, { bias: false }));
-    this.attn = this.addModule('attn', new MultiHeadAttention(embedding, heads, { causal: true, bias: false }));
-    this.ln2 = this.addModule('ln2', new LayerNorm(embedding, { bias: false }));
-    this.fc = this.addModule('fc', new Linear(embedding, 4 * embedding, { bias: false }));
-    this.gelu = this.addModule('gelu', new GELU());
-    this.proj = this.addModule('proj', new Linear(4 * embedding, embedding, { bias: false }));
+    sizeIn('GPTBlock', 'embedding', embedding);
+    sizeIn('GPTBlock', 'heads', heads);
+    const [ln1, attn, ln2, fc, gelu, proj] = within('GPTBlock', null, () => [
+      new LayerNorm(embedding, { bias: false }),
+      new MultiHeadAttention(embedding, heads, { causal: true, bias: false }),
+      new LayerNorm(embedding, { bias: false }),
+      new Linear(embedding, 4 * embedding, { bias: false }),
+      new GELU(),
+      new Linear(4 * embedding, embedding, { bias: false }),
+    ] as const);
+    this.ln1 = this.addModule('ln1', ln1);
+    this.attn = this.addModule('attn', attn);
+    this.ln2 = this.addModule('ln2', ln2);
+    this.fc = this.addModule('fc', fc);
+    this.gelu = this.addModule('gelu', gelu);
+    this.proj = this.addModule('proj', proj);
   }
 
   /** x [N, T, E] → [N, T, E]. */
   forward(input: TensorLike): Tensor {
+    const x0 = asTensor('GPTBlock.forward', input, 'x');
     const spans: LayerSpan[] = [];
     const run = (name: 'ln1' | 'attn' | 'ln2' | 'fc' | 'gelu' | 'proj', t: Tensor | TensorLike) => spanned(spans, name, this[name], () => this[name].forward(t));
-    const x = add(input, run('attn', run('ln1', input)));
-    const y = add(x, run('proj', run('gelu', run('fc', run('ln2', x)))));
+    const y = within('GPTBlock.forward', null, () => {
+      const x = add(x0, run('attn', run('ln1', x0)));
+      return add(x, run('proj', run('gelu', run('fc', run('ln2', x)))));
+    });
     this.lastSpans = spans;
     return y;
   }
@@ -138,16 +158,16 @@ export class GPT extends Module {
 
   constructor(readonly config: GPTConfig) {
     super();
-    const { vocabSize, layers, heads, embedding, context } = config;
-    sizeIn('GPT', 'layers', layers);
-    this.tokens = this.addModule('tokens', new Embedding(vocabSize, embedding));
-    this.positions = this.addModule('positions', new Embedding(context, embedding));
-    this.blocks = Array.from({ length: layers }, (_, i) => this.addModule(`blocks.${i}`, new GPTBlock(embedding, heads)));
+    const { vocabSize, layers, heads, embedding, context } = configIn('GPT', config);
+    this.config = { vocabSize, layers, heads, embedding, context };
+    this.tokens = this.addModule('tokens', within('GPT', 'tokens', () => new Embedding(vocabSize, embedding)));
+    this.positions = this.addModule('positions', within('GPT', 'positions', () => new Embedding(context, embedding)));
+    this.blocks = Array.from({ length: layers }, (_, i) => this.addModule(`blocks.${i}`, within('GPT', `blocks.${i}`, () => new GPTBlock(embedding, heads))));
     this.lnF = this.addModule('lnF', new LayerNorm(embedding, { bias: false }));
   }
 
   forward(ids: TensorLike): Tensor {
-    return this.logitsWith(ids, this.tokens.weight);
+    return this.logits('GPT.forward', ids, this.tokens.weight);
   }
 
   /**
@@ -155,16 +175,21 @@ export class GPT extends Module {
    * tied head), so a check can differentiate with respect to it; forward passes the model's own.
    */
   logitsWith(input: TensorLike, tokenWeight: Tensor): Tensor {
-    const ids = asTensor('GPT.forward', input, 'ids');
+    return this.logits('GPT.logitsWith', input, tokenWeight);
+  }
+
+  private logits(who: string, input: TensorLike, weight: Tensor): Tensor {
+    const ids = asTensor(who, input, 'ids');
+    const tokenWeight = asTensor(who, weight, 'tokenWeight');
     const { vocabSize: V, embedding: C, context } = this.config;
     if (ids.rank !== 2 || ids.shape[1]! > context) {
-      throw new ArgumentError(`GPT.forward: expected ids of shape [N, T] with T ≤ ${context} (the context), got ${fmtShape(ids.shape)}`);
+      throw new ArgumentError(`${who}: expected ids of shape [N, T] with T ≤ ${context} (the context), got ${fmtShape(ids.shape)}`);
     }
     if (tokenWeight.rank !== 2 || tokenWeight.shape[0] !== V || tokenWeight.shape[1] !== C) {
-      throw new ArgumentError(`GPT.logitsWith: expected a token embedding of shape [${V}, ${C}], got ${fmtShape(tokenWeight.shape)}`);
+      throw new ArgumentError(`${who}: expected a token embedding of shape [${V}, ${C}], got ${fmtShape(tokenWeight.shape)}`);
     }
     for (const v of ids.data) {
-      if (!Number.isInteger(v) || v < 0 || v >= V) throw new ArgumentError(`GPT.forward: ids must be integers in [0, ${V - 1}], got ${describe(v)}`);
+      if (!Number.isInteger(v) || v < 0 || v >= V) throw new ArgumentError(`${who}: ids must be integers in [0, ${V - 1}], got ${describe(v)}`);
     }
     const [N, T] = ids.shape as [number, number];
     const spans: LayerSpan[] = [];
@@ -193,18 +218,22 @@ export class GPT extends Module {
 
   /** Mean cross-entropy over every position of ids [N, T] against targets [N, T] (the next ids). */
   loss(ids: TensorLike, targets: TensorLike): Tensor {
-    return this.lossWith(ids, targets, this.tokens.weight);
+    return this.lossOf('GPT.loss', ids, targets, this.tokens.weight);
   }
 
   /** loss with `tokenWeight` standing for the token embedding (see logitsWith). */
   lossWith(ids: TensorLike, targets: TensorLike, tokenWeight: Tensor): Tensor {
-    const logits = this.logitsWith(ids, tokenWeight);
+    return this.lossOf('GPT.lossWith', ids, targets, tokenWeight);
+  }
+
+  private lossOf(who: string, ids: TensorLike, targets: TensorLike, tokenWeight: Tensor): Tensor {
+    const logits = this.logits(who, ids, tokenWeight);
     const [N, T, V] = logits.shape as [number, number, number];
-    const y = asTensor('GPT.loss', targets, 'targets');
+    const y = asTensor(who, targets, 'targets');
     if (y.rank !== 2 || y.shape[0] !== N || y.shape[1] !== T) {
-      throw new ArgumentError(`GPT.loss: expected targets of shape [${N}, ${T}] (as the ids), got ${fmtShape(y.shape)}`);
+      throw new ArgumentError(`${who}: expected targets of shape [${N}, ${T}] (as the ids), got ${fmtShape(y.shape)}`);
     }
-    return crossEntropy(reshape(logits, [N * T, V]), reshape(y, [N * T]));
+    return within(who, null, () => crossEntropy(reshape(logits, [N * T, V]), reshape(y, [N * T])));
   }
 
   /**
@@ -225,7 +254,7 @@ export class GPT extends Module {
     const p = new Float64Array(V);
     for (let i = startIds.length; i < ids.length; i++) {
       const window = ids.slice(Math.max(0, i - context), i);
-      const logits = tidy(() => noGrad(() => this.forward(new Tensor(Float64Array.from(window), [1, window.length])).data.slice()));
+      const logits = tidy(() => noGrad(() => this.logits(who, new Tensor(Float64Array.from(window), [1, window.length]), this.tokens.weight).data.slice()));
       const last = logits.subarray((window.length - 1) * V, window.length * V);
       let max = -Infinity;
       for (const v of last) max = Math.max(max, v);
@@ -258,8 +287,9 @@ export class GPT extends Module {
  * N(0, (0.02 / √(2 · layers))²); LayerNorm weights 1. No biases anywhere.
  */
 export function gpt(config: GPTConfig, seed: number): GPT {
-  manualSeed(seed);
-  const model = new GPT(config);
+  configIn('gpt', config);
+  within('gpt', null, () => manualSeed(seed));
+  const model = within('gpt', null, () => new GPT(config));
   const residualStd = 0.02 / Math.sqrt(2 * config.layers);
   normalInit(model.tokens.weight, 0.02);
   normalInit(model.positions.weight, 0.02);

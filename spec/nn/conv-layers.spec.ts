@@ -15,7 +15,7 @@ describe('Conv2d', () => {
     const bound = 1 / Math.sqrt(2 * 3 * 2);
     for (const p of [layer.W, layer.b!]) for (const v of p.data) expect(Math.abs(v)).toBeLessThanOrEqual(bound);
     expect(layer.W.shape).toEqual([3, 2, 3, 2]);
-    expect(() => layer.forward(rand([2, 3, 5, 4], rng(0)))).toThrow(/Conv2d: expected input of shape \[N, 2, H, W\], got \[2, 3, 5, 4\]/);
+    expect(() => layer.forward(rand([2, 3, 5, 4], rng(0)))).toThrow(/Conv2d\.forward: expected input of shape \[N, 2, H, W\], got \[2, 3, 5, 4\]/);
     expect(() => new Conv2d(3, 4, 3, { groups: 2 })).toThrow(/Conv2d: groups 2 must divide both inChannels 3 and outChannels 4/);
   });
 

@@ -98,7 +98,7 @@ describe('ConvTranspose2d', () => {
     expect(() => new ConvTranspose2d(2, 2, [0, 1])).toThrow(/ConvTranspose2d: kernelSize must be an integer ≥ 1/);
     expect(() => new ConvTranspose2d(0, 2, 3)).toThrow(/ConvTranspose2d: inChannels must be an integer in \[1, /);
     expect(() => new ConvTranspose2d(4, 3, 3, { groups: 2 })).toThrow(/ConvTranspose2d: groups 2 must divide both inChannels 4 and outChannels 3/);
-    expect(() => layer.forward(rand([2, 3, 3, 4], rng(0)))).toThrow(/ConvTranspose2d: expected input of shape \[N, 4, H, W\], got \[2, 3, 3, 4\]/);
+    expect(() => layer.forward(rand([2, 3, 3, 4], rng(0)))).toThrow(/ConvTranspose2d\.forward: expected input of shape \[N, 4, H, W\], got \[2, 3, 3, 4\]/);
     expect(() => new ConvTranspose2d(1, 1, 1, { padding: 2 }).forward(rand([1, 1, 2, 2], rng(0)))).toThrow(ShapeError);
   });
 });

@@ -48,7 +48,7 @@ describe('GPT.generate', () => {
 
   it.each([
     [() => model.generate([], 3), /GPT\.generate: start must hold at least one id/],
-    [() => model.generate([9], 3), /GPT\.forward: ids must be integers in \[0, 6\], got 9/],
+    [() => model.generate([9], 3), /GPT\.generate: ids must be integers in \[0, 6\], got 9/],
     [() => model.generate([1.5], 3), /GPT\.generate: start must hold integers, got 1\.5/],
     [() => model.generate([1], -1), /GPT\.generate: n must be an integer in \[0, /],
     [() => model.generate([1], 2, { temperature: 0 }), /GPT\.generate: temperature must be a finite number > 0, got 0/],

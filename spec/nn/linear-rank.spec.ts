@@ -37,7 +37,7 @@ describe('Linear on any rank', () => {
   });
 
   it('keeps the rank-2 message for a wrong width and names the last axis for other ranks', () => {
-    expectError(() => layer.forward(tensor([[1, 2]])), ArgumentError, 'Linear: expected input of shape [n, 3] (rows are examples), got [1, 2]');
+    expectError(() => layer.forward(tensor([[1, 2]])), ArgumentError, 'Linear.forward: expected input of shape [n, 3] (rows are examples), got [1, 2]');
     expectError(() => layer.forward([1, 2]), ArgumentError, 'Linear', '[n, 3]', '[..., 3]', 'got [2]');
     expectError(() => layer.forward(randn([2, 2, 4], rng(0))), ArgumentError, 'Linear', '[..., 3]', '[2, 2, 4]');
     expectError(() => layer.forward(5), ArgumentError, 'Linear', '[..., 3]', 'got []');
