@@ -11,8 +11,6 @@ if (!fs.existsSync(path.join(kernels, 'gemm.js'))) {
 }
 const { gemm } = require(path.join(kernels, 'gemm'));
 const { wasmGemm, simdLoaded } = require(path.join(kernels, 'gemm-wasm'));
-// The calling thread checked the product against its memory limit; a worker computes its share.
-require(path.join(kernels, '..', 'memory')).setMemoryLimit(Infinity);
 const { port, signal } = workerData;
 
 for (;;) {

@@ -8,6 +8,9 @@ import { MatrixView, gemm } from './gemm';
 import { loadSimdAsync, simdLoaded, wasmGemm } from './gemm-wasm';
 import { parallelThreads, setThreadHost, startThreads, threadHostName } from './gemm-pool';
 import { webWorkersHost } from './web-threads';
+import { setWorkspaceGuard } from './gemm-guard';
+import { MemoryError } from '../errors';
+import { formatBytes, memoryError, memoryLimit, memoryLimitOrigin } from '../memory';
 
 type Gemm = (m: number, n: number, k: number, A: MatrixView, B: MatrixView, C: Float64Array, cOffset: number) => void;
 
@@ -28,6 +31,26 @@ let wantSimd = true;
 // In a worker of a cross-origin-isolated page, Web Workers can share large products (web-threads.ts).
 const web = webWorkersHost();
 if (web !== null) setThreadHost(web);
+
+// The gemm workspaces of this thread are checked against the memory budget (workers are not:
+// the calling thread checked the product).
+setWorkspaceGuard({
+  check(what, m, n, k, bytes) {
+    if (bytes > memoryLimit()) throw memoryError('matmul', [m, n], bytes, `${what} (depth k = ${k}) of a product of shape`);
+  },
+  refused(error, m, n, k, bytes) {
+    return new MemoryError(
+      `matmul: the WebAssembly workspace (depth k = ${k}) of a product of shape [${m}, ${n}] needs ${formatBytes(bytes)} (${bytes} bytes), ` +
+        `which the engine refused to give (${error.message}); the memory limit of ${formatBytes(memoryLimit())} (${memoryLimitOrigin()}) ` +
+        'is more than this engine can allocate now: use smaller sizes, free memory, or lower the limit with setMemoryLimit(bytes) or ' +
+        'DELTAGRAPH_MEMORY_LIMIT so that such requests fail at once',
+      'matmul',
+      [m, n],
+      bytes,
+      memoryLimit(),
+    );
+  },
+});
 
 /** The kernel in use. */
 export function gemmKernel(): Gemm {

@@ -11,8 +11,7 @@
  */
 import { KC, MR, NR, MatrixView, gemm, packCols, packRows } from './gemm';
 import { GEMM_WASM_BASE64 } from './gemm-wasm-bytes';
-import { MemoryError } from '../errors';
-import { formatBytes, memoryError, memoryLimit, memoryLimitOrigin } from '../memory';
+import { workspaceGuard } from './gemm-guard';
 
 type GemmPacked = (pa: number, pb: number, rowPanels: number, colPanels: number, kc: number, pc: number, m: number, n: number) => void;
 
@@ -81,29 +80,22 @@ export const WASM_MAX_BYTES = 65536 * 65536;
 
 /**
  * Grows the module's memory to hold `bytes` from BASE, for an m×n product of depth k; returns a
- * fresh view of it. Growth is checked against the memory limit first, and an engine's refusal to
- * grow (a RangeError) becomes a MemoryError naming matmul and the shape.
+ * fresh view of it. On the calling thread the guard (backend.ts) checks the growth against the
+ * memory limit first and turns an engine's refusal to grow (a RangeError) into a MemoryError
+ * naming matmul and the shape.
  */
 function heap(module: SimdModule, bytes: number, m: number, n: number, k: number): Float64Array {
   const memory = module.memory;
   const need = BASE + bytes;
   const have = memory.buffer.byteLength;
   if (have < need) {
-    const what = `the WebAssembly workspace (depth k = ${k}) of a product of shape`;
-    if (need > memoryLimit()) throw memoryError('matmul', [m, n], need, what);
+    const guard = workspaceGuard();
+    guard?.check('the WebAssembly workspace', m, n, k, need);
     try {
       memory.grow(Math.ceil((need - have) / 65536));
     } catch (e) {
-      if (!(e instanceof RangeError)) throw e;
-      throw new MemoryError(
-        `matmul: ${what} [${m}, ${n}] needs ${formatBytes(need)} (${need} bytes), which the engine refused to give (${e.message}); ` +
-          `the memory limit of ${formatBytes(memoryLimit())} (${memoryLimitOrigin()}) is more than this engine can allocate now: ` +
-          'use smaller sizes, free memory, or lower the limit with setMemoryLimit(bytes) or DELTAGRAPH_MEMORY_LIMIT so that such requests fail at once',
-        'matmul',
-        [m, n],
-        need,
-        memoryLimit(),
-      );
+      if (guard !== null && e instanceof RangeError) throw guard.refused(e, m, n, k, need);
+      throw e;
     }
   }
   return new Float64Array(memory.buffer);

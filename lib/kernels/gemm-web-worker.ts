@@ -6,10 +6,6 @@
 import { gemm } from './gemm';
 import { simdLoaded, wasmGemm } from './gemm-wasm';
 import type { GemmJob } from './gemm-pool';
-import { setMemoryLimit } from '../memory';
-
-// The calling thread checked the product against its memory limit; a worker computes its share.
-setMemoryLimit(Infinity);
 
 declare const self: { onmessage: ((event: { data: GemmJob | { signal: Int32Array } }) => void) | null };
 

@@ -6,7 +6,7 @@
  * contiguous in the order the 4×4 micro-kernel reads them; the micro-kernel keeps its 16 sums in
  * locals (registers) across the whole slice.
  */
-import { checkBytes } from '../memory';
+import { workspaceGuard } from './gemm-guard';
 
 /** A matrix inside a Float64Array: element (i, j) is data[offset + i·rowStride + j·colStride]. */
 export interface MatrixView {
@@ -26,7 +26,7 @@ let packB = new Float64Array(0);
 
 /** A fresh buffer of packed panels for an m×n product of depth k, checked against the memory limit. */
 function panels(values: number, m: number, n: number, k: number): Float64Array<ArrayBuffer> {
-  checkBytes('matmul', [m, n], 8 * values, `the packed operands (depth k = ${k}) of a product of shape`);
+  workspaceGuard()?.check('the packed operands', m, n, k, 8 * values);
   return new Float64Array(values);
 }
 
