@@ -1,5 +1,7 @@
 /** deltagraph: the public entry. It re-exports; it defines nothing. */
 export * from './lib';
+// The low-level functions with their arguments checked, in place of lib's own (which the ops call).
+export { alloc, keep, kernels, kernelTensor } from './lib/public-checks';
 export * from './graph';
 export * from './ops';
 export * from './check';

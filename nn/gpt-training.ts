@@ -6,9 +6,9 @@
  * cross-entropy over every non-overlapping window of the validation ids. Shared by
  * examples/shakespeare-gpt.ts and `deltagraph train shakespeare`.
  */
-import { ArgumentError, DeltaGraphError, RngState, Tensor, describe, tidy } from '../lib';
+import { ArgumentError, DeltaGraphError, RngState, Tensor, describe, tidy, within } from '../lib';
 import { backward, noGrad } from '../graph';
-import { boolIn, functionIn, numberIn, optionsIn, sizeIn } from './args';
+import { boolIn, functionIn, isRecord, numberIn, optionsIn, sizeIn } from './args';
 import type { CharDataset } from './datasets/char-dataset';
 import { sampleWindows, windows } from './datasets/char-dataset';
 import { AdamW } from './optim/adamw';
@@ -34,7 +34,7 @@ function gptIn(who: string, model: unknown): GPT {
 export function windowLoss(model: GPT, ids: Int32Array, chunk = 64): number {
   gptIn('windowLoss', model);
   sizeIn('windowLoss', 'chunk', chunk);
-  const { x, y } = windows(ids, model.config.context);
+  const { x, y } = within('windowLoss', null, () => windows(ids, model.config.context));
   const [k, c] = x.shape as [number, number];
   let total = 0;
   for (let from = 0; from < k; from += chunk) {
@@ -167,6 +167,13 @@ export function trainGpt(model: GPT, data: CharDataset, options: GPTTrainingOpti
   const showProgress = typeof o.progress === 'object' || boolIn(who, 'progress', o.progress, true);
   const progressOptions = typeof o.progress === 'object' && o.progress !== null ? (o.progress as ProgressOptions) : {};
   const context = model.config.context;
+  // Checked before training starts, not when the validation loss is first wanted.
+  if (!isRecord(data)) throw new ArgumentError(`${who}: data must be a character data set { train, validation, … } (what charDataset gives), got ${describe(data)}`);
+  for (const part of ['train', 'validation'] as const) {
+    const ids: unknown = data[part];
+    if (!(ids instanceof Int32Array) && !Array.isArray(ids)) throw new ArgumentError(`${who}: data.${part} must be an Int32Array of ids, got ${describe(ids)}`);
+    if (ids.length <= context) throw new ArgumentError(`${who}: data.${part} has ${ids.length} ids, expected more than the model's context ${context}`);
+  }
   const plan = checkpointPlanOf<GptCheckpoint>(who, o.checkpoint, false, 100);
   const resume = o.resume === undefined ? undefined : checkpointOf(who, o.resume, 'trainGpt');
 
@@ -238,7 +245,7 @@ export function trainGpt(model: GPT, data: CharDataset, options: GPTTrainingOpti
   const started = Date.now();
   const evaluate = () => {
     const t0 = Date.now();
-    const v = windowLoss(model, data.validation);
+    const v = within(who, 'validation', () => windowLoss(model, data.validation));
     validation.push([done, v]);
     onEvaluation?.(done, v, (Date.now() - t0) / 1000);
   };
@@ -246,7 +253,7 @@ export function trainGpt(model: GPT, data: CharDataset, options: GPTTrainingOpti
     const t0 = Date.now();
     schedule.apply(t);
     const loss = tidy(() => {
-      const { x, y } = sampleWindows(data.train, { batch, context });
+      const { x, y } = within(who, 'data.train', () => sampleWindows(data.train, { batch, context }));
       const l = model.loss(x, y);
       const value = l.item();
       if (!Number.isFinite(value)) {
