@@ -3,11 +3,11 @@
  * then, optionally, constant options written as numbers or strings in the formula: an axis, a
  * slope, the kind of norm, a loss reduction.
  */
-import { AxisError, ShapeError, Tensor, fmtShape } from '../lib';
+import { AxisError, ShapeError, Tensor, fmtShape, kernels } from '../lib';
 import {
-  abs, bceWithLogits, binaryCrossEntropy, cos, crossEntropy, exp, leakyRelu, log, logSoftmax,
+  abs, bceWithLogits, binaryCrossEntropy, cos, crossEntropy, div, exp, leakyRelu, log, logSoftmax,
   logSumExp, max, maximum, mean, min, minimum, mseLoss, mT, mul, relu, sigmoid, sin, softmax,
-  softplus, sqrt, sum, tanh,
+  softplus, sqrt, sum, tanh, where,
 } from '../ops';
 import type { LossReduction } from '../ops';
 
@@ -71,13 +71,48 @@ export function normSquared(x: Tensor, p: Constant): Tensor {
   return sum(mul(x, x));
 }
 
-/** ‖x‖_p for p = 1 or 2 of a vector, and the Frobenius norm ("fro") of any tensor. */
+/**
+ * The least power of two above the largest |x| (at most 2¹⁰²³; 1 when x is all zeros or holds
+ * ±∞): x divided by it is exact, with entries in (−1, 1) and the largest at least ½ in size, so
+ * the squares neither overflow nor underflow, and the gradient's path through the scale is exact
+ * for one nonzero entry even when it is subnormal.
+ */
+function scaleOf(x: Tensor): number {
+  let m = 0;
+  for (const v of x.data) {
+    const a = Math.abs(v);
+    if (a > m) m = a;
+  }
+  if (m === 0 || m === Infinity) return 1;
+  let s = 2 ** Math.min(1023, Math.floor(Math.log2(m)) + 1);
+  while (s <= m && s < 2 ** 1023) s *= 2;
+  while (s / 2 > m) s /= 2;
+  return s;
+}
+
+const ZERO = new Tensor(Float64Array.of(0), []);
+
+/**
+ * ‖x‖_p for p = 1 or 2 of a vector, and the Frobenius norm ("fro") of any tensor. The 2-norm is
+ * s·√(Σ (x/s)²) with s a power of two just above max |x| (a constant: the value does not depend
+ * on it), so entries of 1e300 or 5e−324 neither overflow nor vanish, and the bits are those of
+ * √(Σ x²) wherever that is representable (the gradient of subnormal entries keeps only the bits
+ * the subnormal range has). At x = 0 its gradient is 0, the subgradient
+ * convention (as PyTorch's norm), not 0/0: the square root is read at 1 there. The 1-norm's
+ * gradient is sign(x), 0 at 0.
+ */
 export function norm(x: Tensor, p: Constant): Tensor {
   if (p === 1) {
     checkVectorNorm(x, p);
     return sum(abs(x));
   }
-  return sqrt(normSquared(x, p));
+  if (p !== 'fro') checkVectorNorm(x, p);
+  const s = scaleOf(x);
+  const y = s === 1 ? x : div(x, s);
+  const squares = sum(mul(y, y));
+  const zero = kernels.equal(squares, ZERO);
+  const r = where(zero, 0, sqrt(where(zero, 1, squares)));
+  return s === 1 ? r : mul(r, s);
 }
 
 const elementwise = (f: (x: Tensor) => Tensor): FunctionSpec => ({ tensors: 1, constants: [], apply: ([x]) => f(x!) });

@@ -4,7 +4,7 @@ import { asTensor } from './args';
 import { mul } from './mul';
 import { Domain } from './domain';
 
-/** y = |x|.  x̄ = g ⊙ sign(x), taking sign(0) = 0 */
+/** y = |x|.  x̄ = g ⊙ sign(x), taking sign(±0) = 0: abs′(0) = 0, as PyTorch's sgn */
 const op = defineOp({
   name: 'abs',
   forward: ([x]) => kernels.abs(x!),

@@ -13,13 +13,14 @@ import { Domain } from './domain';
  * (max(z, 0) − y z) + log(1 + e^−|z|): shifted by max(z, 0) first, as logSoftmax by its maximum,
  * so z = 40 with y = 1 keeps its loss e^−40 and z = ±1e308 gives 0 or 1e308; an infinite z with
  * y = 1 (+∞) or y = 0 (−∞) is NaN (∞ − ∞), as in PyTorch.
- * z̄ = g ⊙ (σ(z) − y),  ȳ = −g ⊙ z (the sigmoid-cross-entropy cancellation, with no log of σ)
+ * z̄ = g ⊙ (σ(z) − y), formed as (1 − y) σ(z) − y σ(−z) so that a 0 or 1 target loses no digits
+ * (σ(40) − 1 would round to 0, −σ(−40) is −e^−40),  ȳ = −g ⊙ z
  */
 const op = defineOp({
   name: 'bceWithLogits',
   forward: ([z, y]) => kernels.bceWithLogits(z!, y!),
   vjp: (g, { inputs: [z, y], needs }) => [
-    needs[0] ? mul(g, sub(sigmoid(z!), y!)) : null,
+    needs[0] ? mul(g, sub(mul(sub(1, y!), sigmoid(z!)), mul(y!, sigmoid(neg(z!))))) : null,
     needs[1] ? neg(mul(g, z!)) : null,
   ],
 });

@@ -6,7 +6,7 @@ import { mul } from './mul';
 import { neg } from './neg';
 import { Domain } from './domain';
 
-/** c = a / b (broadcasting).  ā = sumTo(g / b, a.shape),  b̄ = sumTo(−g ⊙ c / b, b.shape) */
+/** c = a / b (broadcasting; ±∞ or NaN at b = 0, as IEEE).  ā = sumTo(g / b, a.shape),  b̄ = sumTo(−g ⊙ c / b, b.shape) */
 const op = defineOp({
   name: 'div',
   forward: ([a, b]) => kernels.div(a!, b!),

@@ -4,7 +4,7 @@ import { asTensor, numberOf } from './args';
 import { mul } from './mul';
 import { Domain } from './domain';
 
-/** y = x for x > 0, αx otherwise.  x̄ = g ⊙ (x > 0 ? 1 : α), taking the derivative at 0 as α */
+/** y = x for x > 0, αx otherwise.  x̄ = g ⊙ (x > 0 ? 1 : α), taking the derivative at ±0 as α (as PyTorch's) */
 const op = defineOp<number>({
   name: 'leakyRelu',
   forward: ([x], alpha) => kernels.leakyRelu(x!, alpha),

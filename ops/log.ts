@@ -4,7 +4,7 @@ import { asTensor } from './args';
 import { div } from './div';
 import { Domain } from './domain';
 
-/** y = ln x (x > 0).  x̄ = g / x */
+/** y = ln x (x > 0; −∞ at ±0, NaN below).  x̄ = g / x: ±∞ at ±0, the pole's value */
 const op = defineOp({
   name: 'log',
   forward: ([x]) => kernels.log(x!),

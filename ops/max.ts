@@ -25,7 +25,10 @@ export function checkNonEmpty(op: string, x: Tensor, axes: readonly number[]): v
   }
 }
 
-/** y = max_axes x.  x̄ = g at the maximal elements (ties share it evenly), 0 elsewhere */
+/**
+ * y = max_axes x (a NaN in a slice makes it NaN).
+ * x̄ = g at the maximal elements, ties sharing it evenly (as torch.amax; torch.max(x, dim) gives it all to one index), 0 elsewhere
+ */
 const op = defineOp<ReduceAttrs>({
   name: 'max',
   forward: ([x], { axes, keepDims }) => {

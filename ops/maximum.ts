@@ -11,7 +11,7 @@ export function winnerMask(a: Tensor, b: Tensor, aWins: (a: Tensor, b: Tensor) =
   return kernels.add(aWins(a, b), half);
 }
 
-/** c = max(a, b) elementwise.  ā = sumTo(g ⊙ [a > b], a.shape),  b̄ = sumTo(g ⊙ [b > a], b.shape); ties split ½–½ */
+/** c = max(a, b) elementwise.  ā = sumTo(g ⊙ [a > b], a.shape),  b̄ = sumTo(g ⊙ [b > a], b.shape); ties (−0 = 0 included) split ½–½, as PyTorch's */
 const op = defineOp({
   name: 'maximum',
   forward: ([a, b]) => kernels.maximum(a!, b!),

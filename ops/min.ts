@@ -5,7 +5,10 @@ import { ReduceAttrs, pickAxes } from './sum';
 import { extremumVjp, checkNonEmpty } from './max';
 import { Domain } from './domain';
 
-/** y = min_axes x.  x̄ = g at the minimal elements (ties share it evenly), 0 elsewhere */
+/**
+ * y = min_axes x (a NaN in a slice makes it NaN).
+ * x̄ = g at the minimal elements, ties sharing it evenly (as torch.amin; torch.min(x, dim) gives it all to one index), 0 elsewhere
+ */
 const op = defineOp<ReduceAttrs>({
   name: 'min',
   forward: ([x], { axes, keepDims }) => {

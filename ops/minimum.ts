@@ -8,7 +8,7 @@ import { Domain } from './domain';
 
 const less = (a: Tensor, b: Tensor): Tensor => kernels.greater(b, a);
 
-/** c = min(a, b) elementwise.  ā = sumTo(g ⊙ [a < b], a.shape),  b̄ = sumTo(g ⊙ [b < a], b.shape); ties split ½–½ */
+/** c = min(a, b) elementwise.  ā = sumTo(g ⊙ [a < b], a.shape),  b̄ = sumTo(g ⊙ [b < a], b.shape); ties (−0 = 0 included) split ½–½, as PyTorch's */
 const op = defineOp({
   name: 'minimum',
   forward: ([a, b]) => kernels.minimum(a!, b!),

@@ -4,7 +4,7 @@ import { asTensor } from './args';
 import { mul } from './mul';
 import { Domain } from './domain';
 
-/** y = max(x, 0).  x̄ = g ⊙ [x > 0], taking ReLU′(0) = 0 */
+/** y = max(x, 0).  x̄ = g ⊙ [x > 0], taking ReLU′(0) = 0 at ±0 (PyTorch's threshold_backward) */
 const op = defineOp({
   name: 'relu',
   forward: ([x]) => kernels.relu(x!),

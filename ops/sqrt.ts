@@ -5,7 +5,7 @@ import { div } from './div';
 import { mul } from './mul';
 import { Domain } from './domain';
 
-/** y = √x (x ≥ 0).  x̄ = g / (2y) */
+/** y = √x (x ≥ 0; NaN below, −0 at −0).  x̄ = g / (2y): +∞ at x = 0 (−∞ at −0, NaN where g = 0 too), as PyTorch's; no subgradient is substituted at the pole */
 const op = defineOp({
   name: 'sqrt',
   forward: ([x]) => kernels.sqrt(x!),

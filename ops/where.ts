@@ -7,8 +7,10 @@ import { Domain } from './domain';
 const ZERO = new Tensor(Float64Array.of(0), []);
 
 /**
- * c = cond ? a : b elementwise (all three broadcast; cond is a constant mask, nonzero = true).
- * ā = sumTo(cond ? g : 0, a.shape),  b̄ = sumTo(cond ? 0 : g, b.shape)
+ * c = cond ? a : b elementwise (all three broadcast; cond is a constant mask, nonzero = true, and
+ * gets no gradient).
+ * ā = sumTo(cond ? g : 0, a.shape),  b̄ = sumTo(cond ? 0 : g, b.shape): the branch not taken gets
+ * exactly 0, even where its own value is ±∞ or NaN
  */
 const op = defineOp<Tensor>({
   name: 'where',

@@ -11,7 +11,7 @@ interface ClampAttrs {
 
 /**
  * y = min(max(x, min), max) (torch.clamp; all values become max when min > max).
- * x̄ = g ⊙ [min ≤ x ≤ max] (PyTorch's clamp_backward: the gradient passes at x = min and x = max)
+ * x̄ = g ⊙ [min ≤ x ≤ max] (PyTorch's clamp_backward: the gradient passes at x = min and x = max, and is 0 everywhere when min > max)
  */
 const op = defineOp<ClampAttrs>({
   name: 'clamp',

@@ -8,7 +8,7 @@ import { Domain } from '../domain';
 
 /**
  * y = x for x > 0, α(eˣ − 1) otherwise.
- * x̄ = g for x > 0, g ⊙ (y + α) = g ⊙ αeˣ otherwise (elu′(0) = α, as PyTorch's)
+ * x̄ = g for x > 0, g ⊙ (y + α) = g ⊙ αeˣ otherwise (elu′(±0) = α, as PyTorch's)
  */
 const op = defineOp<number>({
   name: 'elu',

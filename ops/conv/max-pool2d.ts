@@ -13,7 +13,8 @@ import { gatherAt } from './gather-at';
 
 /**
  * y[n, c, p, q] = max_{i, j} x[n, c, p·sH − pH + i·dH, q·sW − pW + j·dW] (padding is −∞): gatherAt of
- * each window's first maximum, so the gradient goes there (as PyTorch's), summed where windows overlap.
+ * each window's first maximum, so the gradient goes there (ties are not shared, as PyTorch's
+ * max_pool2d, unlike the max reduction), summed where windows overlap.
  */
 export function maxPool2d(x: TensorLike, kernel: Pair, options: WindowOptions = {}): Tensor {
   const op = 'maxPool2d';

@@ -24,7 +24,8 @@ function affineOf(name: 'weight' | 'bias', value: unknown, normalized: readonly 
  * y = (x − mean x) / √(var x + eps) ⊙ weight + bias, mean and the biased variance taken over the
  * trailing axes given by normalizedShape (F.layer_norm; weight and bias optional, shaped like
  * normalizedShape). A composite: its gradients for x, weight and bias come from mean, sub, square,
- * sqrt, div, mul and add.
+ * sqrt, div, mul and add. As in PyTorch, eps = 0 on a constant slice is 0/0 = NaN, and deviations
+ * above ~1.3e154 overflow the variance, so ±1e300 normalises to 0 (with finite gradients).
  */
 export function layerNorm(
   x: TensorLike,

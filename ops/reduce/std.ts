@@ -1,15 +1,20 @@
-import { Tensor, TensorLike } from '../../lib';
+import { Tensor, TensorLike, kernels } from '../../lib';
 import { asTensor } from '../args';
 import { add } from '../add';
 import { mul } from '../mul';
 import { sqrt } from '../sqrt';
+import { where } from '../where';
 import { variance, varianceArgs, pickVarianceCall, VarianceOptions } from './variance';
 import { Domain } from '../domain';
 
+const ZERO = new Tensor(Float64Array.of(0), []);
+
 /**
  * y = √variance(x, axes, keepDims, { correction }) (torch.std with correction; default 0 here). A
- * composite: its gradient g ⊙ (x − mean x) / ((N − correction) y) comes from sqrt and variance, and
- * is infinite (NaN) where all the reduced values are equal, as PyTorch's.
+ * composite: its gradient g ⊙ (x − mean x) / ((N − correction) y) comes from sqrt and variance.
+ * Where the variance is 0 (all the reduced values equal) the gradient is 0, the subgradient
+ * convention (as PyTorch's std_backward), not 0 · ∞: the square root is read at 1 there. Squared
+ * deviations above ~1.8e308 overflow, so ±1e300 gives ∞ (as in PyTorch) with gradient 0.
  */
 export function std(
   x: TensorLike,
@@ -19,7 +24,9 @@ export function std(
 ): Tensor {
   const t = asTensor('std', x);
   varianceArgs('std', t, axes, keepDims, options); // errors name std, not variance
-  return sqrt(variance(t, axes, keepDims, options));
+  const v = variance(t, axes, keepDims, options);
+  const zero = kernels.equal(v, ZERO);
+  return where(zero, 0, sqrt(where(zero, 1, v)));
 }
 
 /**
