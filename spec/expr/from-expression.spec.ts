@@ -201,6 +201,23 @@ describe('fromExpression on matrices', () => {
     expect(fromExpression('norm(c)^2')({ c: [[3], [4]] }).item()).toBe(25);
   });
 
+  it('norm(x) at the edges: gradient 0 at x = 0 (the subgradient, was NaN), no overflow at 1e300, no underflow at 5e-324', () => {
+    const n = fromExpression('norm(x)');
+    const g = (x: number[]) => Array.from((grad((t: Tensor) => n({ x: t }))(tensor(x)) as Tensor).data, (v) => v + 0);
+    expect(g([0, 0, 0])).toEqual([0, 0, 0]);
+    expect(g([-0, 0])).toEqual([0, 0]);
+    expect(Array.from((grad((t: Tensor) => fromExpression('norm(X, "fro")')({ X: t }))(tensor([[0, 0], [0, 0]])) as Tensor).data, (v) => v + 0)).toEqual([0, 0, 0, 0]);
+    expect(n({ x: [1e300, 1e300] }).item()).toBe(Math.SQRT2 * 1e300);
+    for (const v of g([1e300, 1e300])) expect(Math.abs(v - Math.SQRT1_2)).toBeLessThanOrEqual(2 ** -52);
+    expect(n({ x: [5e-324, 0] }).item()).toBe(5e-324);
+    expect(g([5e-324, 0])).toEqual([1, 0]);
+    expect(n({ x: [1e-170, -1e-170] }).item()).toBe(Math.SQRT2 * 1e-170);
+    expect(n({ x: [3, 4] }).item()).toBe(5);
+    expect(n({ x: [Infinity, 1] }).item()).toBe(Infinity);
+    expect(fromExpression('norm(x, 1)')({ x: [1e308, 1e308] }).item()).toBe(Infinity);
+    expect(Array.from((grad((t: Tensor) => fromExpression('norm(x, 1)')({ x: t }))(tensor([0, -2])) as Tensor).data, (v) => v + 0)).toEqual([0, -1]);
+  });
+
   it('constants, unary operators, leakyRelu with a slope, maximum and minimum', () => {
     expect(fromExpression('-x + +x - 2 * -1')({ x: [1, 2] }).toArray()).toEqual([2, 2]);
     expect(fromExpression('leakyRelu(x, 0.5)')({ x: [-2, 2] }).toArray()).toEqual([-1, 2]);
