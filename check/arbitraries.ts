@@ -4,7 +4,7 @@
  * with shared sub-expressions. Everything shrinks: a failure reduces to a small case.
  */
 import fc from 'fast-check';
-import { ArgumentError, Tensor, checkShape, describe, fmtShape, shapeProblem, sizeOf } from '../lib';
+import { ArgumentError, Tensor, checkShape, describe, fmtShape, isCallable, shapeProblem, sizeOf } from '../lib';
 import { Domain, Pick, ValueRange } from '../ops';
 
 export interface ShapeOptions {
@@ -193,7 +193,7 @@ function checkDomain(who: string, domain: unknown): asserts domain is Domain {
     values.forEach((r, i) => checkRange(who, `values[${i}]`, r));
   } else checkRange(who, 'the domain\'s values', values);
   if (d.distinct !== undefined && typeof d.distinct !== 'boolean') throw new ArgumentError(`${who}: the domain's distinct must be true or false, got ${describe(d.distinct)}`);
-  if (d.call !== undefined && typeof d.call !== 'function') throw new ArgumentError(`${who}: the domain's call must be a function (inputs, pick) => tensor, got ${describe(d.call)}`);
+  if (d.call !== undefined && !isCallable(d.call)) throw new ArgumentError(`${who}: the domain's call must be a function (inputs, pick) => tensor, got ${describe(d.call)}`);
 }
 
 /** Random calls of an op within its domain. */
@@ -218,7 +218,7 @@ export function opCase(domain: Domain): fc.Arbitrary<OpCase> {
 
 /** Calls the op of a registry-like entry on a generated case. */
 export function callCase(entry: { fn: (...args: any[]) => Tensor; domain: Domain }, c: OpCase): (...inputs: Tensor[]) => Tensor {
-  if (entry === null || typeof entry !== 'object' || typeof entry.fn !== 'function') {
+  if (entry === null || typeof entry !== 'object' || !isCallable(entry.fn)) {
     throw new ArgumentError(`callCase: expected a registry entry { fn, domain }, got ${describe(entry)}`);
   }
   checkDomain('callCase', entry.domain);

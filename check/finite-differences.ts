@@ -2,7 +2,7 @@
  * Central differences in float64: ∂f_j/∂x_i ≈ (f(x + εeᵢ) − f(x − εeᵢ)) / 2ε. Truncation error
  * O(ε²), rounding error O(δ/ε): ε = 1e-6 balances the two near 1e-10 for values of order one.
  */
-import { ArgumentError, Tensor, describe } from '../lib';
+import { ArgumentError, Tensor, describe, isCallable } from '../lib';
 import { noGrad } from '../graph';
 
 export type TensorFn = (...inputs: Tensor[]) => Tensor;
@@ -20,7 +20,7 @@ function shifted(inputs: readonly Tensor[], which: number, delta: number, elemen
 
 /** Checks the arguments shared by the two difference quotients. */
 function checkArguments(who: string, f: unknown, inputs: unknown, eps: unknown): void {
-  if (typeof f !== 'function') throw new ArgumentError(`${who}: f must be a function of tensors returning a tensor, got ${describe(f)}`);
+  if (!isCallable(f)) throw new ArgumentError(`${who}: f must be a function of tensors returning a tensor, got ${describe(f)}`);
   if (!Array.isArray(inputs)) throw new ArgumentError(`${who}: inputs must be an array of tensors, got ${describe(inputs)}`);
   for (let i = 0; i < inputs.length; i++) {
     if (!(inputs[i] instanceof Tensor)) throw new ArgumentError(`${who}: inputs[${i}] must be a tensor, got ${describe(inputs[i])}`);

@@ -3,7 +3,7 @@
  * 'full' mode builds the whole denominator-layout Jacobian both ways and compares every element;
  * 'dot' mode compares ⟨u, J v⟩ (J in denominator layout, so J v is the pullback of v) with ⟨(f(x + εu) − f(x − εu))/2ε, v⟩ for random u, v, at any size.
  */
-import { ArgumentError, DeltaGraphError, Tensor, describe, fmtShape, rng, zeros } from '../lib';
+import { ArgumentError, DeltaGraphError, Tensor, describe, fmtShape, isCallable, rng, zeros } from '../lib';
 import { vjp } from '../graph';
 import { TensorFn, numericDirectional, numericJacobian } from './finite-differences';
 
@@ -86,7 +86,7 @@ function describeFailure(r: GradcheckResult): string {
 
 /** The arguments of gradcheck and gradgradcheck, checked; `who` names the checker in messages. */
 export function checkedArguments(who: string, f: unknown, inputs: unknown, options: unknown): { f: TensorFn; inputs: Tensor[]; options: Required<Omit<GradcheckOptions, 'mode' | 'name'>> & Pick<GradcheckOptions, 'mode' | 'name'> } {
-  if (typeof f !== 'function') throw new ArgumentError(`${who}: f must be a function of tensors returning a tensor, got ${describe(f)}`);
+  if (!isCallable(f)) throw new ArgumentError(`${who}: f must be a function of tensors returning a tensor, got ${describe(f)}`);
   if (!Array.isArray(inputs)) throw new ArgumentError(`${who}: inputs must be an array of tensors, got ${describe(inputs)}`);
   for (let i = 0; i < inputs.length; i++) {
     const x: unknown = inputs[i];

@@ -3,7 +3,7 @@
  * random cases ran, the largest error seen, and whether every case passed.
  */
 import fc from 'fast-check';
-import { ArgumentError, describe } from '../lib';
+import { ArgumentError, describe, isCallable } from '../lib';
 import { RegistryEntry, registry } from '../ops';
 import { callCase, opCase } from './arbitraries';
 import { GradcheckResult, gradcheck } from './gradcheck';
@@ -69,7 +69,7 @@ export function checkOps(names: readonly string[] = [], options: CheckOpsOptions
   if (o.seed !== undefined && !(typeof o.seed === 'number' && Number.isSafeInteger(o.seed))) {
     throw new ArgumentError(`checkOps: seed must be an integer, got ${describe(o.seed)}`);
   }
-  if (o.onRow !== undefined && typeof o.onRow !== 'function') throw new ArgumentError(`checkOps: onRow must be a function, got ${describe(o.onRow)}`);
+  if (o.onRow !== undefined && !isCallable(o.onRow)) throw new ArgumentError(`checkOps: onRow must be a function, got ${describe(o.onRow)}`);
   const entries = names.length === 0 ? registry : registry.filter((e) => names.includes(e.name));
   const runs = o.runs ?? 100;
   return entries.map((entry, i) => {

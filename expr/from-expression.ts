@@ -4,7 +4,7 @@
  * mathjs only parses the text; the meaning of each operator and function is deltagraph's own
  * (expr/compile.ts, expr/functions.ts, and the guide's section "Formulas as text").
  */
-import { ArgumentError, Tensor, TensorLike, asTensor, describe } from '../lib';
+import { ArgumentError, Tensor, TensorLike, asTensor, describe, within } from '../lib';
 import { compileFormula } from './compile';
 import { MissingVariableError } from './errors';
 import { parseFormula } from './parse';
@@ -52,7 +52,7 @@ export interface ExpressionFunction {
  */
 export function fromExpression(text: string): ExpressionFunction {
   if (typeof text !== 'string') throw new ArgumentError(`fromExpression: the formula must be a string, got ${describe(text)}`);
-  const { evaluate, symbols } = compileFormula(text, parseFormula(text));
+  const { evaluate, symbols } = within('fromExpression', null, () => compileFormula(text, parseFormula(text)));
   const names = Object.freeze([...symbols]);
   const op = `expression ${JSON.stringify(text.length > 200 ? `${text.slice(0, 199)}…` : text)}`;
   const f = (variables: Variables): Tensor => {

@@ -2,7 +2,7 @@
  * defineOp turns an OpSpec into a callable that computes the forward values and, when recording
  * is on and an input requires a gradient, records a Node for the backward pass.
  */
-import { ArgumentError, GraphError, Tensor, describe, kernelTensor } from '../lib';
+import { ArgumentError, GraphError, Tensor, describe, isCallable, kernelTensor } from '../lib';
 import { isRecording } from './mode';
 import { Node, OpSpec } from './node';
 
@@ -16,8 +16,8 @@ export function checkSpec(who: string, spec: unknown): asserts spec is OpSpec<un
   if (spec === null || typeof spec !== 'object') throw new ArgumentError(`${who}: expected an op spec { name, forward, vjp }, got ${describe(spec)}`);
   const { name, forward, vjp } = spec as Partial<OpSpec<unknown>>;
   if (typeof name !== 'string' || name === '') throw new ArgumentError(`${who}: the spec's name must be a non-empty string, got ${describe(name)}`);
-  if (typeof forward !== 'function') throw new ArgumentError(`${who}: the forward of op '${name}' must be a function, got ${describe(forward)}`);
-  if (typeof vjp !== 'function') throw new ArgumentError(`${who}: the vjp of op '${name}' must be a function, got ${describe(vjp)}`);
+  if (!isCallable(forward)) throw new ArgumentError(`${who}: the forward of op '${name}' must be a function, got ${describe(forward)}`);
+  if (!isCallable(vjp)) throw new ArgumentError(`${who}: the vjp of op '${name}' must be a function, got ${describe(vjp)}`);
 }
 
 export function defineOp<A = undefined>(spec: OpSpec<A>): Op<A> {

@@ -2,7 +2,7 @@
  * Whether operations are recorded into the graph. Recording is on by default and is switched off
  * inside noGrad (optimizer updates, evaluation, and the VJPs of a first-order backward pass).
  */
-import { ArgumentError, describe } from '../lib';
+import { ArgumentError, describe, isCallable } from '../lib';
 
 let recording = true;
 
@@ -12,7 +12,7 @@ export function isRecording(): boolean {
 
 /** Runs fn with recording set to `on`, restoring the previous state even if fn throws. */
 export function withRecording<T>(on: boolean, fn: () => T): T {
-  if (typeof fn !== 'function') throw new ArgumentError(`${on ? 'enableGrad' : 'noGrad'}: expected a function to run, got ${describe(fn)}`);
+  if (!isCallable(fn)) throw new ArgumentError(`${on ? 'enableGrad' : 'noGrad'}: expected a function to run, got ${describe(fn)}`);
   const before = recording;
   recording = on;
   try {

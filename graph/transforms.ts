@@ -3,7 +3,7 @@
  * an inner transform called on tensors that are themselves being traced records its backward
  * pass (createGraph), so grad(grad(f)) is the second derivative.
  */
-import { ArgumentError, GraphError, ShapeError, Tensor, asTensor, checkSize, describe, fmtShape, param, sizeOf, zeros } from '../lib';
+import { ArgumentError, GraphError, ShapeError, Tensor, asTensor, checkSize, describe, fmtShape, isCallable, param, sizeOf, within, zeros } from '../lib';
 import { backward } from './backward';
 import { identity, stackTrailing } from './builtin-ops';
 import { enableGrad, isRecording, withRecording } from './mode';
@@ -31,7 +31,7 @@ function attach(x: Tensor): Tensor {
 
 /** Checks, when a transform is made, that f is a function and argnums a number or an array of them. */
 function checkTransform(op: string, f: unknown, argnums: unknown): void {
-  if (typeof f !== 'function') throw new ArgumentError(`${op}: f must be a function, got ${describe(f)}`);
+  if (!isCallable(f)) throw new ArgumentError(`${op}: f must be a function, got ${describe(f)}`);
   if (typeof argnums !== 'number' && !Array.isArray(argnums)) {
     throw new ArgumentError(`${op}: argnums must be an argument index or an array of them, got ${describe(argnums)}`);
   }
@@ -72,9 +72,9 @@ function trace(op: string, f: (...args: any[]) => unknown, argnums: Argnums, arg
   return { out, edges, nested };
 }
 
-function gradientsOf(out: Tensor, edges: Tensor[], nested: boolean, gradient?: Tensor): Tensor[] {
+function gradientsOf(op: string, out: Tensor, edges: Tensor[], nested: boolean, gradient?: Tensor): Tensor[] {
   if (!out.requiresGrad) return edges.map((e) => zeros(e.shape));
-  const g = backward(out, { wrt: edges, createGraph: nested, retainGraph: true, gradient });
+  const g = within(op, null, () => backward(out, { wrt: edges, createGraph: nested, retainGraph: true, gradient }));
   return edges.map((e) => g.get(e));
 }
 
@@ -98,7 +98,7 @@ function tracedValueAndGrad(op: string, f: (...args: any[]) => Tensor, argnums: 
   return (...args: unknown[]): [Tensor, any] => {
     const { out, edges, nested } = trace(op, f, argnums, args);
     checkScalar(op, out);
-    const grads = gradientsOf(out, edges, nested);
+    const grads = gradientsOf(op, out, edges, nested);
     return [out, typeof argnums === 'number' ? grads[0]! : grads];
   };
 }
@@ -114,14 +114,14 @@ export function grad(f: (...args: any[]) => Tensor, argnums: Argnums = 0) {
  * each primal a gradient shaped like it. The pullback may be called many times.
  */
 export function vjp(f: (...args: any[]) => Tensor, ...primals: unknown[]): [Tensor, (cotangent: unknown) => Tensor[]] {
-  if (typeof f !== 'function') throw new ArgumentError(`vjp: f must be a function, got ${describe(f)}`);
+  if (!isCallable(f)) throw new ArgumentError(`vjp: f must be a function, got ${describe(f)}`);
   const { out, edges, nested } = trace('vjp', f, primals.map((_, i) => i), primals);
   const pullback = (cotangent: unknown): Tensor[] => {
     const v = asTensor('vjp', cotangent, 'cotangent');
     if (v.shape.length !== out.shape.length || v.shape.some((d, i) => d !== out.shape[i])) {
       throw new ShapeError(`vjp: the cotangent must have the output's shape ${fmtShape(out.shape)}, got ${fmtShape(v.shape)}`);
     }
-    return gradientsOf(out, edges, nested, v);
+    return gradientsOf('vjp', out, edges, nested, v);
   };
   return [out, pullback];
 }
@@ -132,7 +132,7 @@ export function vjp(f: (...args: any[]) => Tensor, ...primals: unknown[]): [Tens
  * transform the columns are stacked by a recorded op, so J is itself differentiable.
  */
 export function jacobian(f: (...args: any[]) => Tensor, argnum = 0) {
-  if (typeof f !== 'function') throw new ArgumentError(`jacobian: f must be a function, got ${describe(f)}`);
+  if (!isCallable(f)) throw new ArgumentError(`jacobian: f must be a function, got ${describe(f)}`);
   if (typeof argnum !== 'number') throw new ArgumentError(`jacobian: argnum must be one argument index, got ${describe(argnum)}`);
   return (...args: unknown[]): Tensor => {
     const { out, edges, nested } = trace('jacobian', f, argnum, args);
@@ -142,7 +142,7 @@ export function jacobian(f: (...args: any[]) => Tensor, argnum = 0) {
     for (let j = 0; j < out.size; j++) {
       const onehot = zeros(out.shape);
       onehot.data[j] = 1;
-      columns.push(gradientsOf(out, edges, nested, onehot)[0]!);
+      columns.push(gradientsOf('jacobian', out, edges, nested, onehot)[0]!);
     }
     return withRecording(nested, () => stackTrailing.apply(columns, { inner: x.shape, outer: out.shape }));
   };

@@ -6,7 +6,7 @@
  * throws a GraphError when its values are read, so a tensor kept by mistake fails loudly instead
  * of showing another step's numbers.
  */
-import { ArgumentError, describe } from './errors';
+import { ArgumentError, describe, isCallable } from './errors';
 import { memoryError, memoryLimit } from './memory';
 import type { Tensor } from './tensor';
 
@@ -107,7 +107,7 @@ function collectTensors(value: unknown, into: Set<Tensor>, isTensor: (v: unknown
  * scope returns belongs to the outer one.
  */
 export function tidyScope<T>(fn: () => T, isTensor: (v: unknown) => v is Tensor): T {
-  if (typeof fn !== 'function') throw new ArgumentError(`tidy: expected a function to run, got ${describe(fn)}`);
+  if (!isCallable(fn)) throw new ArgumentError(`tidy: expected a function to run, got ${describe(fn)}`);
   const own: Scope = { parent: scope, created: [], owned: new Set(), kept: new Set(), bytes: 0 };
   scope = own;
   let result: T;

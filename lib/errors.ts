@@ -80,7 +80,7 @@ export function callerIn(who: string, op: unknown): string {
 export function within<T>(who: string, context: string | null, fn: () => T): T {
   callerIn('within', who);
   if (context !== null && typeof context !== 'string') throw new ArgumentError(`within: context must be a string or null, got ${describe(context)}`);
-  if (typeof fn !== 'function') throw new ArgumentError(`within: fn must be a function to run, got ${describe(fn)}`);
+  if (!isCallable(fn)) throw new ArgumentError(`within: fn must be a function to run, got ${describe(fn)}`);
   try {
     return fn();
   } catch (e) {
@@ -89,8 +89,31 @@ export function within<T>(who: string, context: string | null, fn: () => T): T {
   }
 }
 
+const classes = new WeakMap<object, boolean>();
+
+/**
+ * True for a value that can be called: a function that is not a class (calling a class without
+ * `new` throws a TypeError). What a check of a callback argument should ask.
+ */
+export function isCallable(f: unknown): f is (...args: any[]) => unknown {
+  if (typeof f !== 'function') return false;
+  let isClass = classes.get(f);
+  if (isClass === undefined) {
+    let text = '';
+    try {
+      text = Function.prototype.toString.call(f);
+    } catch {
+      // A function whose source cannot be shown (a proxy's target) is called as it is.
+    }
+    isClass = /^class[\s{]/.test(text);
+    classes.set(f, isClass);
+  }
+  return !isClass;
+}
+
 /** Describes any value briefly for an error message, never throwing itself. */
 export function describe(value: unknown): string {
+  if (typeof value === 'function' && !isCallable(value)) return `the class ${value.name || '(anonymous)'}`;
   if (value === null) return 'null';
   if (value === undefined) return 'undefined';
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);

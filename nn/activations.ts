@@ -1,7 +1,7 @@
 /** Activation functions as modules, so they can stand in a Sequential. Each wraps one op. */
 import { Tensor, TensorLike } from '../lib';
 import { leakyRelu, relu, sigmoid, softmax, tanh } from '../ops';
-import { asTensor, numberIn } from './args';
+import { asTensor, numberIn, within } from './args';
 import { Module } from './module';
 import { GELU, SiLU } from './smooth-activations';
 
@@ -12,7 +12,8 @@ function inputOf(module: string, x: TensorLike): Tensor {
 
 export class ReLU extends Module {
   forward(x: TensorLike): Tensor {
-    return relu(inputOf('ReLU', x));
+    const t = inputOf('ReLU', x);
+    return within('ReLU.forward', null, () => relu(t));
   }
   describe(): string {
     return 'ReLU';
@@ -21,7 +22,8 @@ export class ReLU extends Module {
 
 export class Sigmoid extends Module {
   forward(x: TensorLike): Tensor {
-    return sigmoid(inputOf('Sigmoid', x));
+    const t = inputOf('Sigmoid', x);
+    return within('Sigmoid.forward', null, () => sigmoid(t));
   }
   describe(): string {
     return 'Sigmoid';
@@ -30,7 +32,8 @@ export class Sigmoid extends Module {
 
 export class Tanh extends Module {
   forward(x: TensorLike): Tensor {
-    return tanh(inputOf('Tanh', x));
+    const t = inputOf('Tanh', x);
+    return within('Tanh.forward', null, () => tanh(t));
   }
   describe(): string {
     return 'Tanh';
@@ -52,7 +55,8 @@ export class LeakyReLU extends Module {
     numberIn('LeakyReLU', 'alpha', alpha, {});
   }
   forward(x: TensorLike): Tensor {
-    return leakyRelu(inputOf('LeakyReLU', x), this.alpha);
+    const t = inputOf('LeakyReLU', x);
+    return within('LeakyReLU.forward', null, () => leakyRelu(t, this.alpha));
   }
   describe(): string {
     return `LeakyReLU(${this.alpha})`;
@@ -62,7 +66,8 @@ export class LeakyReLU extends Module {
 /** Softmax over the last axis (each row of a batch sums to 1). */
 export class Softmax extends Module {
   forward(x: TensorLike): Tensor {
-    return softmax(inputOf('Softmax', x), -1);
+    const t = inputOf('Softmax', x);
+    return within('Softmax.forward', null, () => softmax(t, -1));
   }
   describe(): string {
     return 'Softmax';

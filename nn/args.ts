@@ -3,7 +3,7 @@
  * loaders. Each check names its caller (`who`, e.g. "Adam" or "Linear.forward"), the argument,
  * the value given and what was expected, and throws an ArgumentError.
  */
-import { ArgumentError, MAX_ELEMENTS, Rng, Tensor, asTensor, describe, globalRng, rng, within } from '../lib';
+import { ArgumentError, MAX_ELEMENTS, Rng, Tensor, asTensor, describe, globalRng, isCallable, rng, within } from '../lib';
 
 export { asTensor, within };
 
@@ -123,7 +123,7 @@ export function tensorsIn(who: string, name: string, value: unknown): Tensor[] {
 }
 
 export function functionIn<F>(who: string, name: string, value: unknown): F {
-  if (typeof value !== 'function') throw new ArgumentError(`${who}: ${name} must be a function, got ${describe(value)}`);
+  if (!isCallable(value)) throw new ArgumentError(`${who}: ${name} must be a function, got ${describe(value)}`);
   return value as F;
 }
 

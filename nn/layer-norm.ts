@@ -30,7 +30,8 @@ export class LayerNorm extends Module {
     if (!Array.isArray(shape) || shape.length === 0) {
       throw new ArgumentError(`LayerNorm: normalizedShape must be a size or a non-empty list of sizes (the trailing dimensions to normalise), got ${describe(normalizedShape)}`);
     }
-    shape.forEach((d, i) => sizeIn('LayerNorm', `normalizedShape[${i}] (of ${describe(normalizedShape)})`, d));
+    // A loop, not forEach, which would skip the holes of a sparse array.
+    for (let i = 0; i < shape.length; i++) sizeIn('LayerNorm', `normalizedShape[${i}] (of ${describe(normalizedShape)})`, shape[i]);
     this.normalizedShape = Object.freeze((shape as number[]).slice());
     sizeIn('LayerNorm', `the size of normalizedShape ${fmtShape(this.normalizedShape)}`, this.normalizedShape.reduce((a, b) => a * b, 1));
     const o = optionsIn('LayerNorm', options);

@@ -4,7 +4,7 @@
  */
 import { Tensor, TensorLike } from '../lib';
 import { gelu, silu } from '../ops';
-import { asTensor, choiceIn, optionsIn } from './args';
+import { asTensor, choiceIn, optionsIn, within } from './args';
 import { Module } from './module';
 
 export interface GELUOptions {
@@ -21,7 +21,8 @@ export class GELU extends Module {
     this.approximate = choiceIn('GELU', 'approximate', o.approximate, ['none', 'tanh'] as const, 'none');
   }
   forward(x: TensorLike): Tensor {
-    return gelu(asTensor('GELU.forward', x, 'x'), { approximate: this.approximate });
+    const t = asTensor('GELU.forward', x, 'x');
+    return within('GELU.forward', null, () => gelu(t, { approximate: this.approximate }));
   }
   describe(): string {
     return this.approximate === 'none' ? 'GELU' : `GELU(approximate: '${this.approximate}')`;
@@ -31,7 +32,8 @@ export class GELU extends Module {
 /** y = x σ(x) ("swish"). */
 export class SiLU extends Module {
   forward(x: TensorLike): Tensor {
-    return silu(asTensor('SiLU.forward', x, 'x'));
+    const t = asTensor('SiLU.forward', x, 'x');
+    return within('SiLU.forward', null, () => silu(t));
   }
   describe(): string {
     return 'SiLU';

@@ -3,7 +3,7 @@
  * every option of fit, each failing with an ArgumentError (or a ShapeError for rows that do not
  * match) that names the caller, the argument and what was expected.
  */
-import { ArgumentError, ShapeError, Tensor, describe, fmtShape } from '../lib';
+import { ArgumentError, ShapeError, Tensor, describe, fmtShape, isCallable } from '../lib';
 import { asTensor, boolIn, choiceIn, isRecord, numberIn, optionsIn, stringIn, within } from './args';
 import { Loss } from './losses';
 import { METRICS, MetricName } from './metrics';
@@ -98,7 +98,7 @@ export function fitOptionsOf(options: unknown, n: number) {
   // A bar's options are checked now, not at the end of the first epoch.
   if (isRecord(progress)) within('fit', 'progress', () => new ProgressBar('fit', 0, progress as ProgressOptions));
   const onEpoch = o.onEpoch;
-  if (onEpoch !== undefined && typeof onEpoch !== 'function') throw new ArgumentError(`fit: onEpoch must be a function, got ${describe(onEpoch)}`);
+  if (onEpoch !== undefined && !isCallable(onEpoch)) throw new ArgumentError(`fit: onEpoch must be a function, got ${describe(onEpoch)}`);
   return {
     loss: lossOf('fit', o.loss),
     optimizer,

@@ -3,7 +3,7 @@
  * (for one box per layer) and readable names for its tensors (W1, b1, Z1, …). Both read the node
  * ranges and outputs that Sequential, MLP and GPT record on every forward pass.
  */
-import { ArgumentError, Tensor, describe } from '../lib';
+import { ArgumentError, Tensor, describe, within } from '../lib';
 import { GPT, Linear, MLP, Module, Sequential } from '../nn';
 import { NodeGroup } from './graph-export';
 
@@ -15,6 +15,10 @@ import { NodeGroup } from './graph-export';
  */
 export function moduleGroups(model: Module): NodeGroup[] {
   if (!(model instanceof Module)) throw new ArgumentError(`moduleGroups: expected a model (a Module such as an MLP, a Sequential or a GPT), got ${describe(model)}`);
+  return within('moduleGroups', null, () => groupsOf(model));
+}
+
+function groupsOf(model: Module): NodeGroup[] {
   if (model instanceof MLP) {
     const spans = model.layerNodeSpans();
     return model

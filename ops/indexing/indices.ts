@@ -3,7 +3,7 @@
  * number array, an Int32Array, a Float64Array of integers or a number) read into an Int32Array
  * with their shape, and wrapped or checked against the extent they index.
  */
-import { ArgumentError, AxisError, DeltaGraphError, Tensor, checkShape, describe, fmtShape, sizeOf, tensor } from '../../lib';
+import { ArgumentError, AxisError, DeltaGraphError, Tensor, asTensor, checkShape, describe, fmtShape, sizeOf, tensor } from '../../lib';
 import { Pick } from '../domain';
 
 export interface IndexArray {
@@ -18,7 +18,7 @@ export function indexArrayOf(op: string, name: string, value: unknown): IndexArr
   if (value instanceof Int32Array) {
     t = new Tensor(Float64Array.from(value), [value.length]);
   } else if (value instanceof Tensor) {
-    t = value;
+    t = asTensor(op, value, name);
   } else if (typeof value === 'number' || Array.isArray(value) || value instanceof Float64Array) {
     try {
       t = tensor(value as number[]);
