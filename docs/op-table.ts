@@ -8,7 +8,7 @@
  */
 import { readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
-import { registry } from '../ops/registry';
+import { constantOps, registry } from '../ops/registry';
 import type { RegistryEntry } from '../ops/registry';
 
 export const OPS_DIR = join(__dirname, '..', 'ops');
@@ -109,10 +109,26 @@ export function renderOpTable(): string {
     const d = opDoc(entry);
     return `| \`${d.name}\` | ${d.kind} | ${cell(d.formula)} | ${cell(d.vjp)} | [${d.file}](../${d.file}) |`;
   });
-  return [INTRO, '| Op | Kind | Forward | VJP | File |', '| --- | --- | --- | --- | --- |', ...rows, ''].join('\n');
+  const constants = constantOps.map((entry) => {
+    const path = `ops/${entry.file}.ts`;
+    const source = readFileSync(join(OPS_DIR, `${entry.file}.ts`), 'utf8');
+    const comment = docCommentBefore(source, `export function ${entry.name}(`, `${path} (op '${entry.name}')`);
+    return `| \`${entry.name}\` | ${cell(comment)} | [${path}](../${path}) |`;
+  });
+  return [
+    INTRO, '| Op | Kind | Forward | VJP | File |', '| --- | --- | --- | --- | --- |', ...rows, '', CONSTANTS_INTRO,
+    '| Op | Forward | File |', '| --- | --- | --- |', ...constants, '',
+  ].join('\n');
 }
+
+const CONSTANTS_INTRO = `## Ops without a gradient
+
+Their outputs are integer or 0/1 constants of their inputs (\`constantOps\` in the registry):
+nothing flows back through them, and a backward pass treats what they return as a constant, as
+PyTorch does. They can select (\`where(greater(x, 0), x, 0)\`) or label, never be differentiated.
+`;
 
 if (require.main === module) {
   writeFileSync(OPS_MD, renderOpTable());
-  console.log(`wrote ${OPS_MD} (${registry.length} ops)`);
+  console.log(`wrote ${OPS_MD} (${registry.length} ops with a gradient, ${constantOps.length} without)`);
 }

@@ -85,6 +85,6 @@ export { gatherAt } from './conv/gather-at';
 export { scatterAddAt } from './conv/scatter-add-at';
 export type { LossOptions, LossReduction } from './reduction';
 export type { Domain, ValueRange, ShapeKind, Pick } from './domain';
-export { registry } from './registry';
+export { constantOps, registry } from './registry';
 export { tensorMethodNames, type TensorMethods } from './methods';
-export type { RegistryEntry } from './registry';
+export type { ConstantOpEntry, RegistryEntry } from './registry';

@@ -80,6 +80,9 @@ import * as maxPool2d from './conv/max-pool2d';
 import * as avgPool2d from './conv/avg-pool2d';
 import * as gatherAt from './conv/gather-at';
 import * as scatterAddAt from './conv/scatter-add-at';
+import * as comparisons from './compare/comparisons';
+import * as argExtrema from './indexing/argmax';
+import * as oneHot from './indexing/one-hot';
 
 export interface RegistryEntry {
   name: string;
@@ -153,8 +156,7 @@ export const registry: readonly RegistryEntry[] = [
   entry('triu', 'matrix/triu', 'primitive', triu),
   entry('tril', 'matrix/tril', 'primitive', tril),
   entry('einsum', 'matrix/einsum', 'composite', einsum),
-  // The comparisons (ops/compare/comparisons.ts: greater, less, …) are not here: their outputs are
-  // constants with no gradient, so there is nothing to check.
+  // The comparisons, argmax, argmin and oneHot have no gradient: they are in constantOps below.
   entry('stack', 'shape/stack', 'composite', stack),
   // split returns the pieces (Tensor[]); its domain's call joins them, as the checks need one tensor.
   entry('split', 'shape/split', 'composite', split),
@@ -176,4 +178,29 @@ export const registry: readonly RegistryEntry[] = [
   entry('avgPool2d', 'conv/avg-pool2d', 'composite', avgPool2d),
   entry('gatherAt', 'conv/gather-at', 'primitive', gatherAt),
   entry('scatterAddAt', 'conv/scatter-add-at', 'primitive', scatterAddAt),
+];
+
+/**
+ * The ops whose outputs carry no gradient (comparisons, positions, one-hot rows): integer- or
+ * 0/1-valued constants of their inputs. Nothing flows back through them, so their check is that
+ * a backward pass treats their output as a constant; docs/ops.md lists them in a table of their own.
+ */
+export interface ConstantOpEntry {
+  name: string;
+  /** The file under ops/ that defines it (the doc comment before `export function <name>`). */
+  file: string;
+  /** Inputs the op compares or reads (1 or 2 tensors). */
+  arity: 1 | 2;
+  fn: (...args: any[]) => Tensor;
+}
+
+function constant(name: string, file: string, arity: 1 | 2, mod: Record<string, unknown>): ConstantOpEntry {
+  return { name, file, arity, fn: mod[name] as ConstantOpEntry['fn'] };
+}
+
+export const constantOps: readonly ConstantOpEntry[] = [
+  ...(['greater', 'less', 'greaterEqual', 'lessEqual', 'equal', 'notEqual'] as const).map((n) => constant(n, 'compare/comparisons', 2, comparisons)),
+  constant('argmax', 'indexing/argmax', 1, argExtrema),
+  constant('argmin', 'indexing/argmax', 1, argExtrema),
+  constant('oneHot', 'indexing/one-hot', 1, oneHot),
 ];
