@@ -58,7 +58,7 @@ export function setRngState(state: RngState): void {
   try {
     generator.setState(state);
   } catch (e) {
-    if (e instanceof ArgumentError) throw new ArgumentError(e.message.replace(/^rng\.setState:/, 'setRngState:'));
+    if (e instanceof ArgumentError) throw new ArgumentError(e.message.replace(/^Rng\.setState:/, 'setRngState:'));
     throw e;
   }
 }

@@ -47,7 +47,7 @@ export class Rng {
   private seed = 0;
 
   constructor(seed: number) {
-    this.reseed('rng', seed);
+    this.reseed('Rng', seed);
   }
 
   /**
@@ -55,7 +55,7 @@ export class Rng {
    * what a fresh rng(seed) draws. Returns the generator.
    */
   manualSeed(seed: number): this {
-    this.reseed('rng.manualSeed', seed);
+    this.reseed('Rng.manualSeed', seed);
     return this;
   }
 
@@ -74,7 +74,7 @@ export class Rng {
    */
   setState(state: RngState): this {
     const problem = rngStateProblem(state);
-    if (problem !== null) throw new ArgumentError(`rng.setState: ${problem}`);
+    if (problem !== null) throw new ArgumentError(`Rng.setState: ${problem}`);
     const [a, b, c, d] = state.words;
     this.s0 = a | 0;
     this.s1 = b | 0;
@@ -149,7 +149,7 @@ export class Rng {
   /** A uniform integer in [0, n), n a positive integer. */
   int(n: number): number {
     if (typeof n !== 'number' || !Number.isSafeInteger(n) || n <= 0) {
-      throw new ArgumentError(`rng.int: n must be a positive integer, got ${describe(n)}`);
+      throw new ArgumentError(`Rng.int: n must be a positive integer, got ${describe(n)}`);
     }
     return Math.floor(this.uniform() * n);
   }
@@ -157,7 +157,7 @@ export class Rng {
   /** A random permutation of 0 … n − 1 (Fisher–Yates). */
   permutation(n: number): Int32Array {
     if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > MAX_ELEMENTS) {
-      throw new ArgumentError(`rng.permutation: n must be an integer in 0 … ${MAX_ELEMENTS}, got ${describe(n)}`);
+      throw new ArgumentError(`Rng.permutation: n must be an integer in 0 … ${MAX_ELEMENTS}, got ${describe(n)}`);
     }
     const p = new Int32Array(n);
     for (let i = 0; i < n; i++) p[i] = i;
@@ -176,5 +176,6 @@ function rotl(x: number, k: number): number {
 }
 
 export function rng(seed: number): Rng {
+  if (typeof seed !== 'number' || !Number.isFinite(seed)) throw new ArgumentError(`rng: the seed must be a finite number, got ${describe(seed)}`);
   return new Rng(seed);
 }

@@ -91,6 +91,6 @@ describe('Rng.manualSeed and Rng.initialSeed', () => {
     // rng truncates a seed and takes it modulo 2³², and says so.
     expect(new Rng(-1).initialSeed()).toBe(4294967295);
     expect(new Rng(2.9).initialSeed()).toBe(2);
-    expectError(() => r.manualSeed(NaN), ArgumentError, 'rng.manualSeed', 'seed', 'NaN');
+    expectError(() => r.manualSeed(NaN), ArgumentError, 'Rng.manualSeed', 'seed', 'NaN');
   });
 });

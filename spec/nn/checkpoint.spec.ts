@@ -55,13 +55,13 @@ describe('Rng state', () => {
   });
 
   it.each([
-    [{}, /rng\.setState: words must be an array of 4 integers/],
+    [{}, /Rng\.setState: words must be an array of 4 integers/],
     [{ words: [1, 2, 3], spare: null, seed: 0 }, /words must be an array of 4 integers/],
     [{ words: [0, 0, 0, 0], spare: null, seed: 0 }, /all 0/],
     [{ words: [1, 2, 3, 2 ** 32], spare: null, seed: 0 }, /4294967296/],
     [{ words: [1, 2, 3, 4], spare: 'NaN', seed: 0 }, /spare must be null, a finite number or '-0'/],
     [{ words: [1, 2, 3, 4], spare: null, seed: -1 }, /seed must be an integer/],
-    [null, /rng\.setState: expected \{ words, spare, seed \}/],
+    [null, /Rng\.setState: expected \{ words, spare, seed \}/],
   ])('setState refuses a bad state and changes nothing (%#)', (state, message) => {
     const g = rng(3);
     const before = g.state();
