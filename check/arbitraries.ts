@@ -4,7 +4,7 @@
  * with shared sub-expressions. Everything shrinks: a failure reduces to a small case.
  */
 import fc from 'fast-check';
-import { ArgumentError, Tensor, checkShape, describe, fmtShape, isCallable, shapeProblem, sizeOf } from '../lib';
+import { ArgumentError, Tensor, checkShape, describe, fmtShape, isCallable, shapeProblem, sizeOf, within } from '../lib';
 import { Domain, Pick, ValueRange } from '../ops';
 
 export interface ShapeOptions {
@@ -224,7 +224,7 @@ export function callCase(entry: { fn: (...args: any[]) => Tensor; domain: Domain
   checkDomain('callCase', entry.domain);
   const choices: unknown = c !== null && typeof c === 'object' ? c.choices : undefined;
   if (!Array.isArray(choices)) throw new ArgumentError(`callCase: expected a case { inputs, choices } from opCase, got ${describe(c)}`);
-  pickFrom(choices);
+  within('callCase', 'the case', () => pickFrom(choices));
   const { fn, domain } = entry;
   return (...inputs: Tensor[]) => {
     inputs.forEach((x, i) => {

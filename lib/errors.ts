@@ -73,18 +73,24 @@ export function callerIn(who: string, op: unknown): string {
 
 /**
  * Runs fn; a DeltaGraphError from inside it (a layer, the loss, a metric, an op of a formula) gets
- * `who` and the context in front of its message, so that it says where it arose. Errors that
+ * `who` and the context in front of its message, so that it says where it arose (a context that
+ * is costly to describe can be given as a function, called only on an error). Errors that
  * already start with `who` (the caller's own checks) are left as they are, and so is anything
  * that is not a DeltaGraphError (a user's function may throw what it likes).
  */
-export function within<T>(who: string, context: string | null, fn: () => T): T {
+export function within<T>(who: string, context: string | null | (() => string), fn: () => T): T {
   callerIn('within', who);
-  if (context !== null && typeof context !== 'string') throw new ArgumentError(`within: context must be a string or null, got ${describe(context)}`);
+  if (context !== null && typeof context !== 'string' && !isCallable(context)) {
+    throw new ArgumentError(`within: context must be a string, a function giving one (made only on an error) or null, got ${describe(context)}`);
+  }
   if (!isCallable(fn)) throw new ArgumentError(`within: fn must be a function to run, got ${describe(fn)}`);
   try {
     return fn();
   } catch (e) {
-    if (e instanceof DeltaGraphError && !e.message.startsWith(`${who}: `)) e.message = `${who}: ${context === null ? '' : `${context}: `}${e.message}`;
+    if (e instanceof DeltaGraphError && !e.message.startsWith(`${who}: `)) {
+      const where = typeof context === 'function' ? context() : context;
+      e.message = `${who}: ${where === null ? '' : `${where}: `}${e.message}`;
+    }
     throw e;
   }
 }
@@ -113,6 +119,15 @@ export function isCallable(f: unknown): f is (...args: any[]) => unknown {
 
 /** Describes any value briefly for an error message, never throwing itself. */
 export function describe(value: unknown): string {
+  try {
+    return describeValue(value);
+  } catch {
+    // An object that only looks like what it claims to be (a proxy, a typed array's prototype on a plain object).
+    return typeof value === 'object' ? 'an object' : typeof value;
+  }
+}
+
+function describeValue(value: unknown): string {
   if (typeof value === 'function' && !isCallable(value)) return `the class ${value.name || '(anonymous)'}`;
   if (value === null) return 'null';
   if (value === undefined) return 'undefined';

@@ -36,7 +36,7 @@ export class Sequential extends Module {
     for (const [i, layer] of this.layers.entries()) {
       const first = nextNodeId();
       const input = h;
-      h = within('Sequential.forward', `layer ${i} (${layer.describe().split('\n')[0]})`, () => layer.forward(input));
+      h = within('Sequential.forward', () => `layer ${i} (${layer.describe().split('\n')[0]})`, () => layer.forward(input));
       this.outputs.push(h);
       this.spans.push([first, nextNodeId()]);
     }
@@ -75,7 +75,23 @@ export class Sequential extends Module {
     return within('Sequential.gradientOf', null, () => grads.get(out));
   }
 
+  /**
+   * Sequential(\n  (0) …\n  (1) …\n), each layer as it describes itself. Nested Sequentials are
+   * written from a stack, so the depth of nesting is not bounded by the call stack.
+   */
   describe(): string {
-    return `Sequential(\n${this.layers.map((l, i) => `  (${i}) ${l.describe()}`).join('\n')}\n)`;
+    const out: string[] = [];
+    const stack: Array<string | Module> = [this];
+    while (stack.length > 0) {
+      const item = stack.pop()!;
+      if (typeof item === 'string') out.push(item);
+      else if (item instanceof Sequential && item.describe === Sequential.prototype.describe) {
+        const parts: Array<string | Module> = ['Sequential(\n'];
+        item.layers.forEach((l, i) => parts.push(i === 0 ? '' : '\n', `  (${i}) `, l));
+        parts.push('\n)');
+        for (let k = parts.length - 1; k >= 0; k--) stack.push(parts[k]!);
+      } else out.push(item.describe());
+    }
+    return out.join('');
   }
 }

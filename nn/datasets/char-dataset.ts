@@ -10,7 +10,7 @@
  * as nanoGPT's get_batch (offsets uniform in [0, length − context)); windows cuts a split into
  * consecutive non-overlapping windows for an evaluation that sees every window once.
  */
-import { ArgumentError, MAX_ELEMENTS, Rng, Tensor, describe, globalRng } from '../../lib';
+import { ArgumentError, MAX_ELEMENTS, Rng, Tensor, asTensor, describe, globalRng } from '../../lib';
 import { NumberRange, numberIn, optionsIn } from '../args';
 import { Dataset } from '../train';
 
@@ -117,7 +117,7 @@ export function charDatasetFrom(who: string, text: unknown, source: string, opti
   };
 
   const decode = (input: Int32Array | readonly number[] | Tensor): string => {
-    const values: ArrayLike<number> | null = input instanceof Tensor ? input.data : input instanceof Int32Array || Array.isArray(input) ? input : null;
+    const values: ArrayLike<number> | null = input instanceof Tensor ? asTensor('CharDataset.decode', input, 'ids').data : input instanceof Int32Array || Array.isArray(input) ? input : null;
     if (values === null) throw new ArgumentError(`CharDataset.decode: expected ids as an Int32Array, an array of integers or a tensor, got ${describe(input)}`);
     const parts = new Array<string>(values.length);
     for (let i = 0; i < values.length; i++) {

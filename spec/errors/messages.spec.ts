@@ -157,8 +157,8 @@ describe('bad numbers and options', () => {
 
   it('an rng is checked: its seed, int and permutation arguments', () => {
     expectError(() => rng(NaN), ArgumentError, 'rng', 'NaN');
-    expectError(() => rng(1).int(0), ArgumentError, 'rng.int', '0');
-    expectError(() => rng(1).permutation(-1), ArgumentError, 'rng.permutation', '-1');
+    expectError(() => rng(1).int(0), ArgumentError, 'Rng.int', '0');
+    expectError(() => rng(1).permutation(-1), ArgumentError, 'Rng.permutation', '-1');
     expectError(() => randn([2], {} as unknown as ReturnType<typeof rng>), ArgumentError, 'randn', 'rng(seed)');
   });
 

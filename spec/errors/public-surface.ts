@@ -446,7 +446,7 @@ const stream = { write: () => true, isTTY: false };
 
 /** Arguments that bound a call's work: few epochs, iterations and samples. */
 function capOptions(o: unknown, limits: Record<string, number>): unknown {
-  if (o === null || typeof o !== 'object' || proxies.has(o) || Array.isArray(o)) return o;
+  if (!isPlainObject(o) && !(o !== null && typeof o === 'object' && !proxies.has(o) && Object.getPrototypeOf(o) === null)) return o;
   const copy: Record<string, unknown> = Object.create(Object.getPrototypeOf(o));
   Object.assign(copy, o);
   for (const [k, max] of Object.entries(limits)) {
