@@ -26,7 +26,7 @@ export function parse(command: string, argv: string[], flags: FlagSpec): Parsed 
 export function intFlag(command: string, name: string, value: string | boolean | undefined, fallback: number, min = 1): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (typeof value !== 'string' || !Number.isInteger(n) || n < min) {
+  if (typeof value !== 'string' || value.trim() === '' || !Number.isSafeInteger(n) || n < min) {
     throw new UsageError(`${command}: --${name} must be an integer ≥ ${min}, got '${value}'`);
   }
   return n;
@@ -52,7 +52,7 @@ export function choiceFlag<T extends string>(command: string, name: string, valu
 export function listFlag(command: string, name: string, value: string | boolean | undefined): number[] | undefined {
   if (value === undefined) return undefined;
   const parts = typeof value === 'string' ? value.split(',').map(Number) : [];
-  if (parts.length === 0 || parts.some((n) => !Number.isInteger(n) || n < 1)) {
+  if (parts.length === 0 || parts.some((n) => !Number.isSafeInteger(n) || n < 1)) {
     throw new UsageError(`${command}: --${name} must be a comma-separated list of positive integers such as 128,64, got '${value}'`);
   }
   return parts;
