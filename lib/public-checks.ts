@@ -1,13 +1,16 @@
 /**
- * The low-level functions of lib as the package offers them: `kernels`, `alloc`, `keep` and
- * `kernelTensor` with their arguments checked. Inside the library the ops call the kernels
- * directly, with arguments the ops have already checked; a user calling a kernel (in the forward
- * of an op of their own, see docs/vjp-contract.md) gets the kernel's preconditions checked first,
- * and an error naming `kernels.<name>`, the argument and what was expected instead of a TypeError
- * or values read out of bounds. The public entry (index.ts) exports these in place of lib's.
+ * The low-level functions of lib as the package offers them: `kernels`, `alloc`, `keep`,
+ * `kernelTensor` and the shape helpers (sizeOf, stridesOf, broadcastShapes, normalizeAxis, …) with
+ * their arguments checked. Inside the library the ops call lib's own, unchecked, with arguments
+ * they have already checked (these run on every op, so a check there would cost every op); a
+ * user calling one (in an op of their own, see docs/vjp-contract.md) gets its preconditions
+ * checked first, and an error naming it, the argument and what was expected instead of a
+ * TypeError or values read out of bounds. The public entry (index.ts) exports these in place of
+ * lib's.
  */
-import { ArgumentError, AxisError, ShapeError, describe, fmtShape } from './errors';
-import { MAX_ELEMENTS, MAX_RANK, broadcastShapes, broadcastsTo, checkSize, shapeProblem, sizeOf } from './shape';
+import { ArgumentError, AxisError, ShapeError, callerIn, describe, fmtShape } from './errors';
+import * as shapes from './shape';
+import { MAX_ELEMENTS, MAX_RANK, Shape, shapeProblem } from './shape';
 import { Producer, Tensor, asTensor, kernelTensor as rawKernelTensor } from './tensor';
 import { alloc as rawAlloc, keep as rawKeep } from './arena';
 import * as raw from './kernels';
@@ -112,7 +115,7 @@ function viewArg(who: string, name: string, v: unknown, rows: number, cols: numb
 }
 
 function checkedSize(who: string, shape: number[]): number[] {
-  checkSize(who, shape);
+  shapes.checkSize(who, shape);
   return shape;
 }
 
@@ -127,7 +130,7 @@ const withNumber = (name: string) => (who: string, [x, a]: unknown[]) => {
   numberArg(who, name, a);
 };
 const broadcasting = (who: string, [a, b]: unknown[]) => {
-  broadcastShapes(who, tensorArg(who, 'a', a).shape, tensorArg(who, 'b', b).shape);
+  shapes.broadcastShapes(who, tensorArg(who, 'a', a).shape, tensorArg(who, 'b', b).shape);
 };
 const pairOfSame = (names: [string, string]) => (who: string, [a, b]: unknown[]) => {
   sameShapes(who, tensorArg(who, names[0], a), tensorArg(who, names[1], b), names);
@@ -139,8 +142,8 @@ const PRECONDITIONS: Record<string, (who: string, args: unknown[]) => void> = {
   add: broadcasting, sub: broadcasting, mul: broadcasting, div: broadcasting, pow: broadcasting, maximum: broadcasting, minimum: broadcasting,
   greater: broadcasting, equal: broadcasting, less: broadcasting, greaterEqual: broadcasting, lessEqual: broadcasting, notEqual: broadcasting,
   where: (who, [c, a, b]) => {
-    const shape = broadcastShapes(who, tensorArg(who, 'cond', c).shape, tensorArg(who, 'a', a).shape);
-    broadcastShapes(who, shape, tensorArg(who, 'b', b).shape);
+    const shape = shapes.broadcastShapes(who, tensorArg(who, 'cond', c).shape, tensorArg(who, 'a', a).shape);
+    shapes.broadcastShapes(who, shape, tensorArg(who, 'b', b).shape);
   },
   neg: unary, exp: unary, log: unary, sqrt: unary, abs: unary, sign: unary, sin: unary, cos: unary, tanh: unary, sigmoid: unary,
   relu: unary, softplus: unary, positiveMask: unary, erf: unary,
@@ -185,7 +188,7 @@ const PRECONDITIONS: Record<string, (who: string, args: unknown[]) => void> = {
   broadcastTo: (who, [x, shape]) => {
     const t = tensorArg(who, 'x', x);
     const s = shapeArg(who, 'shape', shape);
-    if (!broadcastsTo(t.shape, s)) throw new ShapeError(`${who}: a tensor of shape ${fmtShape(t.shape)} does not broadcast to ${fmtShape(s)}`);
+    if (!shapes.broadcastsTo(t.shape, s)) throw new ShapeError(`${who}: a tensor of shape ${fmtShape(t.shape)} does not broadcast to ${fmtShape(s)}`);
   },
   slice: (who, [x, begin, size]) => {
     const t = tensorArg(who, 'x', x);
@@ -240,7 +243,7 @@ const PRECONDITIONS: Record<string, (who: string, args: unknown[]) => void> = {
     const k = x.shape[x.rank - (ta ? 2 : 1)]!;
     const k2 = y.shape[y.rank - (tb ? 1 : 2)]!;
     if (k !== k2) throw new ShapeError(`${who}: the inner dimensions of ${fmtShape(x.shape)} and ${fmtShape(y.shape)} differ (${k} against ${k2})`);
-    const batch = broadcastShapes(who, x.shape.slice(0, -2), y.shape.slice(0, -2));
+    const batch = shapes.broadcastShapes(who, x.shape.slice(0, -2), y.shape.slice(0, -2));
     checkedSize(who, [...batch, x.shape[x.rank - (ta ? 1 : 2)]!, y.shape[y.rank - (tb ? 2 : 1)]!]);
   },
   triangle: (who, [x, k, upper]) => {
@@ -263,7 +266,7 @@ const PRECONDITIONS: Record<string, (who: string, args: unknown[]) => void> = {
     const a = axisArg(who, axis, t);
     const idx = indicesArg(who, 'indices', indices, t.shape[a]!);
     const s = shapeArg(who, 'indexShape', indexShape);
-    if (sizeOf(s) !== idx.length) throw new ShapeError(`${who}: indexShape ${fmtShape(s)} does not hold the ${idx.length} indices`);
+    if (shapes.sizeOf(s) !== idx.length) throw new ShapeError(`${who}: indexShape ${fmtShape(s)} does not hold the ${idx.length} indices`);
     checkedSize(who, [...t.shape.slice(0, a), ...s, ...t.shape.slice(a + 1)]);
   },
   takeAxisAdd: (who, [g, indices, indexRank, axis, size]) => {
@@ -273,7 +276,7 @@ const PRECONDITIONS: Record<string, (who: string, args: unknown[]) => void> = {
     if (a + r > t.rank) throw new AxisError(`${who}: axis ${a} and indexRank ${r} run past the rank ${t.rank} of g`);
     const n = intArg(who, 'size', size);
     const idx = indicesArg(who, 'indices', indices, n);
-    if (sizeOf(t.shape.slice(a, a + r)) !== idx.length) throw new ShapeError(`${who}: g ${fmtShape(t.shape)} does not have the ${idx.length} indices on axes ${a} … ${a + r - 1}`);
+    if (shapes.sizeOf(t.shape.slice(a, a + r)) !== idx.length) throw new ShapeError(`${who}: g ${fmtShape(t.shape)} does not have the ${idx.length} indices on axes ${a} … ${a + r - 1}`);
     checkedSize(who, [...t.shape.slice(0, a), n, ...t.shape.slice(a + r)]);
   },
   takeAlong: (who, [x, indices, m, axis]) => {
@@ -283,7 +286,7 @@ const PRECONDITIONS: Record<string, (who: string, args: unknown[]) => void> = {
     const idx = indicesArg(who, 'indices', indices, t.shape[a]!);
     const shape = t.shape.slice();
     shape[a] = count;
-    if (sizeOf(checkedSize(who, shape)) !== idx.length) throw new ShapeError(`${who}: ${idx.length} indices do not fill the result of shape ${fmtShape(shape)}`);
+    if (shapes.sizeOf(checkedSize(who, shape)) !== idx.length) throw new ShapeError(`${who}: ${idx.length} indices do not fill the result of shape ${fmtShape(shape)}`);
   },
   takeAlongAdd: (who, [g, indices, axis, size]) => {
     const t = tensorArg(who, 'g', g);
@@ -299,7 +302,7 @@ const PRECONDITIONS: Record<string, (who: string, args: unknown[]) => void> = {
     const c = intArg(who, 'classes', classes, 1);
     const idx = indicesArg(who, 'labels', labels, c);
     const s = shapeArg(who, 'labelShape', labelShape);
-    if (sizeOf(s) !== idx.length) throw new ShapeError(`${who}: labelShape ${fmtShape(s)} does not hold the ${idx.length} labels`);
+    if (shapes.sizeOf(s) !== idx.length) throw new ShapeError(`${who}: labelShape ${fmtShape(s)} does not hold the ${idx.length} labels`);
     checkedSize(who, [...s, c]);
   },
   im2col: (who, [x, w, outH, outW, padValue, positionsFirst]) => {
@@ -339,7 +342,7 @@ const PRECONDITIONS: Record<string, (who: string, args: unknown[]) => void> = {
     const t = tensorArg(who, 'x', x);
     const idx = indicesArg(who, 'indices', indices, t.size);
     const s = shapeArg(who, 'shape', shape);
-    if (sizeOf(s) !== idx.length) throw new ShapeError(`${who}: shape ${fmtShape(s)} does not hold the ${idx.length} gathered values`);
+    if (shapes.sizeOf(s) !== idx.length) throw new ShapeError(`${who}: shape ${fmtShape(s)} does not hold the ${idx.length} gathered values`);
   },
   scatterAddFlat: (who, [g, indices, shape, size]) => {
     const t = tensorArg(who, 'g', g);
@@ -347,7 +350,7 @@ const PRECONDITIONS: Record<string, (who: string, args: unknown[]) => void> = {
     const idx = indicesArg(who, 'indices', indices, n);
     if (idx.length !== t.size) throw new ShapeError(`${who}: ${idx.length} indices for g of shape ${fmtShape(t.shape)} (${t.size} values)`);
     const s = shapeArg(who, 'shape', shape);
-    if (sizeOf(s) !== n) throw new ShapeError(`${who}: shape ${fmtShape(s)} does not have size ${n}`);
+    if (shapes.sizeOf(s) !== n) throw new ShapeError(`${who}: shape ${fmtShape(s)} does not have size ${n}`);
   },
   gemm: (who, [m, n, k, A, B, C, cOffset, accumulate]) => {
     const [rows, cols, depth] = [intArg(who, 'm', m), intArg(who, 'n', n), intArg(who, 'k', k)];
@@ -393,7 +396,7 @@ export const kernels: typeof raw = Object.freeze(
 export function alloc(n: number, op = 'alloc', shape?: readonly number[]): Float64Array {
   intArg('alloc', 'n', n);
   if (typeof op !== 'string') throw new ArgumentError(`alloc: op (the name for messages) must be a string, got ${describe(op)}`);
-  if (shape !== undefined && sizeOf(shapeArg('alloc', 'shape', shape)) !== n) throw new ShapeError(`alloc: shape ${fmtShape(shape)} does not have ${n} elements`);
+  if (shape !== undefined && shapes.sizeOf(shapeArg('alloc', 'shape', shape)) !== n) throw new ShapeError(`alloc: shape ${fmtShape(shape)} does not have ${n} elements`);
   return rawAlloc(n, op, shape);
 }
 
@@ -409,9 +412,104 @@ export function keep<T extends Tensor>(t: T): T {
 export function kernelTensor(data: Float64Array, shape: readonly number[], producer: Producer | null = null): Tensor {
   if (!(data instanceof Float64Array)) throw new ArgumentError(`kernelTensor: data must be a Float64Array, got ${describe(data)}`);
   const s = shapeArg('kernelTensor', 'shape', shape);
-  if (sizeOf(s) !== data.length) throw new ShapeError(`kernelTensor: ${data.length} values do not fill shape ${fmtShape(s)}`);
+  if (shapes.sizeOf(s) !== data.length) throw new ShapeError(`kernelTensor: ${data.length} values do not fill shape ${fmtShape(s)}`);
   if (producer !== null && (typeof producer !== 'object' || typeof (producer as Partial<Producer>).id !== 'number')) {
     throw new ArgumentError(`kernelTensor: producer must be a graph node or null, got ${describe(producer)}`);
   }
   return rawKernelTensor(data, s.slice(), producer);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The shape helpers
+
+/** A shape given to a helper: at most MAX_RANK non-negative integers, of any size. */
+function shapeIn(who: string, name: string, shape: unknown): Shape {
+  if (!Array.isArray(shape)) throw new ArgumentError(`${who}: ${name} must be a shape (an array of non-negative integers), got ${describe(shape)}`);
+  if (shape.length > MAX_RANK) throw new ArgumentError(`${who}: ${name} must have at most ${MAX_RANK} dimensions, got ${shape.length}`);
+  for (let i = 0; i < shape.length; i++) {
+    const d: unknown = shape[i];
+    if (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0) {
+      throw new ArgumentError(`${who}: ${name} must hold non-negative integers, got ${describe(d)} at index ${i} of ${fmtShape(shape)}`);
+    }
+  }
+  return shape;
+}
+
+function rankIn(who: string, rank: unknown): number {
+  if (typeof rank !== 'number' || !Number.isSafeInteger(rank) || rank < 0 || rank > MAX_RANK) {
+    throw new ArgumentError(`${who}: rank must be an integer in [0, ${MAX_RANK}], got ${describe(rank)}`);
+  }
+  return rank;
+}
+
+/** Number of elements of a shape (1 for a scalar, shape []). */
+export function sizeOf(shape: Shape): number {
+  return shapes.sizeOf(shapeIn('sizeOf', 'shape', shape));
+}
+
+/** Row-major strides: the last dimension is contiguous. */
+export function stridesOf(shape: Shape): number[] {
+  return shapes.stridesOf(shapeIn('stridesOf', 'shape', shape));
+}
+
+export function sameShape(a: Shape, b: Shape): boolean {
+  return shapes.sameShape(shapeIn('sameShape', 'a', a), shapeIn('sameShape', 'b', b));
+}
+
+/** Throws naming `op` when a shape is too large (more than MAX_RANK dimensions or MAX_ELEMENTS elements). */
+export function checkSize(op: string, shape: Shape): void {
+  shapes.checkSize(callerIn('checkSize', op), shapeIn('checkSize', 'shape', shape));
+}
+
+/** Checks a single size argument (eye's n, arange's n): a non-negative integer within MAX_ELEMENTS. */
+export function checkDim(op: string, name: string, value: unknown): number {
+  callerIn('checkDim', op);
+  if (typeof name !== 'string') throw new ArgumentError(`checkDim: name (of the argument, for messages) must be a string, got ${describe(name)}`);
+  return shapes.checkDim(op, name, value);
+}
+
+/** Checks that `shape` is a valid shape (see shapeProblem); `op` names the caller in the error. */
+export function checkShape(op: string, shape: unknown): number[] {
+  return shapes.checkShape(callerIn('checkShape', op), shape);
+}
+
+/** The NumPy broadcast of two shapes: align on the right; each pair of dimensions must be equal or contain a 1. */
+export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
+  callerIn('broadcastShapes', op);
+  return shapes.broadcastShapes(op, shapeIn(op, 'the first shape', a), shapeIn(op, 'the second shape', b));
+}
+
+/** True when `from` broadcasts to exactly `to` (what broadcastTo and sumTo require). */
+export function broadcastsTo(from: Shape, to: Shape): boolean {
+  return shapes.broadcastsTo(shapeIn('broadcastsTo', 'from', from), shapeIn('broadcastsTo', 'to', to));
+}
+
+/** Strides for reading a tensor of shape `shape` as if it had shape `target`: broadcast dimensions get stride 0. */
+export function broadcastStrides(shape: Shape, target: Shape): number[] {
+  if (!shapes.broadcastsTo(shapeIn('broadcastStrides', 'shape', shape), shapeIn('broadcastStrides', 'target', target))) {
+    throw new ShapeError(`broadcastStrides: shape ${fmtShape(shape)} does not broadcast to ${fmtShape(target)}`);
+  }
+  return shapes.broadcastStrides(shape, target);
+}
+
+/** Normalises one axis (negative counts from the end) against a rank, or throws naming the op. */
+export function normalizeAxis(op: string, axis: unknown, rank: number): number {
+  callerIn('normalizeAxis', op);
+  return shapes.normalizeAxis(op, axis, rankIn('normalizeAxis', rank));
+}
+
+/** Normalises `axes` (a number, a list, or undefined for all axes) to a sorted list of distinct non-negative axes. */
+export function normalizeAxes(op: string, axes: unknown, rank: number): number[] {
+  callerIn('normalizeAxes', op);
+  return shapes.normalizeAxes(op, axes, rankIn('normalizeAxes', rank));
+}
+
+/** The shape left after reducing `axes`, with 1s in their place when `keepDims`. */
+export function reducedShape(shape: Shape, axes: readonly number[], keepDims: boolean): number[] {
+  shapeIn('reducedShape', 'shape', shape);
+  if (!Array.isArray(axes) || axes.some((a) => typeof a !== 'number' || !Number.isInteger(a) || a < 0 || a >= shape.length)) {
+    throw new AxisError(`reducedShape: axes must be an array of axes in [0, ${shape.length - 1}] (normalised, as normalizeAxes gives them), got ${Array.isArray(axes) ? fmtShape(axes) : describe(axes)}`);
+  }
+  if (typeof keepDims !== 'boolean') throw new ArgumentError(`reducedShape: keepDims must be true or false, got ${describe(keepDims)}`);
+  return shapes.reducedShape(shape, axes, keepDims);
 }

@@ -1,29 +1,12 @@
 /**
  * Shapes, strides, axes and NumPy broadcasting. Pure functions of number arrays; no tensor data.
  */
-import { ArgumentError, AxisError, ShapeError, callerIn, describe, fmtShape } from './errors';
+import { ArgumentError, AxisError, ShapeError, describe, fmtShape } from './errors';
 
 export type Shape = readonly number[];
 
-/**
- * Checks a shape given to one of the helpers here: a list of at most MAX_RANK non-negative
- * integers, of any size (a size beyond MAX_ELEMENTS is checkSize's business).
- */
-function shapeIn(helper: string, name: string, shape: unknown): Shape {
-  if (!Array.isArray(shape)) throw new ArgumentError(`${helper}: ${name} must be a shape (an array of non-negative integers), got ${describe(shape)}`);
-  if (shape.length > MAX_RANK) throw new ArgumentError(`${helper}: ${name} must have at most ${MAX_RANK} dimensions, got ${shape.length}`);
-  for (let i = 0; i < shape.length; i++) {
-    const d: unknown = shape[i];
-    if (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0) {
-      throw new ArgumentError(`${helper}: ${name} must hold non-negative integers, got ${describe(d)} at index ${i} of ${fmtShape(shape)}`);
-    }
-  }
-  return shape;
-}
-
 /** Number of elements of a shape (1 for a scalar, shape []). */
 export function sizeOf(shape: Shape): number {
-  shapeIn('sizeOf', 'shape', shape);
   let n = 1;
   for (const d of shape) n *= d;
   return n;
@@ -31,7 +14,6 @@ export function sizeOf(shape: Shape): number {
 
 /** Row-major strides: the last dimension is contiguous. */
 export function stridesOf(shape: Shape): number[] {
-  shapeIn('stridesOf', 'shape', shape);
   const strides = new Array<number>(shape.length);
   let s = 1;
   for (let i = shape.length - 1; i >= 0; i--) {
@@ -42,8 +24,6 @@ export function stridesOf(shape: Shape): number[] {
 }
 
 export function sameShape(a: Shape, b: Shape): boolean {
-  shapeIn('sameShape', 'a', a);
-  shapeIn('sameShape', 'b', b);
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
@@ -68,10 +48,6 @@ function spanOf(shape: Shape): number {
 
 /** Throws naming `op` when a shape (already checked to hold non-negative integers) is too large. */
 export function checkSize(op: string, shape: Shape): void {
-  callerIn('checkSize', op);
-  if (!Array.isArray(shape) || shape.some((d) => typeof d !== 'number' || !(d >= 0))) {
-    throw new ArgumentError(`checkSize: shape must be an array of non-negative numbers, got ${Array.isArray(shape) ? fmtShape(shape) : describe(shape)}`);
-  }
   if (shape.length > MAX_RANK) {
     throw new ShapeError(`${op}: shape ${fmtShape(shape)} has rank ${shape.length}, expected at most ${MAX_RANK}`);
   }
@@ -105,8 +81,6 @@ export function shapeProblem(shape: unknown): string | null {
 
 /** Checks a single size argument (eye's n, arange's n): a non-negative integer within MAX_ELEMENTS. */
 export function checkDim(op: string, name: string, value: unknown): number {
-  callerIn('checkDim', op);
-  if (typeof name !== 'string') throw new ArgumentError(`checkDim: name (of the argument, for messages) must be a string, got ${describe(name)}`);
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0 || value > MAX_ELEMENTS) {
     throw new ArgumentError(`${op}: ${name} must be an integer in 0 … ${MAX_ELEMENTS}, got ${describe(value)}`);
   }
@@ -115,7 +89,6 @@ export function checkDim(op: string, name: string, value: unknown): number {
 
 /** Checks that `shape` is a valid shape (see shapeProblem); `op` names the caller in the error. */
 export function checkShape(op: string, shape: unknown): number[] {
-  callerIn('checkShape', op);
   const problem = shapeProblem(shape);
   if (problem !== null) throw new ArgumentError(`${op}: ${problem}`);
   return (shape as number[]).slice();
@@ -126,9 +99,6 @@ export function checkShape(op: string, shape: unknown): number[] {
  * contain a 1.
  */
 export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
-  callerIn('broadcastShapes', op);
-  shapeIn(op, 'the first shape', a);
-  shapeIn(op, 'the second shape', b);
   const rank = Math.max(a.length, b.length);
   const out = new Array<number>(rank);
   for (let i = 0; i < rank; i++) {
@@ -148,8 +118,6 @@ export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
 
 /** True when `from` broadcasts to exactly `to` (what broadcastTo and sumTo require). */
 export function broadcastsTo(from: Shape, to: Shape): boolean {
-  shapeIn('broadcastsTo', 'from', from);
-  shapeIn('broadcastsTo', 'to', to);
   if (from.length > to.length) return false;
   const lead = to.length - from.length;
   for (let i = 0; i < from.length; i++) {
@@ -164,9 +132,6 @@ export function broadcastsTo(from: Shape, to: Shape): boolean {
  * broadcast dimensions get stride 0, so nothing is materialised.
  */
 export function broadcastStrides(shape: Shape, target: Shape): number[] {
-  shapeIn('broadcastStrides', 'shape', shape);
-  shapeIn('broadcastStrides', 'target', target);
-  if (!broadcastsTo(shape, target)) throw new ShapeError(`broadcastStrides: shape ${fmtShape(shape)} does not broadcast to ${fmtShape(target)}`);
   const own = stridesOf(shape);
   const lead = target.length - shape.length;
   const out = new Array<number>(target.length).fill(0);
@@ -176,10 +141,6 @@ export function broadcastStrides(shape: Shape, target: Shape): number[] {
 
 /** Normalises one axis (negative counts from the end) against a rank, or throws naming the op. */
 export function normalizeAxis(op: string, axis: unknown, rank: number): number {
-  callerIn('normalizeAxis', op);
-  if (typeof rank !== 'number' || !Number.isSafeInteger(rank) || rank < 0 || rank > MAX_RANK) {
-    throw new ArgumentError(`normalizeAxis: rank must be an integer in [0, ${MAX_RANK}], got ${describe(rank)}`);
-  }
   if (typeof axis !== 'number' || !Number.isInteger(axis)) {
     throw new AxisError(`${op}: an axis must be an integer, got ${describe(axis)}`);
   }
@@ -194,10 +155,6 @@ export function normalizeAxis(op: string, axis: unknown, rank: number): number {
  * non-negative axes.
  */
 export function normalizeAxes(op: string, axes: unknown, rank: number): number[] {
-  callerIn('normalizeAxes', op);
-  if (typeof rank !== 'number' || !Number.isSafeInteger(rank) || rank < 0 || rank > MAX_RANK) {
-    throw new ArgumentError(`normalizeAxes: rank must be an integer in [0, ${MAX_RANK}], got ${describe(rank)}`);
-  }
   if (axes === undefined || axes === null) return Array.from({ length: rank }, (_, i) => i);
   // Array.from turns the holes of a sparse array into undefined, which map would skip.
   const list: unknown[] = Array.isArray(axes) ? Array.from(axes) : [axes];
@@ -211,11 +168,6 @@ export function normalizeAxes(op: string, axes: unknown, rank: number): number[]
 
 /** The shape left after reducing `axes`, with 1s in their place when `keepDims`. */
 export function reducedShape(shape: Shape, axes: readonly number[], keepDims: boolean): number[] {
-  shapeIn('reducedShape', 'shape', shape);
-  if (!Array.isArray(axes) || axes.some((a) => typeof a !== 'number' || !Number.isInteger(a) || a < 0 || a >= shape.length)) {
-    throw new AxisError(`reducedShape: axes must be an array of axes in [0, ${shape.length - 1}] (normalised, as normalizeAxes gives them), got ${Array.isArray(axes) ? fmtShape(axes) : describe(axes)}`);
-  }
-  if (typeof keepDims !== 'boolean') throw new ArgumentError(`reducedShape: keepDims must be true or false, got ${describe(keepDims)}`);
   const out: number[] = [];
   for (let i = 0; i < shape.length; i++) {
     if (axes.includes(i)) {
