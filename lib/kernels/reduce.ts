@@ -107,6 +107,16 @@ function shiftAndLogSum(src: Float64Array, base: number, n: number, inner: numbe
   for (let j = 0; j < inner; j++) ls[j] = libm.log(ls[j]!);
 }
 
+/** The largest of src[base … base + n), NaN if any is NaN (−∞ for an empty slice). */
+function sliceMax(src: Float64Array, base: number, n: number): number {
+  let m = -Infinity;
+  for (let k = 0; k < n; k++) {
+    const v = src[base + k]!;
+    if (v > m || v !== v) m = v;
+  }
+  return m;
+}
+
 /**
  * log softmax along `axis`: (x − m) − log Σ e^(x−m), m the slice's maximum. Subtracting m first
  * keeps what x − logSumExp(x) would round away: equal entries of any magnitude give exactly
@@ -119,11 +129,7 @@ export function logSoftmax(x: Tensor, axis: number): Tensor {
   const [outer, n, inner] = around(x.shape, axis);
   if (inner === 1) {
     for (let o = 0, base = 0; o < outer; o++, base += n) {
-      let m = -Infinity;
-      for (let k = 0; k < n; k++) {
-        const v = src[base + k]!;
-        if (v > m || v !== v) m = v;
-      }
+      const m = sliceMax(src, base, n);
       let s = 0;
       for (let k = 0; k < n; k++) s += libm.exp(src[base + k]! - m);
       const ls = libm.log(s);
@@ -154,11 +160,7 @@ export function softmax(x: Tensor, axis: number): Tensor {
   const [outer, n, inner] = around(x.shape, axis);
   if (inner === 1) {
     for (let o = 0, base = 0; o < outer; o++, base += n) {
-      let m = -Infinity;
-      for (let k = 0; k < n; k++) {
-        const v = src[base + k]!;
-        if (v > m || v !== v) m = v;
-      }
+      const m = sliceMax(src, base, n);
       let s = 0;
       for (let k = 0; k < n; k++) {
         const e = libm.exp(src[base + k]! - m);
