@@ -783,11 +783,13 @@ export function classCallees(name: string, cls: new (...args: any[]) => unknown,
     out.push({ label: `${name}.${key}`, names: [`${name}.${key}`], arity: f.length, invoke: (args) => (f as (...a: unknown[]) => unknown).apply(cls, args), hints: sourceHints(f) });
   }
   const methods = new Map<string, { fn: (...args: unknown[]) => unknown; owners: string[] }>();
+  const getters = new Map<string, (this: unknown) => unknown>();
   for (let proto: any = cls.prototype; !BUILTIN_PROTOTYPES.has(proto); proto = Object.getPrototypeOf(proto)) {
     const owner: string = proto.constructor?.name ?? name;
     for (const key of Object.getOwnPropertyNames(proto)) {
       if (key === 'constructor') continue;
       const d = Object.getOwnPropertyDescriptor(proto, key)!;
+      if (d.get !== undefined && !getters.has(key) && !hidden(owner, key)) getters.set(key, d.get);
       if (typeof d.value !== 'function') continue;
       const known = methods.get(key);
       if (known === undefined) methods.set(key, { fn: d.value, owners: [owner] });
@@ -795,6 +797,18 @@ export function classCallees(name: string, cls: new (...args: any[]) => unknown,
     }
   }
   const make = () => (entry.instance ? entry.instance(c) : new cls(...entry.args(c)));
+  // Getters take no arguments: each is read on fresh instances (x.T of a rank-3 tensor must fail cleanly).
+  for (const [key, get] of getters) {
+    const free = /return (?:\(0, )?(?:\w+\.)?(\w+)\)?\(/.exec(Function.prototype.toString.call(get))?.[1];
+    out.push({
+      label: `${name}.${key} (getter)`,
+      names: [`${name}.${key}`, ...(name === 'Tensor' && free !== undefined ? [free] : [])],
+      arity: 0,
+      invoke: () => get.call(make()),
+      hints: { keys: [], strings: [] },
+      calls: 6,
+    });
+  }
   for (const [key, { fn, owners }] of methods) {
     if (owners.every((o) => hidden(o, key))) continue;
     const names = [name, ...owners].map((o) => `${o}.${key}`);
@@ -967,7 +981,9 @@ export interface RunReport {
   callees: number;
   functions: number;
   classes: number;
+  /** Public methods (prototype and static), without constructors and getters. */
   methods: number;
+  getters: number;
   closures: number;
   exports: number;
   kinds: number;
@@ -1071,7 +1087,8 @@ export async function runFuzz(options: RunOptions): Promise<RunReport> {
     callees: queue.length,
     functions: fns.length,
     classes: classCount,
-    methods: methodCallees.length,
+    methods: methodCallees.filter((c) => !c.label.startsWith('new ') && !c.label.endsWith('(getter)')).length,
+    getters: methodCallees.filter((c) => c.label.endsWith('(getter)')).length,
     closures,
     exports: exportCount,
     kinds: kindsUsed.size,
