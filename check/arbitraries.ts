@@ -5,6 +5,7 @@
  */
 import fc from 'fast-check';
 import { ArgumentError, Tensor, checkShape, describe, fmtShape, isCallable, shapeProblem, sizeOf, within } from '../lib';
+import { numberIn, optionsIn } from '../lib/args';
 import { Domain, Pick, ValueRange } from '../ops';
 
 export interface ShapeOptions {
@@ -16,17 +17,8 @@ export interface ShapeOptions {
 
 /** Options of an arbitrary: an object whose named entries are integers ≥ 0 with each min ≤ its max. */
 function integerOptions(who: string, options: unknown, names: readonly string[]): Record<string, number | undefined> {
-  if (options === undefined) return {};
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new ArgumentError(`${who}: expected an options object or nothing, got ${describe(options)}`);
-  }
-  const o = options as Record<string, unknown>;
-  for (const name of names) {
-    const v = o[name];
-    if (v !== undefined && !(typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 64)) {
-      throw new ArgumentError(`${who}: ${name} must be an integer in [0, 64], got ${describe(v)}`);
-    }
-  }
+  const o = optionsIn(who, options);
+  for (const name of names) if (o[name] !== undefined) numberIn(who, name, o[name], { min: 0, max: 64, integer: true });
   return o as Record<string, number | undefined>;
 }
 

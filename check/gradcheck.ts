@@ -4,6 +4,7 @@
  * 'dot' mode compares ⟨u, J v⟩ (J in denominator layout, so J v is the pullback of v) with ⟨(f(x + εu) − f(x − εu))/2ε, v⟩ for random u, v, at any size.
  */
 import { ArgumentError, DeltaGraphError, Tensor, describe, fmtShape, isCallable, rng, zeros } from '../lib';
+import { optionsIn } from '../lib/args';
 import { vjp } from '../graph';
 import { TensorFn, numericDirectional, numericJacobian } from './finite-differences';
 
@@ -92,10 +93,7 @@ export function checkedArguments(who: string, f: unknown, inputs: unknown, optio
     const x: unknown = inputs[i];
     if (!(x instanceof Tensor)) throw new ArgumentError(`${who}: inputs[${i}] must be a tensor, got ${describe(x)}`);
   }
-  if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {
-    throw new ArgumentError(`${who}: expected an options object or nothing, got ${describe(options)}`);
-  }
-  const o = (options ?? {}) as Record<string, unknown>;
+  const o = optionsIn(who, options);
   const num = (name: string, fallback: number, min: number, open: boolean): number => {
     const v = o[name];
     if (v === undefined) return fallback;

@@ -4,6 +4,7 @@
  */
 import fc from 'fast-check';
 import { ArgumentError, describe, isCallable } from '../lib';
+import { optionsIn } from '../lib/args';
 import { RegistryEntry, registry } from '../ops';
 import { callCase, opCase } from './arbitraries';
 import { GradcheckResult, gradcheck } from './gradcheck';
@@ -59,10 +60,7 @@ export function checkOps(names: readonly string[] = [], options: CheckOpsOptions
   if (unknown.length > 0) {
     throw new ArgumentError(`checkOps: unknown op ${unknown.join(', ')}; known ops: ${registry.map((e) => e.name).join(' ')}`);
   }
-  if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {
-    throw new ArgumentError(`checkOps: expected an options object or nothing, got ${describe(options)}`);
-  }
-  const o: CheckOpsOptions = options ?? {};
+  const o: CheckOpsOptions = optionsIn('checkOps', options);
   if (o.runs !== undefined && !(typeof o.runs === 'number' && Number.isSafeInteger(o.runs) && o.runs >= 1)) {
     throw new ArgumentError(`checkOps: runs must be an integer ≥ 1, got ${describe(o.runs)}`);
   }

@@ -6,6 +6,7 @@
  * keeps nets of hundreds of ops readable.
  */
 import { ArgumentError, Tensor, describe } from '../lib';
+import { boolIn, choiceIn, optionsIn } from '../lib/args';
 import { GraphDescription, VizEdge, VizNode } from './graph-export';
 import { EDGE, FONT, PALETTE, esc, gradText, legendLabel, nodeAttributes, nodeLabel, nodeTooltip, quote, small } from './dot-style';
 import { shapeText } from './summaries';
@@ -113,17 +114,12 @@ function checkDescription(who: string, d: unknown): asserts d is GraphDescriptio
 
 /** Checks toDot's options, naming the one that is wrong. */
 function checkDotOptions(options: unknown): DotOptions {
-  if (options === undefined) return {};
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) throw new ArgumentError(`toDot: expected an options object or nothing, got ${describe(options)}`);
-  const o = options as Record<string, unknown>;
-  if (o.layers !== undefined && o.layers !== 'flat' && o.layers !== 'clusters' && o.layers !== 'boxes') {
-    throw new ArgumentError(`toDot: layers must be 'flat', 'clusters' or 'boxes', got ${describe(o.layers)}`);
-  }
+  const o = optionsIn('toDot', options);
+  choiceIn('toDot', 'layers', o.layers, ['flat', 'clusters', 'boxes'], 'clusters');
   if (o.title !== undefined && typeof o.title !== 'string') throw new ArgumentError(`toDot: title must be a string, got ${describe(o.title)}`);
-  if (o.direction !== undefined && o.direction !== 'TB' && o.direction !== 'LR') throw new ArgumentError(`toDot: direction must be 'TB' or 'LR', got ${describe(o.direction)}`);
-  for (const k of ['showIds', 'legend']) {
-    if (o[k] !== undefined && typeof o[k] !== 'boolean') throw new ArgumentError(`toDot: ${k} must be true or false, got ${describe(o[k])}`);
-  }
+  choiceIn('toDot', 'direction', o.direction, ['TB', 'LR'], 'TB');
+  boolIn('toDot', 'showIds', o.showIds, true);
+  boolIn('toDot', 'legend', o.legend, true);
   return o as DotOptions;
 }
 

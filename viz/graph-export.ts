@@ -6,6 +6,7 @@
  * those paths are summed there (the total derivative, the slides' "sum over paths").
  */
 import { ArgumentError, GraphError, Tensor, asTensor, describe } from '../lib';
+import { boolIn, optionsIn } from '../lib/args';
 import { Gradients, Node, ancestors, nodeOf } from '../graph';
 import { ValueSummary, l2Norm, summarizeAttrs, summarizeValues } from './summaries';
 
@@ -137,11 +138,9 @@ function toNameMap(names: TensorNames | undefined, option: string): Map<Tensor, 
 
 /** Checks describeGraph's options, naming the one that is wrong. */
 function checkDescribeOptions(options: unknown): DescribeOptions {
-  if (options === undefined) return {};
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) throw new ArgumentError(`describeGraph: expected an options object or nothing, got ${describe(options)}`);
-  const o = options as Record<string, unknown>;
+  const o = optionsIn('describeGraph', options);
   if (o.gradients !== undefined && !(o.gradients instanceof Gradients)) throw new ArgumentError(`describeGraph: gradients must be the result of backward(…), got ${describe(o.gradients)}`);
-  if (o.values !== undefined && typeof o.values !== 'boolean') throw new ArgumentError(`describeGraph: values must be true or false, got ${describe(o.values)}`);
+  boolIn('describeGraph', 'values', o.values, false);
   if (o.outputLabel !== undefined && typeof o.outputLabel !== 'string') throw new ArgumentError(`describeGraph: outputLabel must be a string, got ${describe(o.outputLabel)}`);
   if (o.groups !== undefined) {
     if (!Array.isArray(o.groups)) throw new ArgumentError(`describeGraph: groups must be an array of { label, span: [first, end] } (such as moduleGroups(model)), got ${describe(o.groups)}`);

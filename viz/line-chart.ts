@@ -5,6 +5,7 @@
  * training and validation loss above, the metrics (accuracy, RMSE, R²) in a second panel.
  */
 import { ArgumentError, describe } from '../lib';
+import { isRecord, numberIn, optionsIn } from '../lib/args';
 import type { History } from '../nn';
 import { Scale, makeScale, niceDomain, tickLabel } from './ticks';
 
@@ -79,38 +80,34 @@ function usesLog(panel: ChartPanel, ys: number[]): boolean {
 const MIN_WIDTH = MARGIN.left + MARGIN.right + 50;
 const MAX_SIZE = 100_000;
 
-/** Checks a chart's size option: a finite number in [min, MAX_SIZE] pixels. */
+/** A chart's size option in pixels: a finite number in [min, MAX_SIZE]. */
 function sizeOption(who: string, name: string, value: unknown, min: number, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > MAX_SIZE) {
-    throw new ArgumentError(`${who}: ${name} must be a number of pixels in [${min}, ${MAX_SIZE}], got ${describe(value)}`);
-  }
-  return value;
+  return numberIn(who, `${name} (pixels)`, value, { min, max: MAX_SIZE }, fallback);
 }
 
+/** A text option (a title, a label): a string, possibly empty. */
 function stringOption(who: string, name: string, value: unknown): void {
   if (value !== undefined && typeof value !== 'string') throw new ArgumentError(`${who}: ${name} must be a string, got ${describe(value)}`);
 }
 
-function optionsObject(who: string, options: unknown): Record<string, unknown> {
-  if (options === undefined) return {};
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) throw new ArgumentError(`${who}: expected an options object or nothing, got ${describe(options)}`);
-  return options as Record<string, unknown>;
+/** A log-axis option: true, false or 'auto'. */
+function logOption(who: string, name: string, value: unknown): void {
+  if (value !== undefined && typeof value !== 'boolean' && value !== 'auto') throw new ArgumentError(`${who}: ${name} must be true, false or 'auto', got ${describe(value)}`);
 }
 
 /** Checks the panels of a chart, naming the first part that is wrong. */
 function checkPanels(who: string, panels: unknown): asserts panels is readonly ChartPanel[] {
   if (!Array.isArray(panels)) throw new ArgumentError(`${who}: panels must be an array of { yLabel, series: [{ name, points, color }] }, got ${describe(panels)}`);
   panels.forEach((panel: unknown, i) => {
-    const p = (panel !== null && typeof panel === 'object' && !Array.isArray(panel) ? panel : null) as Partial<ChartPanel> | null;
+    const p = (isRecord(panel) ? panel : null) as Partial<ChartPanel> | null;
     if (p === null) throw new ArgumentError(`${who}: panels[${i}] must be { yLabel, series, log?, height? }, got ${describe(panel)}`);
     if (typeof p.yLabel !== 'string') throw new ArgumentError(`${who}: panels[${i}].yLabel must be a string, got ${describe(p.yLabel)}`);
-    if (p.log !== undefined && typeof p.log !== 'boolean' && p.log !== 'auto') throw new ArgumentError(`${who}: panels[${i}].log must be true, false or 'auto', got ${describe(p.log)}`);
+    logOption(who, `panels[${i}].log`, p.log);
     sizeOption(who, `panels[${i}].height`, p.height, 1, 300);
     if (!Array.isArray(p.series)) throw new ArgumentError(`${who}: panels[${i}].series must be an array of { name, points, color }, got ${describe(p.series)}`);
     p.series.forEach((series: unknown, k) => {
       const at = `panels[${i}].series[${k}]`;
-      const s = (series !== null && typeof series === 'object' && !Array.isArray(series) ? series : null) as Partial<ChartSeries> | null;
+      const s = (isRecord(series) ? series : null) as Partial<ChartSeries> | null;
       if (s === null) throw new ArgumentError(`${who}: ${at} must be { name, points, color, dashed? }, got ${describe(series)}`);
       if (typeof s.name !== 'string') throw new ArgumentError(`${who}: ${at}.name must be a string, got ${describe(s.name)}`);
       if (typeof s.color !== 'string') throw new ArgumentError(`${who}: ${at}.color must be a string (a CSS colour), got ${describe(s.color)}`);
@@ -150,14 +147,11 @@ function seriesPaths(s: ChartSeries, x: Scale, y: Scale, maxPoints: number): str
 /** An SVG document with the panels stacked over a shared x axis. */
 export function lineChartSvg(panels: readonly ChartPanel[], options: LineChartOptions = {}): string {
   checkPanels('lineChartSvg', panels);
-  const o = optionsObject('lineChartSvg', options);
+  const o = optionsIn('lineChartSvg', options);
   stringOption('lineChartSvg', 'title', o.title);
   stringOption('lineChartSvg', 'xLabel', o.xLabel);
   const width = sizeOption('lineChartSvg', 'width', o.width, MIN_WIDTH, 900);
-  const maxPoints = o.maxPoints ?? 1000;
-  if (typeof maxPoints !== 'number' || !Number.isSafeInteger(maxPoints) || maxPoints < 1) {
-    throw new ArgumentError(`lineChartSvg: maxPoints must be an integer ≥ 1, got ${describe(maxPoints)}`);
-  }
+  const maxPoints = numberIn('lineChartSvg', 'maxPoints', o.maxPoints, { min: 1, integer: true }, 1000);
   const marker: unknown = o.marker;
   if (marker !== undefined) {
     const m = (marker !== null && typeof marker === 'object' ? marker : {}) as { x?: unknown; label?: unknown };
@@ -269,12 +263,10 @@ function checkHistory(history: unknown): asserts history is History {
  */
 export function historyChartSvg(history: History, options: HistoryChartOptions = {}): string {
   checkHistory(history);
-  const o = optionsObject('historyChartSvg', options);
+  const o = optionsIn('historyChartSvg', options);
   stringOption('historyChartSvg', 'title', o.title);
   sizeOption('historyChartSvg', 'width', o.width, MIN_WIDTH, 900);
-  if (o.logLoss !== undefined && typeof o.logLoss !== 'boolean' && o.logLoss !== 'auto') {
-    throw new ArgumentError(`historyChartSvg: logLoss must be true, false or 'auto', got ${describe(o.logLoss)}`);
-  }
+  logOption('historyChartSvg', 'logLoss', o.logLoss);
   const epochs = history.epochs;
   const loss: ChartSeries = { name: 'training loss', color: '#2f6db5', points: epochs.map((r) => [r.epoch + 1, r.loss]) };
   const panels: ChartPanel[] = [{ yLabel: 'loss', series: [loss], log: options.logLoss ?? 'auto', height: 300 }];
