@@ -3,7 +3,7 @@
  * 'full' mode builds the whole denominator-layout Jacobian both ways and compares every element;
  * 'dot' mode compares ⟨u, J v⟩ (J in denominator layout, so J v is the pullback of v) with ⟨(f(x + εu) − f(x − εu))/2ε, v⟩ for random u, v, at any size.
  */
-import { ArgumentError, DeltaGraphError, Tensor, describe, fmtShape, isCallable, rng, zeros } from '../lib';
+import { ArgumentError, DeltaGraphError, Tensor, asTensor, describe, fmtShape, isCallable, rng, zeros } from '../lib';
 import { optionsIn } from '../lib/args';
 import { vjp } from '../graph';
 import { TensorFn, numericDirectional, numericJacobian } from './finite-differences';
@@ -92,6 +92,7 @@ export function checkedArguments(who: string, f: unknown, inputs: unknown, optio
   for (let i = 0; i < inputs.length; i++) {
     const x: unknown = inputs[i];
     if (!(x instanceof Tensor)) throw new ArgumentError(`${who}: inputs[${i}] must be a tensor, got ${describe(x)}`);
+    asTensor(who, x, `inputs[${i}]`);
   }
   const o = optionsIn(who, options);
   const num = (name: string, fallback: number, min: number, open: boolean): number => {

@@ -9,7 +9,7 @@
 import { ArgumentError, Rng, Tensor, TensorLike, asTensor, describe, fmtShape } from '../lib';
 import { add, conv1d, conv2d, convTranspose2d, reshape } from '../ops';
 import type { Pair } from '../ops';
-import { boolIn, optionsIn, rngIn, sizeIn } from './args';
+import { boolIn, optionsIn, rngIn, sizeIn, within } from './args';
 import { Module } from './module';
 import { initialize } from './init';
 
@@ -60,8 +60,8 @@ function convParameters(who: string, inChannels: number, outChannels: number, ke
   const random = rngIn(who, 'rng', o.rng);
   const shape = transposed ? [inChannels, outChannels / groups, ...kernel] : [outChannels, inChannels / groups, ...kernel];
   const fanIn = shape.slice(1).reduce((a, b) => a * b, 1);
-  const W = initialize({ kind: 'fanInUniform' }, shape, random, fanIn);
-  const b = initialize({ kind: 'fanInUniform' }, [outChannels], random, fanIn);
+  const W = within(who, 'the weights', () => initialize({ kind: 'fanInUniform' }, shape, random, fanIn));
+  const b = within(who, 'the bias', () => initialize({ kind: 'fanInUniform' }, [outChannels], random, fanIn));
   return { W, b: boolIn(who, 'bias', o.bias, true) ? b : null, groups, o };
 }
 

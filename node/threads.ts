@@ -7,6 +7,7 @@ import { availableParallelism } from 'os';
 import { join } from 'path';
 import { MessageChannel, Worker } from 'worker_threads';
 import { GemmJob, ThreadHost, setThreadHost, useSimd } from '../lib/kernels';
+import { ArgumentError, describe } from '../lib/errors';
 
 /** Worker threads running node/gemm-worker.js, each with its own message port and signal word. */
 export const workerThreadsHost: ThreadHost = {
@@ -24,6 +25,7 @@ export const workerThreadsHost: ThreadHost = {
 
 /** Applies DELTAGRAPH_WASM and DELTAGRAPH_THREADS, and registers the worker threads unless switched off. */
 export function configureNodeKernels(env: Record<string, string | undefined> = process.env): void {
+  if (env === null || typeof env !== 'object') throw new ArgumentError(`configureNodeKernels: env must be an object of environment variables (such as process.env), got ${describe(env)}`);
   if (env.DELTAGRAPH_WASM === '0') useSimd(false);
   setThreadHost(env.DELTAGRAPH_THREADS === '0' ? null : workerThreadsHost);
 }
