@@ -1,8 +1,9 @@
 /** deltagraph: the public entry. It re-exports; it defines nothing. */
 export * from './lib';
 // The low-level functions with their arguments checked, in place of lib's own (which the ops call).
+export * as kernels from './lib/public-kernels';
 export {
-  alloc, keep, kernels, kernelTensor, sizeOf, stridesOf, sameShape, checkSize, checkDim, checkShape, broadcastShapes, broadcastsTo,
+  alloc, keep, kernelTensor, sizeOf, stridesOf, sameShape, checkSize, checkDim, checkShape, broadcastShapes, broadcastsTo,
   broadcastStrides, normalizeAxis, normalizeAxes, reducedShape,
 } from './lib/public-checks';
 export * from './graph';

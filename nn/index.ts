@@ -25,7 +25,7 @@ export { Sequential } from './sequential';
 export type { NodeSpan } from './sequential';
 export { MLP } from './mlp';
 export type { MLPOptions } from './mlp';
-export { mnistCnn, gpt, GPT, GPTBlock, type GPTConfig, type GenerateOptions } from './zoo';
+export { mnistCnn, gpt, GPT, GPTBlock, type GPTConfig, type GenerateOptions, type LayerSpan } from './zoo';
 export { MSELoss, CrossEntropyLoss, BCELoss } from './losses';
 export type { Loss, MSEConvention } from './losses';
 export { initialize, initializer } from './init';

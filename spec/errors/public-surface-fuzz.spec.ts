@@ -6,7 +6,9 @@
 import { mkdtempSync, readdirSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { configureNodeKernels, manualSeed } from '../../node';
+import { configureNodeKernels, kernels, manualSeed } from '../../node';
+import * as libKernels from '../../lib/kernels';
+import { checkedKernelNames } from '../../lib/public-checks';
 import { RunReport, runFuzz, silence } from './public-surface';
 
 const SEED = Number(process.env.DELTAGRAPH_FUZZ_SEED ?? 1);
@@ -39,6 +41,12 @@ beforeAll(async () => {
 test('every public callee returns or throws a DeltaGraphError naming itself, within a second', () => {
   const lines = report.failures.map((f) => `${f.label} ${f.args}\n  ${f.problem}`);
   expect(lines).toEqual([]);
+});
+
+test('every kernel of lib/kernels is exported, with a check of its arguments', () => {
+  const names = Object.keys(libKernels).filter((k) => typeof (libKernels as Record<string, unknown>)[k] === 'function');
+  expect(names.filter((n) => !Object.prototype.hasOwnProperty.call(kernels, n))).toEqual([]);
+  expect(names.filter((n) => !checkedKernelNames().includes(n))).toEqual([]);
 });
 
 test('no call wrote into the working directory', () => {
