@@ -77,7 +77,9 @@ function describeFailure(r: GradcheckResult): string {
     w.inputIndex >= 0
       ? `∂out[${w.outputIndex}]/∂input${w.input}[${w.inputIndex}]`
       : `the directional derivative along input ${w.input}`;
-  const values = r.inputs.map((t, i) => `  input ${i} ${fmtShape(t.shape)}: ${JSON.stringify(Array.from(t.data, (v) => Number(v.toPrecision(6))))}`);
+  // NaN and ±Infinity as themselves (JSON would print null), at most 64 values per input.
+  const shown = (t: Tensor) => `[${Array.from(t.data.subarray(0, 64), (v) => String(Number(v.toPrecision(6)))).join(',')}${t.size > 64 ? `,… (${t.size} values)` : ''}]`;
+  const values = r.inputs.map((t, i) => `  input ${i} ${fmtShape(t.shape)}: ${shown(t)}`);
   return [
     `gradcheck: '${r.name}' failed (${r.mode} mode) for inputs ${r.inputShapes.map(fmtShape).join(', ')} → output ${fmtShape(r.outputShape)}`,
     `  worst: ${where}: analytic ${w.analytic}, numeric ${w.numeric} (abs error ${w.absError.toExponential(2)}, rel ${w.relError.toExponential(2)})`,

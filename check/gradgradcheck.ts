@@ -3,7 +3,7 @@
  * (flattened and joined) is itself computed by a recorded backward pass; gradcheck then compares
  * h's gradients — with respect to the inputs and to v — with central differences of h.
  */
-import { ArgumentError, Tensor, rng } from '../lib';
+import { ArgumentError, Tensor, rng, within } from '../lib';
 import { noGrad, vjp } from '../graph';
 import { concat, reshape } from '../ops';
 import { TensorFn } from './finite-differences';
@@ -24,5 +24,5 @@ export function gradgradcheck(f: TensorFn, inputs: readonly Tensor[], options: G
     const grads = pullback(args[n]!);
     return concat(wrt.map((i) => reshape(grads[i]!, [-1])));
   };
-  return gradcheck(h, [...inputs, v], { ...options, name, wrt: [...wrt, n] });
+  return within('gradgradcheck', null, () => gradcheck(h, [...inputs, v], { ...options, name, wrt: [...wrt, n] }));
 }

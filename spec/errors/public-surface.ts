@@ -466,7 +466,11 @@ const WORK_LIMITS = { epochs: 3, iterations: 3, steps: 3, batchSize: 64, batch: 
 const capAt = (at: number, fill?: Record<string, number>) => (args: unknown[]): unknown[] => {
   const out = args.slice();
   if (fill !== undefined && out[at] === undefined) out[at] = { ...fill };
-  else if (fill !== undefined && isPlainObject(out[at])) out[at] = { ...fill, ...(out[at] as object) };
+  else if (fill !== undefined && isPlainObject(out[at])) {
+    const o: Record<string, unknown> = { ...(out[at] as object) };
+    for (const [k, v] of Object.entries(fill)) if (o[k] === undefined) o[k] = v;
+    out[at] = o;
+  }
   out[at] = capOptions(out[at], WORK_LIMITS);
   return out;
 };
