@@ -18,7 +18,7 @@
  * Errors a user's own code throws are passed through untouched, not judged: those of the
  * functions and proxies the fuzzer hands in are marked, and a call may end with one of them.
  */
-import { readdirSync, readFileSync, statSync } from 'fs';
+import { appendFileSync, readdirSync, readFileSync, statSync } from 'fs';
 import { join } from 'path';
 import * as root from '../../index';
 import * as nnEntry from '../../nn';
@@ -451,7 +451,8 @@ function capOptions(o: unknown, limits: Record<string, number>): unknown {
   Object.assign(copy, o);
   for (const [k, max] of Object.entries(limits)) {
     const v = copy[k];
-    if (typeof v === 'number' && v > max && Number.isFinite(v) && v < 2 ** 31) copy[k] = max;
+    // A count that would be accepted (a safe integer) is bounded; others (1e300, NaN) are left to be refused.
+    if (typeof v === 'number' && v > max && Number.isSafeInteger(v)) copy[k] = max;
   }
   if (typeof copy.timeLimit === 'number' && !(copy.timeLimit <= 200)) copy.timeLimit = 200;
   return copy;
@@ -1022,6 +1023,7 @@ export async function runFuzz(options: RunOptions): Promise<RunReport> {
   let calls = 0;
   let closures = 0;
   const spent = new Map<string, number>();
+  const trace = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.DELTAGRAPH_FUZZ_TRACE;
   for (let qi = 0; qi < queue.length; qi++) {
     const { callee, calls: n } = queue[qi]!;
     const seeds: unknown[][] = [];
@@ -1040,6 +1042,8 @@ export async function runFuzz(options: RunOptions): Promise<RunReport> {
         break;
       }
       calls++;
+      // DELTAGRAPH_FUZZ_TRACE=file: each call's callee and index, written before the call (to find a call that hangs).
+      if (trace !== undefined) appendFileSync(trace, `${callee.label} ${i} (${safeShow(args)})\n`);
       let result: unknown;
       let problem: string | null = null;
       const names = [...callee.names];
