@@ -12,3 +12,4 @@ export * from './check';
 export * from './nn';
 export * from './expr';
 export * from './viz';
+export * from './interop';

@@ -23,7 +23,7 @@ const stamp = join(dist, '.built');
 const require = createRequire(import.meta.url);
 
 /** Folders (and files) of the universal face: everything that runs without Node. */
-const UNIVERSAL = ['index.ts', 'lib', 'graph', 'ops', 'check', 'nn', 'expr', 'viz'];
+const UNIVERSAL = ['index.ts', 'lib', 'graph', 'ops', 'check', 'nn', 'expr', 'viz', 'interop'];
 /** Everything the build reads. */
 const INPUTS = [...UNIVERSAL, 'node', 'bin', 'types', 'tsconfig.json', 'tsconfig.build.json', 'package.json', 'scripts/build.mjs'];
 

@@ -1,0 +1,6 @@
+/**
+ * Interop: models in from and out to the formats other engines read — PyTorch's state-dict names
+ * and layouts, safetensors files, and ONNX graphs (imported as differentiable modules, exported
+ * for ONNX Runtime).
+ */
+export { DataType as OnnxDataType } from './onnx/schema';
