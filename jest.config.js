@@ -1,5 +1,8 @@
 /** Type checking runs as its own step (`tsc --noEmit`), so ts-jest only transpiles. */
 module.exports = {
+  // One worker per core: jest's default leaves one core to itself, which on two cores runs the
+  // suites one at a time while the main process mostly waits.
+  maxWorkers: '100%',
   testEnvironment: 'node',
   roots: ['<rootDir>/spec'],
   testMatch: ['**/*.spec.ts'],
