@@ -1,15 +1,13 @@
 import { existsSync, writeFileSync } from 'fs';
 import { extname } from 'path';
 import {
-  CrossEntropyLoss, DeltaGraphError, Gradients, Loss, MLP, MLPOptions, Module, Tensor, backward, describeGraph, loadStateDict,
-  mlpTensorNames, moduleGroups, randn, readModel, rng, renderSvgSync, toDot, zeros, SavedModel, CharDataset, GPT, GPTConfig, gpt,
-  loadTinyShakespeare, windows,
+  CrossEntropyLoss, DeltaGraphError, Gradients, Loss, MLP, Module, Tensor, backward, describeGraph, mlpTensorNames, moduleGroups,
+  randn, rng, renderSvgSync, toDot, zeros, CharDataset, GPT, gpt, loadTinyShakespeare, windows,
 } from '../../node';
 import { UsageError, choiceFlag, intFlag, parse } from '../args';
-import { EXAMPLES, ExampleName, FitExample, PRESETS, exampleList, presetNet } from './train';
+import { EXAMPLES, ExampleName, PRESETS, exampleList, presetNet } from './train';
+import { rebuildSavedModel } from '../saved-model';
 import { SHAKESPEARE_NET } from './train-shakespeare';
-
-const FIT_EXAMPLES = EXAMPLES.filter((e): e is FitExample => e !== 'shakespeare');
 
 const FORMATS = ['svg', 'dot', 'json'] as const;
 type Format = (typeof FORMATS)[number];
@@ -81,56 +79,17 @@ function builtIn(example: ExampleName, batch: number | undefined): Traced {
   return trace(net.model, net.name, rows(data.x), rows(data.y), preset.loss, example === 'xor', example);
 }
 
-/**
- * A saved model: rebuilt from meta.mlp (an MLP) or from meta.example when that example's net is
- * fixed (mnist-cnn), loaded, and traced with its example's loss when known.
- */
+/** A saved model (bin/saved-model.ts), traced with its example's loss when known. */
 function savedModel(path: string, batch: number | undefined): Traced {
-  let saved: SavedModel;
-  try {
-    saved = readModel(path);
-  } catch (e) {
-    throw new UsageError(`graph: cannot read the model file '${path}': ${(e as Error).message.split('\n')[0]}`);
-  }
-  const meta = saved?.meta as { example?: unknown; mlp?: MLPOptions; gpt?: GPTConfig } | undefined;
-  if (meta?.example === 'shakespeare' && typeof meta.gpt === 'object' && meta.gpt !== null) {
-    let model: GPT;
-    try {
-      model = gpt(meta.gpt, 0);
-    } catch (e) {
-      throw new UsageError(`graph: '${path}' has a meta.gpt that does not make a GPT: ${(e as Error).message}`);
-    }
-    loadStateDict(model, saved);
-    return traceGpt(model, loadTinyShakespeare(), batch ?? 2, Math.min(16, model.config.context), `${path} (shakespeare)`);
-  }
-  const example = FIT_EXAMPLES.find((e) => e === meta?.example);
-  const hasMlp = typeof meta?.mlp === 'object' && meta.mlp !== null && Array.isArray(meta.mlp.layers);
-  const fixed = example !== undefined && PRESETS[example].model !== undefined;
-  if (!hasMlp && !fixed) {
-    throw new UsageError(`graph: '${path}' does not say how to rebuild its net (no meta.mlp, nor a meta.example with a fixed net such as mnist-cnn); save models with deltagraph train --save`);
-  }
-  let rebuilt: { model: Module; name: string };
-  if (hasMlp) {
-    try {
-      // The MLP checks its declared layers (and the memory budget) before drawing any weight.
-      rebuilt = { model: new MLP(meta!.mlp!), name: `MLP ${meta!.mlp!.layers.join('-')}` };
-    } catch (e) {
-      if (!(e instanceof DeltaGraphError)) throw e;
-      throw new UsageError(`graph: '${path}' has a meta.mlp that does not make an MLP: ${e.message}`);
-    }
-  } else rebuilt = presetNet(example!, 0);
-  const model = rebuilt.model;
-  loadStateDict(model, saved);
+  const saved = rebuildSavedModel('graph', path);
+  if (saved.kind === 'gpt') return traceGpt(saved.model, loadTinyShakespeare(), batch ?? 2, Math.min(16, saved.model.config.context), `${path} (shakespeare)`);
+  const { model, name, example, loss } = saved;
   const n = batch ?? 4;
-  const preset = example === undefined ? undefined : PRESETS[example];
-  const inputs = hasMlp ? meta!.mlp!.layers[0]! : (preset as { inputs: number }).inputs;
-  const x = randn([n, inputs], rng(0));
-  if (preset === undefined) return trace(model, rebuilt.name, x, null, null, false, path);
-  const loss = preset.loss;
+  const x = randn([n, saved.inputs], rng(0));
+  if (example === undefined || loss === undefined) return trace(model, name, x, null, null, false, path);
   // Targets of the right kind: class labels for cross-entropy, values shaped like the output otherwise.
-  const outputs = () => (hasMlp ? meta!.mlp!.layers[meta!.mlp!.layers.length - 1]! : model.forward(x).shape[1]!);
-  const y = loss instanceof CrossEntropyLoss ? zeros([n]) : zeros([n, outputs()]);
-  return trace(model, rebuilt.name, x, y, loss, example === 'xor', `${path} (${example})`);
+  const y = loss instanceof CrossEntropyLoss ? zeros([n]) : zeros([n, saved.outputs ?? model.forward(x).shape[1]!]);
+  return trace(model, name, x, y, loss, example === 'xor', `${path} (${example})`);
 }
 
 function formatOf(flag: string | boolean | undefined, out: string | undefined): Format {
