@@ -3,4 +3,4 @@
  * and layouts, safetensors files, and ONNX graphs (imported as differentiable modules, exported
  * for ONNX Runtime).
  */
-export { DataType as OnnxDataType } from './onnx/schema';
+export { DataType as OnnxDataType } from './onnx/data-types';

@@ -2,20 +2,12 @@
  * The ONNX model format's protocol-buffer messages (onnx.proto, IR version 8), as a protobufjs
  * JSON descriptor: only the messages and fields a model file of dense tensors uses. Field numbers
  * are the format's; a field this descriptor omits is skipped on reading, as protobuf prescribes.
+ * protobufjs's types stay inside interop/: no public declaration names them (they mention Node's
+ * Buffer, which a browser project's type check does not know).
  */
 import * as protobuf from 'protobufjs/light';
 
-/** TensorProto.DataType: the element types of ONNX tensors. */
-export const DataType = {
-  UNDEFINED: 0, FLOAT: 1, UINT8: 2, INT8: 3, UINT16: 4, INT16: 5, INT32: 6, INT64: 7, STRING: 8, BOOL: 9,
-  FLOAT16: 10, DOUBLE: 11, UINT32: 12, UINT64: 13, COMPLEX64: 14, COMPLEX128: 15, BFLOAT16: 16,
-} as const;
-
-/** AttributeProto.AttributeType: which field of an attribute holds its value. */
-export const AttributeType = {
-  UNDEFINED: 0, FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, GRAPH: 5, FLOATS: 6, INTS: 7, STRINGS: 8, TENSORS: 9, GRAPHS: 10,
-  SPARSE_TENSOR: 11, SPARSE_TENSORS: 12, TYPE_PROTO: 13, TYPE_PROTOS: 14,
-} as const;
+export { AttributeType, DataType } from './data-types';
 
 const descriptor: protobuf.INamespace = {
   nested: {
