@@ -6,7 +6,9 @@
  *
  * A block whose first line is `// continues the previous example` runs after the blocks before
  * it (back to the last block without that line), in one module scope; only its own output is
- * compared. Examples import from 'deltagraph' and from nothing else.
+ * compared. Examples import from 'deltagraph' and from nothing else, unless the document's spec
+ * lends them more modules (docs/interop.md's use onnxruntime-node and fs); they may await at the
+ * top level (the blocks run as the body of an async function).
  */
 import { existsSync, readFileSync } from 'fs';
 import { basename, dirname, join, resolve } from 'path';
@@ -33,13 +35,15 @@ export interface MarkdownDoc {
   path: string;
   markdown: string;
   examples: Example[];
+  /** The modules the examples may import besides 'deltagraph', by name. */
+  modules: Record<string, unknown>;
 }
 
-/** Reads docs/<name> and extracts its examples. */
-export function markdownDoc(name: string): MarkdownDoc {
+/** Reads docs/<name> and extracts its examples; `modules` are what they may import besides 'deltagraph'. */
+export function markdownDoc(name: string, modules: Record<string, unknown> = {}): MarkdownDoc {
   const path = join(root, 'docs', name);
   const markdown = readFileSync(path, 'utf8');
-  return { name, path, markdown, examples: examples(markdown, name) };
+  return { name, path, markdown, examples: examples(markdown, name), modules };
 }
 
 /** The ```ts blocks of a document, each with the ```text block that must follow it. */
@@ -69,8 +73,10 @@ export function examples(markdown: string, name: string): Example[] {
   return found;
 }
 
-/** Runs a chain of blocks as one CommonJS module; returns what each block printed. */
-export function run(chain: readonly Example[]): string[] {
+const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (...args: string[]) => (...values: unknown[]) => Promise<void>;
+
+/** Runs a chain of blocks as one CommonJS module (an async one); resolves to what each block printed. */
+export async function run(chain: readonly Example[], modules: Record<string, unknown> = {}): Promise<string[]> {
   const source = chain.map((e) => e.code).join('\n__nextExample();\n');
   const js = ts.transpileModule(source, {
     compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
@@ -79,11 +85,12 @@ export function run(chain: readonly Example[]): string[] {
   const fakeConsole = { log: (...args: unknown[]) => void outputs[outputs.length - 1]!.push(format(...args)) };
   const fakeRequire = (name: string): unknown => {
     if (name === 'deltagraph') return deltagraph;
-    throw new Error(`the examples import from 'deltagraph' only, not from '${name}'`);
+    if (Object.prototype.hasOwnProperty.call(modules, name)) return modules[name];
+    throw new Error(`the examples import from ${['deltagraph', ...Object.keys(modules)].map((m) => `'${m}'`).join(', ')} only, not from '${name}'`);
   };
   const module = { exports: {} };
-  const body = new Function('require', 'module', 'exports', 'console', '__nextExample', js);
-  body(fakeRequire, module, module.exports, fakeConsole, () => outputs.push([]));
+  const body = new AsyncFunction('require', 'module', 'exports', 'console', '__nextExample', js);
+  await body(fakeRequire, module, module.exports, fakeConsole, () => outputs.push([]));
   return outputs.map((lines) => lines.join('\n'));
 }
 
@@ -96,7 +103,8 @@ export function typeProblems(doc: MarkdownDoc): string[] {
   const all = doc.examples;
   const configFile = ts.readConfigFile(join(root, 'tsconfig.json'), ts.sys.readFile);
   const parsed = ts.parseJsonConfigFileContent(configFile.config, ts.sys, root);
-  const options: ts.CompilerOptions = { ...parsed.options, noEmit: true };
+  // ES2022 modules for the check only: it is what allows an example's top-level await.
+  const options: ts.CompilerOptions = { ...parsed.options, noEmit: true, module: ts.ModuleKind.ES2022 };
   const chains = all.filter((e, i) => all[i + 1]?.chain[0] !== e.chain[0]).map((e) => e.chain);
   const stem = basename(doc.name, '.md');
   const files = new Map(chains.map((chain, k) => [resolve(dirname(doc.path), `__${stem}_example_${k}.ts`), chain] as const));
@@ -146,8 +154,8 @@ export function describeExamples(doc: MarkdownDoc, minimum: number): void {
     for (const e of all) expect(e.expected.length).toBeGreaterThan(0);
   });
 
-  it.each(all.map((e) => [e.line, e] as const))('the example at line %i prints its text block', (_line, example) => {
-    const outputs = run(example.chain);
+  it.each(all.map((e) => [e.line, e] as const))('the example at line %i prints its text block', async (_line, example) => {
+    const outputs = await run(example.chain, doc.modules);
     expect(outputs).toHaveLength(example.chain.length);
     expect(outputs[outputs.length - 1]).toBe(example.expected);
   });
