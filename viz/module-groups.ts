@@ -4,13 +4,14 @@
  * ranges and outputs that Sequential, MLP and GPT record on every forward pass.
  */
 import { ArgumentError, Tensor, describe, within } from '../lib';
-import { GPT, Linear, MLP, Module, Sequential } from '../nn';
+import { GPT, LayerSpan, Linear, MLP, Module, Sequential } from '../nn';
 import { NodeGroup } from './graph-export';
 
 /**
  * One group per layer of the last forward pass: an MLP's layers (Linear with its BatchNorm,
  * activation and Dropout), a Sequential's modules, a GPT's layers (each block's ln1, attn, ln2,
- * fc, gelu and proj, with the residual adds between them), or none for any other module.
+ * fc, gelu and proj, with the residual adds between them), the layers of any module with a
+ * layerSpans method (a model imported from ONNX), or none for any other module.
  * Layers that created no node (an identity activation) are left out.
  */
 export function moduleGroups(model: Module): NodeGroup[] {
@@ -31,13 +32,21 @@ function groupsOf(model: Module): NodeGroup[] {
       .map((m, i): NodeGroup => ({ label: `(${i}) ${m.describe().split('\n')[0]}`, span: model.nodeSpanOf(i) }))
       .filter((g) => g.span[1] > g.span[0]);
   }
-  if (model instanceof GPT) {
+  if (hasLayerSpans(model)) {
     return model
       .layerSpans()
       .map(({ label, detail, span }): NodeGroup => ({ label, detail, span }))
       .filter((g) => g.span[1] > g.span[0]);
   }
   return [];
+}
+
+/**
+ * A module that records the node span of each of its layers (GPT, GPTBlock, a model imported from
+ * ONNX): known by its method, so that modules of the layers above nn/ are grouped too.
+ */
+function hasLayerSpans(model: Module): model is Module & { layerSpans(): readonly LayerSpan[] } {
+  return model instanceof GPT || typeof (model as { layerSpans?: unknown }).layerSpans === 'function';
 }
 
 export interface MLPNotation {
