@@ -4,3 +4,5 @@
  * for ONNX Runtime).
  */
 export { DataType as OnnxDataType } from './onnx/data-types';
+export { fromOnnx, OnnxModel } from './onnx/import';
+export type { OnnxTrace, OnnxValueInfo } from './onnx/import';

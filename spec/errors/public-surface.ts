@@ -31,6 +31,7 @@ import {
   backward, fit, isRecording, matmul, mul, nodeOf, param, randn, sum, tensor, tidy, zeros, MSELoss, gradcheck, GradcheckError,
 } from '../../node';
 import { show } from './fuzz-harness';
+import { tinyMlp } from '../interop/onnx-builder';
 
 // ---------------------------------------------------------------------------------------------
 // Seeded choices
@@ -542,6 +543,7 @@ function functionExamples(c: Ctx): Record<string, () => unknown[]> {
     accuracy: () => [smallTensor(c, [4, 2]), [0, 1, 1, 0]],
     tensor: () => [[[1, 2], [3, 4]]],
     asTensor: () => ['op', [1, 2], 'x'],
+    fromOnnx: () => [tinyMlp()],
   };
 }
 
@@ -738,6 +740,7 @@ export const CLASSES: Record<string, ClassEntry> = {
   CosineLR: { args: () => [sgd(), 10], methods: { step: () => [1] } },
   WarmupCosineLR: { args: () => [sgd(), { warmup: 2, total: 10 }], methods: { step: () => [1] } },
   ProgressBar: { args: () => ['epoch', 10, { stream }], methods: { update: () => [3, 'loss 1'] } },
+  OnnxModel: { args: () => [tinyMlp()], methods: { forward: batch2, run: batch2, trace: batch2 } },
 };
 
 let declarations: Map<string, string> | null = null;

@@ -1,0 +1,267 @@
+/**
+ * The elementwise ONNX operators (opsets 13–17): arithmetic, the unary functions and activations,
+ * comparisons and logic, Where, Cast, and the identities (Identity, Dropout at inference). Each
+ * maps onto deltagraph ops, so gradients are those ops' exact VJPs; numpy-style broadcasting is
+ * the ops' own. On integer and boolean values (shape arithmetic) the same ops run on constants,
+ * which record nothing; integer Div truncates toward zero, as ONNX Runtime's.
+ */
+import { Tensor } from '../../../lib';
+import {
+  abs, add, clamp, cos, div, elu, equal, erf, exp, gelu, greater, greaterEqual, leakyRelu, less, lessEqual, log, maximum,
+  minimum, mul, neg, pow, relu, sigmoid, sin, softplus, sqrt, sub, tanh, where,
+} from '../../../ops';
+import { DataType } from '../data-types';
+import { OpCompiler, floatAttr, need, nodeError, stringChoice } from './node';
+import { Value, constant, isFloatType, isIntType, typeName, valueOf } from './tensor-data';
+
+/** A constant with f applied to every value of t. */
+function mapped(t: Tensor, f: (v: number) => number, type: number): Value {
+  const data = new Float64Array(t.size);
+  const src = t.data;
+  for (let i = 0; i < data.length; i++) data[i] = f(src[i]!);
+  return constant(data, t.shape.slice(), type);
+}
+
+/** The result of an op on values: a float result keeps its history, any other is a constant of the type. */
+function result(t: Tensor, type: number): Value {
+  return isFloatType(type) ? valueOf(t, type) : constant(t.data, t.shape.slice(), type);
+}
+
+/** A binary arithmetic op (broadcasting); on integers its constants give exact results up to 2⁵³. */
+function binary(f: (a: Tensor, b: Tensor) => Tensor): OpCompiler {
+  return (n) => (inputs) => {
+    const a = need(n, inputs, 0, 'A');
+    const b = need(n, inputs, 1, 'B');
+    return [result(f(a.t, b.t), a.type)];
+  };
+}
+
+/**
+ * Div: C = A / B (broadcasting). On integers the quotient is truncated toward zero, as ONNX
+ * Runtime's C++ division.
+ */
+const divOp: OpCompiler = (n) => (inputs) => {
+  const a = need(n, inputs, 0, 'A');
+  const b = need(n, inputs, 1, 'B');
+  const q = div(a.t, b.t);
+  return [isIntType(a.type) ? mapped(q, Math.trunc, a.type) : result(q, a.type)];
+};
+
+/** Pow: Z = X ^ Y (broadcasting); Y may be of another numeric type than X (opset 13+). */
+const powOp: OpCompiler = (n) => (inputs) => {
+  const x = need(n, inputs, 0, 'X');
+  const y = need(n, inputs, 1, 'Y');
+  const z = pow(x.t, y.t);
+  return [isIntType(x.type) ? mapped(z, Math.trunc, x.type) : result(z, x.type)];
+};
+
+/** A unary op on floating-point inputs (the activations and transcendental functions). */
+function unaryFloat(f: (x: Tensor) => Tensor): OpCompiler {
+  return (n) => (inputs) => {
+    const x = need(n, inputs, 0, 'X');
+    if (!isFloatType(x.type)) throw nodeError(n, `input X must be a floating-point tensor, got ${typeName(x.type)}`);
+    return [valueOf(f(x.t), x.type)];
+  };
+}
+
+/** A unary op defined on every numeric type (Neg, Abs, Relu). */
+function unaryAny(f: (x: Tensor) => Tensor): OpCompiler {
+  return (n) => (inputs) => {
+    const x = need(n, inputs, 0, 'X');
+    return [result(f(x.t), x.type)];
+  };
+}
+
+/**
+ * A piecewise-constant unary function (Floor, Ceil, Round, Sign): its derivative is 0 wherever
+ * it exists, so its result is a constant and sends no gradient back.
+ */
+function stepwise(f: (v: number) => number): OpCompiler {
+  return (n) => (inputs) => {
+    const x = need(n, inputs, 0, 'X');
+    return [mapped(x.t, f, x.type)];
+  };
+}
+
+/** Round half to even, as ONNX's Round. */
+function roundHalfEven(v: number): number {
+  const r = Math.round(v);
+  return Math.abs(v % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+/** A comparison: a BOOL constant, 1 where it holds (broadcasting). */
+function comparison(f: (a: Tensor, b: Tensor) => Tensor): OpCompiler {
+  return (n) => (inputs) => [result(f(need(n, inputs, 0, 'A').t, need(n, inputs, 1, 'B').t), DataType.BOOL)];
+}
+
+/** A logical operator on BOOL values (nonzero = true): a BOOL constant (broadcasting). */
+function logical(f: (a: boolean, b: boolean) => boolean): OpCompiler {
+  return (n) => (inputs) => {
+    const a = where(need(n, inputs, 0, 'A').t, 1, 0);
+    const b = where(need(n, inputs, 1, 'B').t, 1, 0);
+    // 2a + b in 0…3 encodes the pair, broadcast to the result's shape.
+    return [mapped(add(mul(a, 2), b), (v) => (f(v >= 2, v % 2 === 1) ? 1 : 0), DataType.BOOL)];
+  };
+}
+
+/** Not: Y = ¬X for BOOL X. */
+const notOp: OpCompiler = (n) => (inputs) => [mapped(need(n, inputs, 0, 'X').t, (v) => (v === 0 ? 1 : 0), DataType.BOOL)];
+
+/**
+ * Where: output = condition ? X : Y elementwise, all three broadcast (deltagraph's where; the
+ * condition is a constant mask and the branch not taken gets exactly 0 gradient).
+ */
+const whereOp: OpCompiler = (n) => (inputs) => {
+  const c = need(n, inputs, 0, 'condition');
+  const x = need(n, inputs, 1, 'X');
+  const y = need(n, inputs, 2, 'Y');
+  return [result(where(c.t, x.t, y.t), x.type)];
+};
+
+/** The element types Cast may convert to. */
+const CAST_TARGETS: readonly number[] = [
+  DataType.FLOAT, DataType.DOUBLE, DataType.FLOAT16, DataType.BFLOAT16, DataType.INT8, DataType.UINT8, DataType.INT16,
+  DataType.UINT16, DataType.INT32, DataType.UINT32, DataType.INT64, DataType.UINT64, DataType.BOOL,
+];
+
+/**
+ * Cast: the input converted to the type `to`. Between floating-point types the values (computed in
+ * float64 throughout) and their history are kept: the cast is an identity, differentiable. To an
+ * integer type a float is truncated toward zero, and to BOOL any nonzero value is true: both are
+ * constants (no gradient). From an integer or BOOL to a float the values become a constant float.
+ */
+const castOp: OpCompiler = (n) => {
+  const to = n.attributes.get('to');
+  if (to === undefined || to.kind !== 'int') throw nodeError(n, 'attribute to (the target element type) is required and must be an int');
+  if (!CAST_TARGETS.includes(to.value)) throw nodeError(n, `casting to ${typeName(to.value)} is not supported (supported: ${CAST_TARGETS.map(typeName).join(', ')})`);
+  const target = to.value;
+  return (inputs) => {
+    const x = need(n, inputs, 0, 'input');
+    if (isFloatType(target) && isFloatType(x.type)) return [valueOf(x.t, target)];
+    if (target === DataType.BOOL) return [mapped(x.t, (v) => (v === 0 ? 0 : 1), target)];
+    if (isFloatType(target)) return [mapped(x.t, (v) => v, target)];
+    return [mapped(x.t, isFloatType(x.type) ? Math.trunc : (v) => v, target)];
+  };
+};
+
+/** Identity: the input itself (the same tensor, so its gradient is the output's). */
+const identityOp: OpCompiler = (n) => (inputs) => [need(n, inputs, 0, 'input')];
+
+/**
+ * Dropout at inference: output = data, and the optional mask output all true. A training_mode
+ * input that is a constant true is refused (an imported graph runs as exported, in inference).
+ */
+const dropoutOp: OpCompiler = (n) => (inputs) => {
+  const x = need(n, inputs, 0, 'data');
+  const training = inputs[2];
+  if (training !== undefined && training.t.data.some((v) => v !== 0)) throw nodeError(n, 'training_mode true is not supported: Dropout is imported for inference (the identity)');
+  const out: Value[] = [x];
+  if (n.outputs.length > 1) out.push(constant(new Float64Array(x.t.size).fill(1), x.t.shape.slice(), DataType.BOOL));
+  return out;
+};
+
+/** LeakyRelu: y = x for x > 0, alpha·x otherwise (alpha default 0.01). */
+const leakyReluOp: OpCompiler = (n) => {
+  const alpha = floatAttr(n, 'alpha', 0.01);
+  return unaryFloat((x) => leakyRelu(x, alpha))(n);
+};
+
+/** Elu: y = x for x > 0, alpha·(eˣ − 1) otherwise (alpha default 1). */
+const eluOp: OpCompiler = (n) => {
+  const alpha = floatAttr(n, 'alpha', 1);
+  return unaryFloat((x) => elu(x, alpha))(n);
+};
+
+/**
+ * Gelu: y = x Φ(x) (approximate 'none') or its tanh form (approximate 'tanh'): the operator of
+ * ai.onnx opset 20 and of ONNX Runtime's com.microsoft domain (exact form only there).
+ */
+const geluOp: OpCompiler = (n) => {
+  const approximate = n.domain === '' ? stringChoice(n, 'approximate', ['none', 'tanh'], 'none') : 'none';
+  return unaryFloat((x) => gelu(x, { approximate: approximate as 'none' | 'tanh' }))(n);
+};
+
+/**
+ * Clip (opset 13): y = min(max(x, min), max), the optional inputs min and max scalars (absent:
+ * unbounded). Constant bounds use clamp (gradient 1 between them, bounds included); bounds that
+ * are part of the graph use maximum and minimum, so that they get their gradients too.
+ */
+const clipOp: OpCompiler = (n) => (inputs) => {
+  const x = need(n, inputs, 0, 'input');
+  const lo = inputs[1];
+  const hi = inputs[2];
+  for (const [b, what] of [[lo, 'min'], [hi, 'max']] as const) {
+    if (b !== undefined && b.t.size !== 1) throw nodeError(n, `input ${what} must be a scalar, got ${b.t.size} values`);
+  }
+  if (lo?.t.requiresGrad || hi?.t.requiresGrad) {
+    let y = x.t;
+    if (lo !== undefined) y = maximum(y, lo.t);
+    if (hi !== undefined) y = minimum(y, hi.t);
+    return [result(y, x.type)];
+  }
+  return [result(clamp(x.t, lo === undefined ? null : lo.t.data[0]!, hi === undefined ? null : hi.t.data[0]!), x.type)];
+};
+
+/** A variadic elementwise operator (Max, Min, Sum, Mean): the inputs folded left to right, broadcasting. */
+function variadic(f: (a: Tensor, b: Tensor) => Tensor, meanOf = false): OpCompiler {
+  return (n) => {
+    if (n.inputs.length === 0) throw nodeError(n, 'needs at least one input');
+    return (inputs) => {
+      const first = need(n, inputs, 0, 'data_0');
+      let y = first.t;
+      for (let i = 1; i < inputs.length; i++) y = f(y, need(n, inputs, i, `data_${i}`).t);
+      if (meanOf) y = div(y, inputs.length);
+      return [result(y, first.type)];
+    };
+  };
+}
+
+/** Reciprocal: y = 1 / x. */
+const reciprocal = unaryFloat((x) => div(1, x));
+
+/** The elementwise operators by name. */
+export const ELEMENTWISE_OPS: Record<string, OpCompiler> = {
+  Add: binary(add),
+  Sub: binary(sub),
+  Mul: binary(mul),
+  Div: divOp,
+  Pow: powOp,
+  Sqrt: unaryFloat(sqrt),
+  Exp: unaryFloat(exp),
+  Log: unaryFloat(log),
+  Erf: unaryFloat(erf),
+  Sin: unaryFloat(sin),
+  Cos: unaryFloat(cos),
+  Tanh: unaryFloat(tanh),
+  Sigmoid: unaryFloat(sigmoid),
+  Softplus: unaryFloat(softplus),
+  Reciprocal: reciprocal,
+  Neg: unaryAny(neg),
+  Abs: unaryAny(abs),
+  Relu: unaryAny(relu),
+  LeakyRelu: leakyReluOp,
+  Elu: eluOp,
+  Gelu: geluOp,
+  Floor: stepwise(Math.floor),
+  Ceil: stepwise(Math.ceil),
+  Round: stepwise(roundHalfEven),
+  Sign: stepwise((v) => (v > 0 ? 1 : v < 0 ? -1 : 0)),
+  Clip: clipOp,
+  Max: variadic(maximum),
+  Min: variadic(minimum),
+  Sum: variadic(add),
+  Mean: variadic(add, true),
+  Equal: comparison(equal),
+  Less: comparison(less),
+  Greater: comparison(greater),
+  LessOrEqual: comparison(lessEqual),
+  GreaterOrEqual: comparison(greaterEqual),
+  Not: notOp,
+  And: logical((a, b) => a && b),
+  Or: logical((a, b) => a || b),
+  Xor: logical((a, b) => a !== b),
+  Where: whereOp,
+  Cast: castOp,
+  Identity: identityOp,
+  Dropout: dropoutOp,
+};

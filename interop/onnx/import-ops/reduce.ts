@@ -1,0 +1,46 @@
+/**
+ * The ONNX reductions of opsets 13–17: ReduceSum takes its axes as an optional input (from opset
+ * 13); ReduceMean, ReduceMax, ReduceMin, ReduceSumSquare, ReduceL1, ReduceL2 and
+ * ReduceLogSumExp take them as the attribute `axes` (until opset 18). Without axes every axis is
+ * reduced (ReduceSum with noop_with_empty_axes 1 then passes its input through); keepdims
+ * (default 1) keeps the reduced axes as 1s. Each is deltagraph's sum, mean, max, min or
+ * logSumExp (with square, abs, sqrt), so the gradients are theirs: max and min share the
+ * gradient among tied extrema.
+ */
+import { Tensor } from '../../../lib';
+import { abs, logSumExp, max, mean, min, sqrt, square, sum } from '../../../ops';
+import { OpCompiler, axesIn, finiteInts, intChoice, intsAttr, intsOf, need, nodeError } from './node';
+import { Value, constant, isFloatType, typeName, valueOf } from './tensor-data';
+
+type Reducer = (x: Tensor, axes: number[], keepDims: boolean) => Tensor;
+
+function reduction(f: Reducer, axesFromInput: boolean, floatOnly: boolean): OpCompiler {
+  return (n) => {
+    const keepDims = intChoice(n, 'keepdims', [0, 1], 1) === 1;
+    const noop = intChoice(n, 'noop_with_empty_axes', [0, 1], 0) === 1;
+    const attrAxes = axesFromInput ? undefined : intsAttr(n, 'axes');
+    if (axesFromInput && n.attributes.has('axes')) throw nodeError(n, `takes its axes as an input from opset 13, not as an attribute`);
+    return (inputs) => {
+      const x: Value = need(n, inputs, 0, 'data');
+      if (floatOnly && !isFloatType(x.type)) throw nodeError(n, `input data must be a floating-point tensor, got ${typeName(x.type)}`);
+      const given = axesFromInput ? (inputs[1] === undefined ? undefined : finiteInts(n, intsOf(n, inputs[1], 'axes'), 'axes')) : attrAxes;
+      if ((given === undefined || given.length === 0) && noop) return [x];
+      const axes = given === undefined || given.length === 0 ? x.t.shape.map((_, i) => i) : axesIn(n, given, x.t.rank);
+      const y = f(x.t, axes, keepDims);
+      return [isFloatType(x.type) ? valueOf(y, x.type) : constant(y.data, y.shape.slice(), x.type)];
+    };
+  };
+}
+
+/** The reductions by name. */
+export const REDUCE_OPS: Record<string, OpCompiler> = {
+  ReduceSum: reduction((x, a, k) => sum(x, a, k), true, false),
+  ReduceMean: reduction((x, a, k) => mean(x, a, k), false, true),
+  ReduceMax: reduction((x, a, k) => max(x, a, k), false, false),
+  ReduceMin: reduction((x, a, k) => min(x, a, k), false, false),
+  ReduceSumSquare: reduction((x, a, k) => sum(square(x), a, k), false, true),
+  ReduceL1: reduction((x, a, k) => sum(abs(x), a, k), false, true),
+  ReduceL2: reduction((x, a, k) => sqrt(sum(square(x), a, k)), false, true),
+  ReduceLogSumExp: reduction((x, a, k) => logSumExp(x, a, k), false, true),
+};
+
