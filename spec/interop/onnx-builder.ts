@@ -133,7 +133,7 @@ export function modelProto(spec: ModelSpec): Record<string, unknown> {
         attribute: Object.entries(nd.attrs ?? {}).map(([name, a]) => ({ name, ...a })),
       })),
       initializer: (spec.initializers ?? []).map(tensorProto),
-      input: spec.inputs.map(valueInfo),
+      input: spec.inputs.map((v) => valueInfo(v)),
       output: spec.outputs.map((v) => valueInfo(v, true)),
     },
   };
