@@ -21,6 +21,7 @@ import { div, matmul, mT, reshape, softmax, split, transpose, where } from '../o
 import { asTensor, boolIn, checkLayerSize, optionsIn, rngIn, sizeIn } from './args';
 import { Linear } from './linear';
 import { Module } from './module';
+import type { TorchLayout } from './state-dict';
 
 export interface MultiHeadAttentionOptions {
   /** Biases in the in- and out-projections (default true). */
@@ -113,6 +114,16 @@ export class MultiHeadAttention extends Module {
       }
     }
     return new Tensor(keep, [batch, 1, T, T]);
+  }
+
+  /**
+   * As torch.nn.MultiheadAttention: the in-projection as its own in_proj_weight [3E, E] (inProj.W's
+   * transpose, rows q, k, v) and in_proj_bias [3E], then the child out_proj (weight [E, E], bias).
+   */
+  protected override torchLayout(): TorchLayout {
+    const weight = { key: 'in_proj_weight', tensor: this.inProj.W, transposed: true };
+    const bias = this.inProj.b;
+    return { tensors: bias ? [weight, { key: 'in_proj_bias', tensor: bias }] : [weight], children: [['out_proj', this.outProj]] };
   }
 
   describe(): string {

@@ -6,8 +6,13 @@
  *   eval:   X̂ uses the running mean and variance.
  * Built from ops, so the training-mode gradient is the true one: it flows through μ and σ² as
  * well (a hand-derived backward that treats them as constants gives only the eval-mode gradient).
+ *
+ * numBatchesTracked counts the training-mode forward passes, as PyTorch's num_batches_tracked
+ * (deltagraph's statistics do not use it: the momentum is always a number). It is an optional
+ * buffer: saved with the others, and a model saved before it existed loads with it left as it is.
  */
 import { ArgumentError, Tensor, TensorLike, ones, zeros } from '../lib';
+import type { TorchLayout } from './state-dict';
 
 import { add, div, mean, mul, sqrt, sub } from '../ops';
 import { boolIn, numberIn, optionsIn, sizeIn } from './args';
@@ -27,6 +32,8 @@ export class BatchNorm extends Module {
   readonly beta: Tensor | null;
   readonly runningMean: Tensor;
   readonly runningVar: Tensor;
+  /** The training-mode forward passes so far, a scalar (PyTorch's num_batches_tracked). */
+  readonly numBatchesTracked: Tensor;
   readonly eps: number;
   readonly momentum: number;
 
@@ -41,6 +48,7 @@ export class BatchNorm extends Module {
     this.beta = affine ? this.addParameter('beta', zeros([features])) : null;
     this.runningMean = this.addBuffer('runningMean', zeros([features]));
     this.runningVar = this.addBuffer('runningVar', ones([features]));
+    this.numBatchesTracked = this.addBuffer('numBatchesTracked', zeros([]), { optional: true });
   }
 
   forward(input: TensorLike): Tensor {
@@ -53,6 +61,7 @@ export class BatchNorm extends Module {
       const variance = mean(mul(centered, centered), 0);
       normalized = div(centered, sqrt(add(variance, this.eps)));
       this.updateRunning(mu, variance, x.shape[0]!);
+      this.numBatchesTracked.data[0] = this.numBatchesTracked.data[0]! + 1;
     } else {
       normalized = div(sub(x, this.runningMean), sqrt(add(this.runningVar, this.eps)));
     }
@@ -69,6 +78,21 @@ export class BatchNorm extends Module {
       rm[i] = (1 - m) * rm[i]! + m * mu.data[i]!;
       rv[i] = (1 - m) * rv[i]! + m * unbiased * variance.data[i]!;
     }
+  }
+
+  /**
+   * As torch.nn.BatchNorm1d (and BatchNorm2d): weight (γ) and bias (β) when affine, then the
+   * buffers running_mean, running_var and num_batches_tracked (a scalar; a dict without it loads,
+   * leaving the count, as PyTorch fills it in for dicts saved before it had one).
+   */
+  protected override torchLayout(): TorchLayout {
+    const affine = this.gamma && this.beta ? [{ key: 'weight', tensor: this.gamma }, { key: 'bias', tensor: this.beta }] : [];
+    const buffers = [
+      { key: 'running_mean', tensor: this.runningMean },
+      { key: 'running_var', tensor: this.runningVar },
+      { key: 'num_batches_tracked', tensor: this.numBatchesTracked, optional: true },
+    ];
+    return { tensors: [...affine, ...buffers], children: [] };
   }
 
   describe(): string {

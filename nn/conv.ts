@@ -12,6 +12,7 @@ import type { Pair } from '../ops';
 import { boolIn, optionsIn, rngIn, sizeIn, within } from './args';
 import { Module } from './module';
 import { initialize } from './init';
+import type { TorchLayout } from './state-dict';
 
 
 export interface Conv2dLayerOptions {
@@ -65,6 +66,12 @@ function convParameters(who: string, inChannels: number, outChannels: number, ke
   return { W, b: boolIn(who, 'bias', o.bias, true) ? b : null, groups, o };
 }
 
+/** A convolution's state dict: weight and bias under PyTorch's names, the weight as it is. */
+function convLayout(W: Tensor, b: Tensor | null): TorchLayout {
+  const weight = { key: 'weight', tensor: W };
+  return { tensors: b ? [weight, { key: 'bias', tensor: b }] : [weight], children: [] };
+}
+
 export class Conv2d extends Module {
   readonly W: Tensor;
   readonly b: Tensor | null;
@@ -84,6 +91,11 @@ export class Conv2d extends Module {
     const x = imageOf('Conv2d', input, 4, this.inChannels, '[N, C, H, W]');
     const y = conv2d(x, this.W, this.options);
     return this.b ? add(y, reshape(this.b, [this.outChannels, 1, 1])) : y;
+  }
+
+  /** As torch.nn.Conv2d: weight [out, in/groups, kH, kW] (deltagraph's layout is PyTorch's), bias [out]. */
+  protected override torchLayout(): TorchLayout {
+    return convLayout(this.W, this.b);
   }
 
   describe(): string {
@@ -118,6 +130,11 @@ export class Conv1d extends Module {
     const x = imageOf('Conv1d', input, 3, this.inChannels, '[N, C, L]');
     const y = conv1d(x, this.W, this.options);
     return this.b ? add(y, reshape(this.b, [this.outChannels, 1])) : y;
+  }
+
+  /** As torch.nn.Conv1d: weight [out, in/groups, k] (deltagraph's layout is PyTorch's), bias [out]. */
+  protected override torchLayout(): TorchLayout {
+    return convLayout(this.W, this.b);
   }
 
   describe(): string {
@@ -176,6 +193,11 @@ export class ConvTranspose2d extends Module {
     const x = imageOf('ConvTranspose2d', input, 4, this.inChannels, '[N, C, H, W]');
     const y = convTranspose2d(x, this.W, { stride: this.stride, padding: this.padding, outputPadding: this.outputPadding, dilation: this.dilation, groups: this.groups });
     return this.b ? add(y, reshape(this.b, [this.outChannels, 1, 1])) : y;
+  }
+
+  /** As torch.nn.ConvTranspose2d: weight [in, out/groups, kH, kW] (deltagraph's layout is PyTorch's), bias [out]. */
+  protected override torchLayout(): TorchLayout {
+    return convLayout(this.W, this.b);
   }
 
   describe(): string {

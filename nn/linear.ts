@@ -10,6 +10,7 @@ import { add, matmul, reshape } from '../ops';
 import { asTensor, boolIn, checkLayerSize, optionsIn, rngIn, sizeIn } from './args';
 import { Module, checkFeatures } from './module';
 import { Initializer, initialize, parseInitializer } from './init';
+import type { TorchLayout } from './state-dict';
 
 export interface LinearOptions {
   /** Add a bias (default true). */
@@ -65,6 +66,12 @@ export class Linear extends Module {
   private affine(x: Tensor): Tensor {
     const z = matmul(x, this.W);
     return this.b ? add(z, this.b) : z;
+  }
+
+  /** As torch.nn.Linear: weight [out, in] (W's transpose), bias [out]. */
+  protected override torchLayout(): TorchLayout {
+    const weight = { key: 'weight', tensor: this.W, transposed: true };
+    return { tensors: this.b ? [weight, { key: 'bias', tensor: this.b }] : [weight], children: [] };
   }
 
   describe(): string {

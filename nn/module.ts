@@ -5,6 +5,19 @@
  */
 import { ArgumentError, Tensor, TensorLike, describe, fmtShape, param } from '../lib';
 import { asTensor, boolIn } from './args';
+import { LoadStateDictOptions, LoadStateDictResult, TorchLayout, loadTorchStateDict, torchStateDict } from './state-dict';
+
+/**
+ * Buffers that a saved model may lack (added with addBuffer(name, value, { optional: true })):
+ * loading one of deltagraph's JSON models without them leaves them as they are, so that models
+ * saved before such a buffer existed still load.
+ */
+const optionalBuffers = new WeakSet<Tensor>();
+
+/** Whether `t` is a buffer that a saved model may lack (see addBuffer). */
+export function isOptionalBuffer(t: Tensor): boolean {
+  return optionalBuffers.has(t);
+}
 
 export abstract class Module {
   /** Train mode (the default) or eval mode: batch norm and dropout behave differently. */
@@ -28,8 +41,13 @@ export abstract class Module {
     return p;
   }
 
-  protected addBuffer(name: string, value: Tensor): Tensor {
+  /**
+   * A buffer: state that is saved but not trained. An optional one may be absent from a saved
+   * model, which then leaves it as it is (for state added after models were saved without it).
+   */
+  protected addBuffer(name: string, value: Tensor, options: { optional?: boolean } = {}): Tensor {
     this.ownBuffers.set(name, value);
+    if (options.optional === true) optionalBuffers.add(value);
     return value;
   }
 
@@ -93,6 +111,46 @@ export abstract class Module {
 
   eval(): this {
     return this.train(false);
+  }
+
+  /**
+   * How this module's tensors appear in a PyTorch state dict (see nn/state-dict.ts): its own
+   * tensors under PyTorch's keys, in PyTorch's order (parameters, then buffers), each marked when
+   * PyTorch holds its transpose, then its children under PyTorch's names. This default lists the
+   * parameters and buffers under their own names, then the children under theirs; a layer whose
+   * names or layouts differ from PyTorch's overrides it.
+   */
+  protected torchLayout(): TorchLayout {
+    return {
+      tensors: [...this.ownParameters, ...this.ownBuffers].map(([key, tensor]) => ({ key, tensor })),
+      children: [...this.children],
+    };
+  }
+
+  /**
+   * The module's state dict as PyTorch names and lays it out: e.g. a Linear's `weight` [out, in]
+   * (the transpose of W) and `bias`, a Sequential's `0.weight`, a BatchNorm's `running_mean`, in
+   * PyTorch's order (a module's own parameters, then its buffers, then each child). The tensors are
+   * detached copies: changing them does not change the module. Save it with saveSafetensors, or
+   * load a PyTorch model's with loadStateDict. This is not the free function stateDict(model),
+   * which gives deltagraph's own JSON format (deltagraph's names and layouts, as saveModel writes).
+   */
+  stateDict(): Record<string, Tensor> {
+    return torchStateDict(`${this.constructor.name}.stateDict`, this, (m) => m.torchLayout());
+  }
+
+  /**
+   * Copies a PyTorch state dict (PyTorch's keys and layouts, as stateDict gives and loadSafetensors
+   * reads) into the module, in place. With strict (the default) every key of the module must be in
+   * the dict and every key of the dict in the module; one ArgumentError names every missing,
+   * unexpected and mis-shaped key. With { strict: false } the keys that match are loaded and
+   * `{ missingKeys, unexpectedKeys }` says which did not, as PyTorch's load_state_dict; a tensor of
+   * another shape is still an error. Nothing is written unless everything fits. Values may be
+   * tensors or nested arrays of numbers. This is not the free function loadStateDict(model, saved),
+   * which reads deltagraph's own JSON format.
+   */
+  loadStateDict(dict: Record<string, Tensor | TensorLike>, options: LoadStateDictOptions = {}): LoadStateDictResult {
+    return loadTorchStateDict(`${this.constructor.name}.loadStateDict`, this, dict, options, (m) => m.torchLayout());
   }
 
   /** Number of trainable scalars. */

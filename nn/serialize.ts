@@ -2,11 +2,19 @@
  * Saving and loading a module's parameters and buffers as JSON. Numbers are written in the
  * shortest form that reads back to the same float64, and −0, NaN and ±∞ (which JSON cannot hold)
  * as strings, so a save/load round trip is exact, bit for bit.
+ *
+ * This is deltagraph's own format, under deltagraph's names and layouts ("0.W" [in, out],
+ * "1.runningMean"). PyTorch's names and layouts ("0.weight" [out, in], "1.running_mean") are the
+ * methods module.stateDict() and module.loadStateDict(dict) (nn/state-dict.ts), whose tensors
+ * saveSafetensors writes.
+ *
+ * A buffer added as optional (BatchNorm's numBatchesTracked) is written like any other, and a
+ * saved model that lacks it still loads, leaving it as it is: models saved before it existed.
  */
-import { ArgumentError, describe, fmtShape, shapeProblem, sizeOf } from '../lib';
+import { ArgumentError, Tensor, describe, fmtShape, shapeProblem, sizeOf } from '../lib';
 import { checkParameterBytes } from '../lib/memory';
 import { isRecord } from './args';
-import { Module } from './module';
+import { Module, isOptionalBuffer } from './module';
 
 /**
  * One saved tensor: its shape and its values in row-major order, with NaN, ±Infinity and −0 written as strings.
@@ -89,6 +97,11 @@ function checkSaved(who: string, saved: unknown, source: string): SavedModel {
   return saved as unknown as SavedModel;
 }
 
+/**
+ * The model's parameters and buffers in deltagraph's own JSON format, under deltagraph's names and
+ * layouts ("0.W" [in, out]), every value exact (what modelToJson writes). Not the method
+ * model.stateDict(), which gives PyTorch's names and layouts ("0.weight" [out, in]) as tensors.
+ */
 export function stateDict(model: Module, meta?: unknown): SavedModel {
   moduleOf('stateDict', model);
   const pack = (entries: Array<[string, { shape: readonly number[]; data: Float64Array }]>) =>
@@ -96,7 +109,11 @@ export function stateDict(model: Module, meta?: unknown): SavedModel {
   return { format: 'deltagraph-model', version: 1, meta, parameters: pack(model.namedParameters()), buffers: pack(model.namedBuffers()) };
 }
 
-/** Copies saved values into a model of the same architecture; names and shapes must match. */
+/**
+ * Copies saved values (deltagraph's own format, as stateDict(model) or parseModel gives) into a
+ * model of the same architecture; names and shapes must match, except that an optional buffer may
+ * be absent. Not the method model.loadStateDict(dict), which takes PyTorch's names and layouts.
+ */
 export function loadStateDict(model: Module, saved: SavedModel): void {
   fillModel('loadStateDict', model, saved, 'the saved model');
 }
@@ -106,12 +123,13 @@ export function fillModel(who: string, model: unknown, saved: unknown, source: s
   const m = moduleOf(who, model);
   const checked = checkSaved(who, saved, source);
   const plan: Array<[Float64Array, Array<number | string>]> = [];
-  const match = (kind: string, entries: Array<[string, { shape: readonly number[]; data: Float64Array }]>, group: Record<string, SavedTensor>) => {
+  const match = (kind: string, entries: Array<[string, Tensor]>, group: Record<string, SavedTensor>) => {
     const expected = new Set(entries.map(([n]) => n));
     const extra = Object.keys(group).filter((n) => !expected.has(n));
     if (extra.length > 0) throw new ArgumentError(`${who}: ${source} has ${kind} ${extra.join(', ')} that the model does not`);
     for (const [name, t] of entries) {
       const s = Object.prototype.hasOwnProperty.call(group, name) ? group[name] : undefined;
+      if (!s && kind === 'buffer' && isOptionalBuffer(t)) continue;
       if (!s) throw new ArgumentError(`${who}: ${source} has no ${kind} '${name}' (the model's ${fmtShape(t.shape)})`);
       if (s.shape.length !== t.shape.length || s.shape.some((d, i) => d !== t.shape[i])) {
         throw new ArgumentError(`${who}: ${kind} '${name}' has shape ${fmtShape(s.shape)} in ${source} but ${fmtShape(t.shape)} in the model`);
