@@ -44,7 +44,7 @@ const divOp: OpCompiler = (n) => (inputs) => {
   const a = need(n, inputs, 0, 'A');
   const b = need(n, inputs, 1, 'B');
   const q = div(a.t, b.t);
-  return [isIntType(a.type) ? mapped(q, Math.trunc, a.type) : result(q, a.type)];
+  return [isIntType(a.type) ? mapped(q, (v) => Math.trunc(v) + 0, a.type) : result(q, a.type)];
 };
 
 /** Pow: Z = X ^ Y (broadcasting); Y may be of another numeric type than X (opset 13+). */
@@ -140,7 +140,7 @@ const castOp: OpCompiler = (n) => {
     if (isFloatType(target) && isFloatType(x.type)) return [valueOf(x.t, target)];
     if (target === DataType.BOOL) return [mapped(x.t, (v) => (v === 0 ? 0 : 1), target)];
     if (isFloatType(target)) return [mapped(x.t, (v) => v, target)];
-    return [mapped(x.t, isFloatType(x.type) ? Math.trunc : (v) => v, target)];
+    return [mapped(x.t, isFloatType(x.type) ? (v) => Math.trunc(v) + 0 : (v) => v, target)];
   };
 };
 

@@ -9,6 +9,7 @@
  * Convolutions and pools take one or two spatial axes (a 1-D input runs as an image of height 1).
  */
 import { Tensor, fmtShape, kernels } from '../../../lib';
+import { checkTensorBytes } from '../../../lib/memory';
 import {
   add, avgPool2d, conv1d, conv2d, convTranspose2d, div, einsum, layerNorm, logSoftmax, matmul, max, maxPool2d, mean, mT, mul,
   pad, reshape, slice, softmax, sqrt, sub,
@@ -139,9 +140,21 @@ function padSpatial(x: Tensor, before: readonly number[], after: readonly number
 
 /** A constant of `shape` that is `inside` on the block [begin, begin + size) and `outside` elsewhere. */
 function blockMask(shape: readonly number[], begin: readonly number[], size: readonly number[], inside: number, outside: number): Tensor {
-  const inner = new Tensor(new Float64Array(size.reduce((p, d) => p * d, 1)).fill(inside - outside), size);
-  const placed = kernels.pad(inner, shape, begin);
-  return outside === 0 ? placed : kernels.add(placed, new Tensor(Float64Array.of(outside), []));
+  checkTensorBytes('padding mask', shape);
+  const data = new Float64Array(shape.reduce((p, d) => p * d, 1)).fill(outside);
+  const count = size.reduce((p, d) => p * d, 1);
+  const strides = shape.map((_, i) => shape.slice(i + 1).reduce((p, d) => p * d, 1));
+  const at = new Array<number>(size.length).fill(0);
+  for (let k = 0; k < count; k++) {
+    let flat = 0;
+    for (let a = 0; a < at.length; a++) flat += (begin[a]! + at[a]!) * strides[a]!;
+    data[flat] = inside;
+    for (let a = at.length - 1; a >= 0; a--) {
+      if (++at[a]! < size[a]!) break;
+      at[a] = 0;
+    }
+  }
+  return new Tensor(data, shape.slice());
 }
 
 /** Rank-3 tensors as images of height 1 (and back). */
