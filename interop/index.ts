@@ -6,3 +6,4 @@
 export { DataType as OnnxDataType } from './onnx/data-types';
 export { fromOnnx, OnnxModel } from './onnx/import';
 export type { OnnxTrace, OnnxValueInfo } from './onnx/import';
+export * from './safetensors';
