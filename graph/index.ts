@@ -7,3 +7,6 @@ export type { Op } from './define-op';
 export { backward, Gradients } from './backward';
 export type { BackwardOptions } from './backward';
 export { grad, valueAndGrad, vjp, jacobian } from './transforms';
+export { jvp, linearize, jacfwd } from './forward-mode';
+export { hessian, hvp } from './hessian';
+export { jacobian as jacrev } from './transforms';

@@ -12,7 +12,7 @@ import { enableGrad, isRecording, withRecording } from './mode';
  * Which arguments to differentiate: one index, or an array of indices (then the gradients come as an array in the same order).
  * @inline
  */
-type Argnums = number | readonly number[];
+export type Argnums = number | readonly number[];
 
 /**
  * How many transforms are running their f right now. A transform called inside another's f
@@ -25,19 +25,19 @@ let activeTraces = 0;
  * A fresh edge for x to differentiate against: a new leaf for a constant, or an identity node
  * when x is already part of an enclosing trace (so the outer transform still sees through it).
  */
-function attach(x: Tensor): Tensor {
+export function attach(x: Tensor): Tensor {
   return x.requiresGrad && isRecording() ? enableGrad(() => identity.apply([x], undefined)) : param(x);
 }
 
 /** Checks, when a transform is made, that f is a function and argnums a number or an array of them. */
-function checkTransform(op: string, f: unknown, argnums: unknown): void {
+export function checkTransform(op: string, f: unknown, argnums: unknown): void {
   if (!isCallable(f)) throw new ArgumentError(`${op}: f must be a function, got ${describe(f)}`);
   if (typeof argnums !== 'number' && !Array.isArray(argnums)) {
     throw new ArgumentError(`${op}: argnums must be an argument index or an array of them, got ${describe(argnums)}`);
   }
 }
 
-function argnumList(op: string, argnums: Argnums, nargs: number): number[] {
+export function argnumList(op: string, argnums: Argnums, nargs: number): number[] {
   const list = typeof argnums === 'number' ? [argnums] : [...argnums];
   for (const i of list) {
     if (typeof i !== 'number' || !Number.isInteger(i) || i < 0 || i >= nargs) {
@@ -51,7 +51,7 @@ function argnumList(op: string, argnums: Argnums, nargs: number): number[] {
 }
 
 /** Calls f with the chosen arguments replaced by fresh edges; returns the output and those edges. */
-function trace(op: string, f: (...args: any[]) => unknown, argnums: Argnums, args: unknown[]) {
+export function trace(op: string, f: (...args: any[]) => unknown, argnums: Argnums, args: unknown[]) {
   const which = argnumList(op, argnums, args.length);
   const nested = isRecording() && (activeTraces > 0 || which.some((i) => args[i] instanceof Tensor && (args[i] as Tensor).requiresGrad));
   const callArgs = args.slice();
@@ -72,13 +72,13 @@ function trace(op: string, f: (...args: any[]) => unknown, argnums: Argnums, arg
   return { out, edges, nested };
 }
 
-function gradientsOf(op: string, out: Tensor, edges: Tensor[], nested: boolean, gradient?: Tensor): Tensor[] {
+export function gradientsOf(op: string, out: Tensor, edges: Tensor[], nested: boolean, gradient?: Tensor): Tensor[] {
   if (!out.requiresGrad) return edges.map((e) => zeros(e.shape));
   const g = within(op, null, () => backward(out, { wrt: edges, createGraph: nested, retainGraph: true, gradient }));
   return edges.map((e) => g.get(e));
 }
 
-function checkScalar(op: string, out: Tensor): void {
+export function checkScalar(op: string, out: Tensor): void {
   if (out.size !== 1) {
     throw new GraphError(`${op}: f must return a scalar (one-element) tensor, got shape ${fmtShape(out.shape)}; reduce it with sum or mean`);
   }
