@@ -10,3 +10,5 @@ export { grad, valueAndGrad, vjp, jacobian } from './transforms';
 export { jvp, linearize, jacfwd } from './forward-mode';
 export { hessian, hvp } from './hessian';
 export { jacobian as jacrev } from './transforms';
+export { customVjp } from './custom-vjp';
+export type { CustomVjpContext, CustomVjpRule } from './custom-vjp';
