@@ -11,7 +11,7 @@
  * chains on static shapes, Constant arithmetic) are computed once at load time, and those that
  * depend on an input's shape are computed per call from constants, recording nothing.
  */
-import { ArgumentError, DeltaGraphError, ShapeError, Tensor, TensorLike, asTensor, describe, fmtShape, within } from '../../lib';
+import { ArgumentError, DeltaGraphError, ShapeError, Tensor, TensorLike, asTensor, describe, fmtShape } from '../../lib';
 import { checkParameterBytes } from '../../lib/memory';
 import { nextNodeId } from '../../graph';
 import { Module } from '../../nn/module';
@@ -155,7 +155,9 @@ function decodeModel(bytes: Uint8Array): Record<string, unknown> {
   try {
     return ModelProto.decode(bytes) as unknown as Record<string, unknown>;
   } catch (e) {
-    const why = e instanceof Error ? e.message : describe(e);
+    // Errors of the decoder may come from another realm (Node's TextDecoder): read the message, not the class.
+    const text = (e as { message?: unknown } | null)?.message;
+    const why = typeof text === 'string' ? text : describe(e);
     throw fail(`the bytes are not an ONNX model (protocol buffer decoding failed: ${why})`);
   }
 }
@@ -189,6 +191,20 @@ function opsOf(domain: string, opType: string, label: string): OpCompiler {
 /** The inputs of a node as its kernel receives them (undefined for an input left out), from `env`. */
 function gather(node: OnnxNode, env: ReadonlyMap<string, Value>): Array<Value | undefined> {
   return node.inputs.map((name) => (name === '' ? undefined : env.get(name)));
+}
+
+/**
+ * Runs fn for a node; a DeltaGraphError from inside (an op's, or the node's own check) gets `who`
+ * and the node in front of its message, once.
+ */
+function inNode<T>(who: string, node: OnnxNode, fn: () => T): T {
+  const label = nodeLabel(node);
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof DeltaGraphError && !e.message.startsWith(`${who}: `)) e.message = `${who}: ${e.message.startsWith(`${label}: `) ? '' : `${label}: `}${e.message}`;
+    throw e;
+  }
 }
 
 /** Runs a kernel and stores its outputs by name, checking that it gave one per named output. */
@@ -303,7 +319,7 @@ function parse(bytes: Uint8Array, addParameter: (name: string, t: Tensor) => Ten
       if (defined.has(o)) throw fail(`${label}: the value '${o}' is computed twice`);
       defined.add(o);
     }
-    const kernel = within(building, null, () => compile(node));
+    const kernel = inNode(building, node, () => compile(node));
     compiled.push({ node, kernel, layer: layerOf(name) });
   });
   for (const o of outputs) if (!defined.has(o)) throw fail(`the graph output '${o}' is computed by no node`);
@@ -319,7 +335,7 @@ function parse(bytes: Uint8Array, addParameter: (name: string, t: Tensor) => Ten
     if (byShape || ins.every((i) => constants.has(i))) {
       const env = byShape ? new Map([[ins[0]!, fixed.get(ins[0]!)!]]) : constants;
       const folded = new Map(env);
-      within(building, () => nodeLabel(c.node), () => runNode(c, folded));
+      inNode(building, c.node, () => runNode(c, folded));
       for (const o of c.node.outputs) {
         if (o === '') continue;
         const v = folded.get(o)!;
@@ -395,7 +411,7 @@ function execute(who: string, g: CompiledGraph, args: readonly unknown[]): Run {
   const spans: LayerSpan[] = [];
   for (const c of g.nodes) {
     const first = nextNodeId();
-    within(who, () => nodeLabel(c.node), () => runNode(c, env));
+    inNode(who, c.node, () => runNode(c, env));
     const end = nextNodeId();
     if (c.layer === null || end === first) continue;
     const last = spans[spans.length - 1];

@@ -139,10 +139,10 @@ export function modelProto(spec: ModelSpec): Record<string, unknown> {
   };
 }
 
-/** Encodes a proto object (from modelProto) to bytes. */
+/** Encodes a proto object (from modelProto) to bytes: a plain Uint8Array (not Node's Buffer, whose slice shares memory). */
 export function encodeModel(proto: Record<string, unknown>): Uint8Array {
   const message = ModelProto.fromObject(proto);
-  return ModelProto.encode(message).finish();
+  return new Uint8Array(ModelProto.encode(message).finish());
 }
 
 /** The bytes of the ONNX model a spec describes. */

@@ -71,37 +71,54 @@ interface Geometry {
   after: number[];
 }
 
+/** The window attributes of a node, read (and their kinds checked) at load time. */
+interface WindowAttrs {
+  kernel: number[] | undefined;
+  strides: number[] | undefined;
+  dilations: number[] | undefined;
+  pads: number[] | undefined;
+  autoPad: string;
+}
+
+function windowAttrsOf(n: OnnxNode): WindowAttrs {
+  return {
+    kernel: intsAttr(n, 'kernel_shape'),
+    strides: intsAttr(n, 'strides'),
+    dilations: intsAttr(n, 'dilations'),
+    pads: intsAttr(n, 'pads'),
+    autoPad: stringChoice(n, 'auto_pad', ['NOTSET', 'VALID', 'SAME_UPPER', 'SAME_LOWER'], 'NOTSET'),
+  };
+}
+
 /**
- * The per-axis window of a node: kernel_shape (or the weight's), strides and dilations (default 1),
- * and the pads from auto_pad: NOTSET (pads, default 0), VALID (none), SAME_UPPER or SAME_LOWER
- * (the output ⌈in / stride⌉, the odd element after or before).
+ * The per-axis window of a node on an input: kernel_shape (or the weight's), strides and
+ * dilations (default 1), and the pads from auto_pad: NOTSET (pads, default 0), VALID (none),
+ * SAME_UPPER or SAME_LOWER (the output ⌈in / stride⌉, the odd element after or before).
  */
-function geometryOf(n: OnnxNode, spatial: readonly number[], kernelFromWeight: readonly number[] | null): Geometry {
+function geometryOf(n: OnnxNode, a: WindowAttrs, spatial: readonly number[], kernelFromWeight: readonly number[] | null): Geometry {
   const r = spatial.length;
-  const kernel = intsAttr(n, 'kernel_shape') ?? kernelFromWeight?.slice();
+  const kernel = a.kernel ?? kernelFromWeight?.slice();
   if (kernel === undefined) throw nodeError(n, 'attribute kernel_shape is required');
-  const strides = intsAttr(n, 'strides') ?? new Array<number>(r).fill(1);
-  const dilations = intsAttr(n, 'dilations') ?? new Array<number>(r).fill(1);
+  const strides = a.strides ?? new Array<number>(r).fill(1);
+  const dilations = a.dilations ?? new Array<number>(r).fill(1);
   for (const [name, v, min] of [['kernel_shape', kernel, 1], ['strides', strides, 1], ['dilations', dilations, 1]] as const) {
     if (v.length !== r || v.some((x) => x < min)) throw nodeError(n, `${name} ${fmtShape(v)} must hold ${r} integers ≥ ${min} (one per spatial axis of the input)`);
   }
   if (kernelFromWeight !== null && kernel.some((k, i) => k !== kernelFromWeight[i])) throw nodeError(n, `kernel_shape ${fmtShape(kernel)} differs from the weight's ${fmtShape(kernelFromWeight)}`);
-  const autoPad = stringChoice(n, 'auto_pad', ['NOTSET', 'VALID', 'SAME_UPPER', 'SAME_LOWER'], 'NOTSET');
   let before = new Array<number>(r).fill(0);
   let after = new Array<number>(r).fill(0);
-  if (autoPad === 'NOTSET') {
-    const pads = intsAttr(n, 'pads');
-    if (pads !== undefined) {
-      if (pads.length !== 2 * r || pads.some((p) => p < 0)) throw nodeError(n, `pads ${fmtShape(pads)} must hold ${2 * r} non-negative integers`);
-      before = pads.slice(0, r);
-      after = pads.slice(r);
+  if (a.autoPad === 'NOTSET') {
+    if (a.pads !== undefined) {
+      if (a.pads.length !== 2 * r || a.pads.some((p) => p < 0)) throw nodeError(n, `pads ${fmtShape(a.pads)} must hold ${2 * r} non-negative integers`);
+      before = a.pads.slice(0, r);
+      after = a.pads.slice(r);
     }
-  } else if (autoPad !== 'VALID') {
+  } else if (a.autoPad !== 'VALID') {
     spatial.forEach((d, i) => {
       const outSize = Math.ceil(d / strides[i]!);
       const total = Math.max(0, (outSize - 1) * strides[i]! + (kernel[i]! - 1) * dilations[i]! + 1 - d);
       const small = Math.floor(total / 2);
-      before[i] = autoPad === 'SAME_UPPER' ? small : total - small;
+      before[i] = a.autoPad === 'SAME_UPPER' ? small : total - small;
       after[i] = total - before[i]!;
     });
   }
@@ -180,12 +197,13 @@ function pairs(g: Geometry): { kernel: [number, number]; strides: [number, numbe
 const convOp: OpCompiler = (n) => {
   const group = intAttr(n, 'group', 1);
   if (group < 1) throw nodeError(n, `group must be ≥ 1, got ${group}`);
+  const attrs = windowAttrsOf(n);
   return (inputs) => {
     const x = floatInput(n, inputs, 0, 'X');
     const w = floatInput(n, inputs, 1, 'W');
     const spatial = spatialOf(n, x);
     if (w.rank !== x.rank) throw nodeError(n, `W of shape ${fmtShape(w.shape)} must have the rank of X of shape ${fmtShape(x.shape)}`);
-    const g = geometryOf(n, spatial, w.shape.slice(2));
+    const g = geometryOf(n, attrs, spatial, w.shape.slice(2));
     const symmetric = g.before.every((p, i) => p === g.after[i]);
     const xp = symmetric ? x : padSpatial(x, g.before, g.after);
     const padding = symmetric ? g.before : g.before.map(() => 0);
@@ -209,16 +227,18 @@ const convTransposeOp: OpCompiler = (n) => {
   const group = intAttr(n, 'group', 1);
   if (group < 1) throw nodeError(n, `group must be ≥ 1, got ${group}`);
   const outputShape = intsAttr(n, 'output_shape');
+  const attrs = windowAttrsOf(n);
+  const outputPadding = intsAttr(n, 'output_padding');
   return (inputs) => {
     const x = floatInput(n, inputs, 0, 'X');
     const w = floatInput(n, inputs, 1, 'W');
     if (x.rank !== 4 || w.rank !== 4) throw nodeError(n, `supports 2-D inputs X [N, C, H, W] and W [C, M/group, kH, kW], got shapes ${fmtShape(x.shape)} and ${fmtShape(w.shape)}`);
     const spatial = x.shape.slice(2);
-    const autoPad = stringChoice(n, 'auto_pad', ['NOTSET', 'VALID', 'SAME_UPPER', 'SAME_LOWER'], 'NOTSET');
-    const kernel = intsAttr(n, 'kernel_shape') ?? w.shape.slice(2);
-    const strides = intsAttr(n, 'strides') ?? [1, 1];
-    const dilations = intsAttr(n, 'dilations') ?? [1, 1];
-    const outPad = intsAttr(n, 'output_padding') ?? [0, 0];
+    const autoPad = attrs.autoPad;
+    const kernel = attrs.kernel ?? w.shape.slice(2);
+    const strides = attrs.strides ?? [1, 1];
+    const dilations = attrs.dilations ?? [1, 1];
+    const outPad = outputPadding ?? [0, 0];
     for (const [name, v, min] of [['kernel_shape', kernel, 1], ['strides', strides, 1], ['dilations', dilations, 1], ['output_padding', outPad, 0]] as const) {
       if (v.length !== 2 || v.some((d) => d < min)) throw nodeError(n, `${name} ${fmtShape(v)} must hold 2 integers ≥ ${min}`);
     }
@@ -236,7 +256,7 @@ const convTransposeOp: OpCompiler = (n) => {
         after[i] = total - before[i]!;
       });
     } else if (autoPad === 'NOTSET') {
-      const pads = intsAttr(n, 'pads') ?? [0, 0, 0, 0];
+      const pads = attrs.pads ?? [0, 0, 0, 0];
       if (pads.length !== 4 || pads.some((p) => p < 0)) throw nodeError(n, `pads ${fmtShape(pads)} must hold 4 non-negative integers`);
       before = pads.slice(0, 2);
       after = pads.slice(2);
@@ -274,10 +294,12 @@ const maxPoolOp: OpCompiler = (n) => {
   const ceil = intChoice(n, 'ceil_mode', [0, 1], 0) === 1;
   intChoice(n, 'storage_order', [0], 0);
   onlyFirstOutput(n, 'Indices');
+  const attrs = windowAttrsOf(n);
+  if (attrs.kernel === undefined) throw nodeError(n, 'attribute kernel_shape is required');
   return (inputs) => {
     const x = floatInput(n, inputs, 0, 'X');
     const spatial = spatialOf(n, x);
-    let g = geometryOf(n, spatial, null);
+    let g = geometryOf(n, attrs, spatial, null);
     if (ceil) g = withCeilMode(g, spatial);
     const p = pairs(g);
     const image = asImage(x);
@@ -305,10 +327,12 @@ const averagePoolOp: OpCompiler = (n) => {
   const ceil = intChoice(n, 'ceil_mode', [0, 1], 0) === 1;
   const includePad = intChoice(n, 'count_include_pad', [0, 1], 0) === 1;
   if (n.attributes.has('dilations')) throw nodeError(n, 'attribute dilations (opset 19) is not supported');
+  const attrs = windowAttrsOf(n);
+  if (attrs.kernel === undefined) throw nodeError(n, 'attribute kernel_shape is required');
   return (inputs) => {
     const x = floatInput(n, inputs, 0, 'X');
     const spatial = spatialOf(n, x);
-    const explicit = geometryOf(n, spatial, null);
+    const explicit = geometryOf(n, attrs, spatial, null);
     const g = ceil ? withCeilMode(explicit, spatial) : explicit;
     const p = pairs(g);
     const image = asImage(x);
