@@ -1,8 +1,8 @@
-import { existsSync, writeFileSync } from 'fs';
+import { existsSync, readFileSync, writeFileSync } from 'fs';
 import { extname } from 'path';
 import {
   CrossEntropyLoss, DeltaGraphError, Gradients, Loss, MLP, Module, Tensor, backward, describeGraph, mlpTensorNames, moduleGroups,
-  randn, rng, renderSvgSync, toDot, zeros, CharDataset, GPT, gpt, loadTinyShakespeare, windows,
+  randn, rng, renderSvgSync, toDot, zeros, CharDataset, GPT, gpt, loadTinyShakespeare, windows, fromOnnx, ones,
 } from '../../node';
 import { UsageError, choiceFlag, intFlag, parse } from '../args';
 import { EXAMPLES, ExampleName, PRESETS, exampleList, presetNet } from './train';
@@ -12,7 +12,7 @@ import { SHAKESPEARE_NET } from './train-shakespeare';
 const FORMATS = ['svg', 'dot', 'json'] as const;
 type Format = (typeof FORMATS)[number];
 
-export const graphHelp = `Usage: deltagraph graph ${EXAMPLES.join('|')}|MODEL.json [options]
+export const graphHelp = `Usage: deltagraph graph ${EXAMPLES.join('|')}|MODEL.json|MODEL.onnx [options]
 
 Draws the computational graph of a net's loss on a small batch: every op, parameter and input,
 every edge labelled with its tensor's shape, each layer in a frame, and a Σ wherever a tensor
@@ -24,12 +24,15 @@ feeds several inputs (the backward pass adds the gradients that come back there)
   shakespeare one block of the shakespeare GPT (its 4 blocks are alike: the GPT at its width with
               one block), cross-entropy on 2 windows of 16 characters; a saved one is drawn whole
   MODEL.json  a model saved by deltagraph train --save, on a batch of 4 random inputs
+  MODEL.onnx  an ONNX model (from PyTorch's exporter, for one), imported with its operators as
+              deltagraph's ops, on a batch of 4 random inputs shaped as it declares them
 
 Options:
   --out FILE              write to FILE (default: standard output)
   --format dot|json|svg   output format [from the extension of --out: .dot or .gv, .json; svg otherwise]
   --collapse              one box per layer instead of its ops (keeps deep nets readable)
-  --grads                 run a backward pass and label every edge with ‖∂L/∂t‖
+  --grads                 run a backward pass and label every edge with ‖∂L/∂t‖ (L the loss, or
+                          the sum of the outputs for a net traced without one)
   --values                summarise every tensor's values (range, mean, norm)
   --batch N               examples in the traced batch [8 for xor, 2 windows for shakespeare, 4 otherwise]
   --horizontal            draw left to right instead of top to bottom
@@ -79,6 +82,37 @@ function builtIn(example: ExampleName, batch: number | undefined): Traced {
   return trace(net.model, net.name, rows(data.x), rows(data.y), preset.loss, example === 'xor', example);
 }
 
+/**
+ * A model imported from ONNX, traced on a batch of n random inputs shaped as it declares them (a
+ * symbolic or unknown dimension, such as PyTorch's batch axis, is n): normal values for floating
+ * inputs, zeros (valid indices) for integer ones. Tensors are named as the ONNX file names them.
+ */
+function onnxModel(path: string, batch: number | undefined): Traced {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    throw new UsageError(`graph: cannot read the ONNX file '${path}': ${(e as Error).message.split('\n')[0]}`);
+  }
+  const model = fromOnnx(bytes);
+  model.eval();
+  const n = batch ?? 4;
+  const random = rng(0);
+  const inputs = model.inputs.map((input) => {
+    if (input.shape === null) throw new UsageError(`graph: '${path}' does not declare the shape of its input '${input.name}', so there is nothing to trace it on`);
+    const shape = input.shape.map((d) => (typeof d === 'number' ? d : n));
+    return /^(FLOAT|DOUBLE|FLOAT16|BFLOAT16)$/.test(input.type) ? randn(shape, random) : zeros(shape);
+  });
+  const outputs = model.run(...inputs);
+  const names = new Map<Tensor, string>(model.namedParameters().map(([name, p]) => [p, name]));
+  inputs.forEach((x, i) => names.set(x, model.inputs[i]!.name));
+  const output = outputs[0]!;
+  if (outputs.length > 1) console.error(`graph: '${path}' has ${outputs.length} outputs; drawing the first, '${model.outputs[0]!.name}'`);
+  else names.delete(output);
+  const shapes = inputs.map((x, i) => `${model.inputs[i]!.name} [${x.shape.join(', ')}]`).join(', ');
+  return { model, output, names, title: `${path} · ONNX opset ${model.opset} · on ${shapes}` };
+}
+
 /** A saved model (bin/saved-model.ts), traced with its example's loss when known. */
 function savedModel(path: string, batch: number | undefined): Traced {
   const saved = rebuildSavedModel('graph', path);
@@ -124,8 +158,11 @@ export function graphCommand(argv: string[]): number {
     throw new UsageError(`graph: '${target}' is neither an example (${exampleList(',')}) nor an existing model file`);
   }
 
-  const traced = example !== undefined ? builtIn(example, batch) : savedModel(target, batch);
-  const gradients: Gradients | undefined = values.grads ? backward(traced.output, { retainGraph: true }) : undefined;
+  const traced = example !== undefined ? builtIn(example, batch) : extname(target).toLowerCase() === '.onnx' ? onnxModel(target, batch) : savedModel(target, batch);
+  // A net traced without a loss (an imported model, a saved one of no known example) is
+  // differentiated through the sum of its outputs.
+  const seed = traced.output.size === 1 ? undefined : ones(traced.output.shape);
+  const gradients: Gradients | undefined = values.grads ? backward(traced.output, { retainGraph: true, gradient: seed }) : undefined;
   const description = describeGraph(traced.output, {
     names: traced.names,
     paths: traced.model.namedParameters(),

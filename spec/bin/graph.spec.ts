@@ -102,6 +102,31 @@ describe('deltagraph graph', () => {
     expect(o.nodes.find((n) => n.kind === 'output')!.shape).toEqual([4, 1]);
   });
 
+  it('draws a model exported by PyTorch to ONNX, each ONNX node a layer, tensors by their ONNX names', () => {
+    const r = run(['graph', join(__dirname, '..', 'interop', 'fixtures', 'cnn.onnx'), '--format', 'json', '--batch', '2', '--grads']);
+    expect(r.code).toBe(0);
+    const d = JSON.parse(r.out) as GraphDescription;
+    // The PyTorch CNN's nodes /0/Conv … /7/Gemm, in order; each frames the deltagraph ops it became.
+    expect(d.groups.map((g) => g.label)).toEqual(['0', '1', '2', '3', '4', '5', '6', '7']);
+    expect(d.groups.map((g) => g.detail)).toEqual(['Conv', 'Relu', 'MaxPool', 'Conv', 'Relu', 'MaxPool', 'Flatten', 'Gemm']);
+    const params = d.nodes.filter((n) => n.kind === 'parameter');
+    expect(params.map((n) => [n.label, n.shape])).toEqual([
+      ['0.weight', [16, 1, 5, 5]], ['0.bias', [16]], ['3.weight', [32, 16, 5, 5]], ['3.bias', [32]], ['7.weight', [10, 1568]], ['7.bias', [10]],
+    ]);
+    expect(d.nodes.find((n) => n.kind === 'output')!.shape).toEqual([2, 10]);
+    // --grads: the sum of the outputs is differentiated, so every parameter's edge has a norm.
+    for (const n of params) expect(d.edges.find((e) => e.from === n.key)!.gradNorm).toBeGreaterThan(0);
+  });
+
+  it('refuses an ONNX file it cannot import, in one line naming the importer', () => {
+    const broken = join(dir, 'broken.onnx');
+    writeFileSync(broken, Uint8Array.from([8, 7, 0xff, 0xff, 0xff]));
+    const r = run(['graph', broken]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/^deltagraph: fromOnnx: /);
+    expect(r.err.split('\n')).toHaveLength(1);
+  });
+
   it('refuses files that are not saved models, in one line', () => {
     const noMeta = join(dir, 'no-meta.json');
     writeFileSync(noMeta, JSON.stringify({ format: 'deltagraph-model', version: 1, parameters: {}, buffers: {} }));
