@@ -1,0 +1,164 @@
+/**
+ * The gradients of imported models, checked against central differences: with respect to the
+ * inputs by the library's gradcheck, and with respect to every initializer (parameter) by its
+ * numericJacobian, the parameter's values moved in place, against backward's gradient. The models
+ * are small DOUBLE graphs that chain the operators whose import composes several ops (asymmetric
+ * pads, ceil_mode, counts of average pooling, ConvTranspose cropped, Slice with negative steps, Pad
+ * reflect, the causal Where) with the others.
+ */
+import { Rng, Tensor, backward, mul, noGrad, sum, tensor } from '../../node';
+import { gradcheck, numericJacobian } from '../../check';
+import { OnnxModel, fromOnnx } from '../../interop';
+import { DataType, TensorSpec, buildModel, f, i, ints, s } from './onnx-builder';
+
+const T = DataType.DOUBLE;
+
+function values(seed: number, n: number, low = -1, high = 1): number[] {
+  const r = new Rng(seed);
+  return Array.from({ length: n }, () => low + (high - low) * r.uniform());
+}
+
+const w = (name: string, dims: number[], seed: number, low = -1, high = 1): TensorSpec => ({ name, type: T, dims, data: values(seed, dims.reduce((p, d) => p * d, 1), low, high) });
+const i64 = (name: string, data: number[], dims = [data.length]): TensorSpec => ({ name, type: DataType.INT64, dims, data });
+
+/**
+ * ∂(Σ v ⊙ output)/∂p from backward against numericJacobian(p ↦ output)ᵀ v, for every parameter p,
+ * the parameter's values moved in place (and restored) for the differences.
+ */
+function checkParameters(model: OnnxModel, inputs: Tensor[], output = 0): string[] {
+  const out = model.run(...inputs)[output]!;
+  const v = tensor(Float64Array.from(values(99, out.size)), out.shape.slice());
+  const grads = backward(sum(mul(out, v)));
+  const problems: string[] = [];
+  for (const [name, p] of model.namedParameters()) {
+    const saved = p.data.slice();
+    const J = numericJacobian((q: Tensor) => {
+      p.data.set(q.data);
+      try {
+        return noGrad(() => model.run(...inputs)[output]!);
+      } finally {
+        p.data.set(saved);
+      }
+    }, [new Tensor(saved.slice(), p.shape.slice())], 0, 1e-6);
+    const analytic = grads.get(p).data;
+    const m = out.size;
+    for (let k = 0; k < p.size; k++) {
+      let numeric = 0;
+      for (let j = 0; j < m; j++) numeric += J[k * m + j]! * v.data[j]!;
+      if (!(Math.abs(analytic[k]! - numeric) <= 1e-6 + 1e-5 * Math.abs(numeric))) problems.push(`${name}[${k}]: analytic ${analytic[k]}, numeric ${numeric}`);
+    }
+  }
+  return problems;
+}
+
+const cnn = fromOnnx(buildModel({
+  inputs: [{ name: 'x', type: T, shape: ['n', 2, 5, 5] }],
+  outputs: [{ name: 'y' }],
+  initializers: [
+    w('conv.w', [3, 2, 3, 3], 1), w('conv.b', [3], 2),
+    w('bn.g', [3], 3, 0.5, 1.5), w('bn.b', [3], 4), w('bn.m', [3], 5), w('bn.v', [3], 6, 0.5, 2),
+    w('fc.w', [4, 12], 7), w('fc.b', [4], 8),
+  ],
+  nodes: [
+    { op: 'Conv', name: '/conv/Conv', inputs: ['x', 'conv.w', 'conv.b'], outputs: ['c'], attrs: { pads: ints([1, 0, 0, 1]) } },
+    { op: 'BatchNormalization', name: '/bn/BatchNormalization', inputs: ['c', 'bn.g', 'bn.b', 'bn.m', 'bn.v'], outputs: ['b'] },
+    { op: 'LeakyRelu', name: '/act/LeakyRelu', inputs: ['b'], outputs: ['a'], attrs: { alpha: f(0.1) } },
+    { op: 'MaxPool', name: '/pool/MaxPool', inputs: ['a'], outputs: ['p'], attrs: { kernel_shape: ints([2, 2]), strides: ints([2, 2]), ceil_mode: i(1) } },
+    { op: 'Flatten', name: '/flat/Flatten', inputs: ['p'], outputs: ['fl'] },
+    { op: 'Gemm', name: '/fc/Gemm', inputs: ['fl', 'fc.w', 'fc.b'], outputs: ['g'], attrs: { transB: i(1) } },
+    { op: 'LogSoftmax', name: '/out/LogSoftmax', inputs: ['g'], outputs: ['y'], attrs: { axis: i(1) } },
+  ],
+}));
+
+const attention = fromOnnx(buildModel({
+  inputs: [{ name: 'x', type: T, shape: ['n', 4, 3] }],
+  outputs: [{ name: 'y' }],
+  initializers: [
+    w('ln.g', [3], 11, 0.5, 1.5), w('ln.b', [3], 12), w('q', [3, 3], 13), w('k', [3, 3], 14), w('v', [3, 3], 15),
+    { name: 'mask', type: DataType.BOOL, dims: [4, 4], data: [1, 0, 0, 0, 1, 1, 0, 0, 1, 1, 1, 0, 1, 1, 1, 1] },
+    { name: 'ninf', type: T, dims: [], data: [-Infinity] },
+    { name: 'scale', type: T, dims: [], data: [Math.sqrt(3)] },
+  ],
+  nodes: [
+    { op: 'LayerNormalization', inputs: ['x', 'ln.g', 'ln.b'], outputs: ['h'], attrs: { axis: i(-1), epsilon: f(1e-5) } },
+    { op: 'MatMul', inputs: ['h', 'q'], outputs: ['hq'] },
+    { op: 'MatMul', inputs: ['h', 'k'], outputs: ['hk'] },
+    { op: 'MatMul', inputs: ['h', 'v'], outputs: ['hv'] },
+    { op: 'Transpose', inputs: ['hk'], outputs: ['kt'], attrs: { perm: ints([0, 2, 1]) } },
+    { op: 'MatMul', inputs: ['hq', 'kt'], outputs: ['sc'] },
+    { op: 'Div', inputs: ['sc', 'scale'], outputs: ['scs'] },
+    { op: 'Where', inputs: ['mask', 'scs', 'ninf'], outputs: ['masked'] },
+    { op: 'Softmax', inputs: ['masked'], outputs: ['att'], attrs: { axis: i(-1) } },
+    { op: 'MatMul', inputs: ['att', 'hv'], outputs: ['o'] },
+    { op: 'Gelu', domain: 'com.microsoft', inputs: ['o'], outputs: ['ge'] },
+    { op: 'ReduceMean', inputs: ['ge'], outputs: ['y'], attrs: { axes: ints([1]), keepdims: i(0) } },
+  ],
+  domains: [{ domain: 'com.microsoft', version: 1 }],
+}));
+
+const lookup = fromOnnx(buildModel({
+  inputs: [{ name: 'ids', type: DataType.INT64, shape: [2, 3] }, { name: 'x', type: T, shape: [2, 3, 4] }],
+  outputs: [{ name: 'y' }],
+  initializers: [
+    w('emb', [5, 4], 21),
+    i64('st', [-1, 3]), i64('en', [-(2 ** 52), 0]), i64('ax', [1, 2]), i64('sp', [-1, -2]),
+    i64('pads', [0, 1, 0, 0, 2, 1]),
+    i64('rax', [1]),
+  ],
+  nodes: [
+    { op: 'Gather', inputs: ['emb', 'ids'], outputs: ['e'] },
+    { op: 'Mul', inputs: ['e', 'x'], outputs: ['ex'] },
+    { op: 'Slice', inputs: ['ex', 'st', 'en', 'ax', 'sp'], outputs: ['sl'] },
+    { op: 'Pad', inputs: ['sl', 'pads'], outputs: ['pd'], attrs: { mode: s('reflect') } },
+    { op: 'Concat', inputs: ['pd', 'pd'], outputs: ['cc'], attrs: { axis: i(2) } },
+    { op: 'Constant', inputs: [], outputs: ['expo'], attrs: { value_float: f(2) } },
+    { op: 'Pow', inputs: ['cc', 'expo'], outputs: ['pw'] },
+    { op: 'ReduceSum', inputs: ['pw', 'rax'], outputs: ['rs'], attrs: { keepdims: i(0) } },
+    { op: 'Sqrt', inputs: ['rs'], outputs: ['sq'] },
+    { op: 'Sigmoid', inputs: ['sq'], outputs: ['y'] },
+  ],
+}));
+
+const decoder = fromOnnx(buildModel({
+  inputs: [{ name: 'x', type: T, shape: [1, 2, 3, 3] }],
+  outputs: [{ name: 'y' }, { name: 'z' }],
+  initializers: [w('up.w', [2, 2, 3, 2], 31), w('up.b', [2], 32)],
+  nodes: [
+    { op: 'ConvTranspose', inputs: ['x', 'up.w', 'up.b'], outputs: ['u'], attrs: { strides: ints([2, 2]), pads: ints([1, 0, 0, 1]), output_padding: ints([1, 0]) } },
+    { op: 'Erf', inputs: ['u'], outputs: ['er'] },
+    { op: 'AveragePool', inputs: ['er'], outputs: ['ap'], attrs: { kernel_shape: ints([3, 2]), pads: ints([1, 0, 0, 1]), count_include_pad: i(0) } },
+    { op: 'Softplus', inputs: ['ap'], outputs: ['y'] },
+    { op: 'GlobalAveragePool', inputs: ['ap'], outputs: ['z'] },
+  ],
+}));
+
+const x = (seed: number, dims: number[]) => tensor(Float64Array.from(values(seed, dims.reduce((p, d) => p * d, 1))), dims);
+
+test('a CNN (asymmetric pads, BatchNormalization, ceil_mode max pooling, Gemm): inputs and initializers', () => {
+  const input = x(41, [2, 2, 5, 5]);
+  expect(gradcheck((t: Tensor) => cnn.forward(t), [input], { name: 'cnn' }).ok).toBe(true);
+  expect(checkParameters(cnn, [input])).toEqual([]);
+  // The BatchNormalization statistics are buffers, not parameters.
+  expect(cnn.namedParameters().map(([k]) => k)).toEqual(['conv.w', 'conv.b', 'bn.g', 'bn.b', 'fc.w', 'fc.b']);
+});
+
+test('attention (LayerNormalization, MatMul, a causal Where with −∞, Softmax, Gelu, ReduceMean)', () => {
+  const input = x(42, [2, 4, 3]);
+  expect(gradcheck((t: Tensor) => attention.forward(t), [input], { name: 'attention' }).ok).toBe(true);
+  expect(checkParameters(attention, [input])).toEqual([]);
+});
+
+test('an embedding lookup, Slice with negative steps, Pad reflect, Concat, Pow, ReduceSum, Sqrt', () => {
+  const ids = tensor([[0, 4, 4], [-1, 2, 0]]);
+  const input = x(43, [2, 3, 4]);
+  expect(gradcheck((a: Tensor, b: Tensor) => lookup.forward(a, b), [ids, input], { wrt: [1], name: 'lookup' }).ok).toBe(true);
+  expect(checkParameters(lookup, [ids, input])).toEqual([]);
+});
+
+test('ConvTranspose (cropped by asymmetric pads), AveragePool (its own counts), two outputs', () => {
+  const input = x(44, [1, 2, 3, 3]);
+  for (const k of [0, 1]) {
+    expect(gradcheck((t: Tensor) => decoder.run(t)[k]!, [input], { name: `decoder output ${k}` }).ok).toBe(true);
+    expect(checkParameters(decoder, [input], k)).toEqual([]);
+  }
+});
