@@ -257,7 +257,7 @@ describe("the layouts compute PyTorch's forward passes from the dict", () => {
     });
     const want: number[] = [];
     for (let n = 0; n < N; n++) {
-      const [q, k, v] = [0, 1, 2].map((part) => Array.from({ length: T }, (_, t) => proj(n, t, part)));
+      const [q, k, v] = [0, 1, 2].map((part) => Array.from({ length: T }, (_, t) => proj(n, t, part))) as [number[][], number[][], number[][]];
       for (let t = 0; t < T; t++) {
         const mixed = new Array<number>(E).fill(0);
         for (let h = 0; h < H; h++) {
