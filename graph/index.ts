@@ -12,3 +12,4 @@ export { hessian, hvp } from './hessian';
 export { jacobian as jacrev } from './transforms';
 export { customVjp } from './custom-vjp';
 export type { CustomVjpContext, CustomVjpRule } from './custom-vjp';
+export { checkpoint } from './checkpoint';

@@ -1,0 +1,106 @@
+/**
+ * checkpoint: trade computation for memory (gradient checkpointing, JAX's checkpoint/remat). The
+ * function's intermediates are not kept for the backward pass: f runs once forward, and again,
+ * recorded, inside the backward pass, which then backpropagates through that recomputation.
+ */
+import { ArgumentError, GraphError, Tensor, TensorLike, asTensor, describe, fmtShape, isCallable, param, sameShape, within } from '../lib';
+import { backward } from './backward';
+import { identity } from './builtin-ops';
+import { defineOp } from './define-op';
+import { enableGrad, isRecording, noGrad } from './mode';
+import { Node, nextNodeId, nodeOf } from './node';
+
+/**
+ * A tensor that f read without taking it as an argument and that requires a gradient (a
+ * parameter in a closure), found among the nodes f recorded (ids from `start` on); null if none.
+ */
+function closedOver(out: Tensor, inputs: readonly Tensor[], start: number): Tensor | null {
+  const root = nodeOf(out);
+  if (root === null || root.id < start) return null;
+  const own = new Set(inputs);
+  const seen = new Set<Node>([root]);
+  const stack: Node[] = [root];
+  while (stack.length > 0) {
+    for (const x of stack.pop()!.inputs!) {
+      if (own.has(x)) continue;
+      const p = nodeOf(x);
+      if (p !== null && p.id >= start) {
+        if (!seen.has(p)) {
+          seen.add(p);
+          stack.push(p);
+        }
+      } else if (x.requiresGrad) return x;
+    }
+  }
+  return null;
+}
+
+/** Whether two tensors hold the same values bit for bit (NaN where NaN is). */
+function sameValues(a: Tensor, b: Tensor): boolean {
+  const x = a.data;
+  const y = b.data;
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i] && !(Number.isNaN(x[i]!) && Number.isNaN(y[i]!))) return false;
+  return true;
+}
+
+/**
+ * checkpoint(f) is the function x ↦ f(x) that records one node instead of f's whole graph: the
+ * values inside f are not kept, and the node's VJP runs f again under recording and
+ * backpropagates its gradient g through that recomputation, x̄ᵢ = ∂⟨g, f(x)⟩/∂xᵢ. The
+ * gradients are the same bits as without the checkpoint (when an argument is used both inside f
+ * over several paths and outside it, the two sums it receives are added in another order). Under
+ * a recorded backward pass (createGraph, grad(grad(·))) the recomputation is recorded too, so
+ * higher derivatives work.
+ *
+ * Every tensor f depends on that needs a gradient must be one of its arguments (a GraphError
+ * names a parameter read from a closure), and f must be deterministic: its recomputation must
+ * give the same values (no dropout or random draws inside), which the backward pass checks.
+ */
+export function checkpoint<F extends (...inputs: Tensor[]) => Tensor>(f: F): (...inputs: TensorLike[]) => Tensor {
+  if (!isCallable(f)) throw new ArgumentError(`checkpoint: f must be a function of tensors returning a tensor, got ${describe(f)}`);
+  const name = `checkpoint(${typeof f.name === 'string' && f.name !== '' ? f.name : 'f'})`;
+  const returned = (out: unknown): Tensor => {
+    if (!(out instanceof Tensor)) throw new GraphError(`checkpoint: f must return a tensor, got ${describe(out)}`);
+    return asTensor('checkpoint', out, "f's result");
+  };
+  const op = defineOp<undefined>({
+    name,
+    forward: (inputs) => {
+      if (!isRecording() || !inputs.some((x) => x.requiresGrad)) return returned(noGrad(() => f(...inputs)));
+      // Recorded once to see what f reads; the nodes are dropped when this returns.
+      const start = nextNodeId();
+      const out = returned(f(...inputs));
+      const hidden = closedOver(out, inputs, start);
+      if (hidden !== null) {
+        throw new GraphError(
+          `checkpoint: f read a tensor of shape ${fmtShape(hidden.shape)} that requires a gradient without taking it as an argument; ` +
+            'pass every parameter f uses as an argument, e.g. checkpoint((x, w) => …)(x, w)',
+        );
+      }
+      return out;
+    },
+    vjp: (g, { inputs, output, needs }) => {
+      // A recorded backward pass (createGraph) records the recomputation, connected to the inputs.
+      const higher = isRecording();
+      const edges = inputs.map((x, i) => {
+        if (higher) return needs[i] ? enableGrad(() => identity.apply([x], undefined)) : x;
+        return needs[i] ? param(x) : new Tensor(x.data, x.shape);
+      });
+      const out = returned(enableGrad(() => f(...edges)));
+      if (!sameShape(out.shape, output.shape) || !sameValues(out, output)) {
+        throw new GraphError(
+          `checkpoint: recomputing f for the backward pass gave ${sameShape(out.shape, output.shape) ? 'other values' : `shape ${fmtShape(out.shape)}`} than its forward pass ` +
+            `(${fmtShape(output.shape)}); f must be deterministic (no dropout or random draws inside a checkpoint)`,
+        );
+      }
+      const wanted = edges.filter((_, i) => needs[i]);
+      if (!out.requiresGrad || wanted.length === 0) return inputs.map(() => null);
+      const grads = backward(out, { wrt: wanted, gradient: g, createGraph: higher, retainGraph: higher });
+      return inputs.map((_, i) => (needs[i] ? grads.get(edges[i]!) : null));
+    },
+  });
+  return (...inputs: TensorLike[]): Tensor => {
+    const xs = inputs.map((x, i) => asTensor('checkpoint', x, `input ${i}`));
+    return within('checkpoint', null, () => op.apply(xs, undefined));
+  };
+}

@@ -1,0 +1,102 @@
+/**
+ * checkpoint: the same gradients, bit for bit, as the function without it, on random MLP chains;
+ * one recorded node per checkpoint; the recomputation recorded under grad(grad(·)), hessian and
+ * jvp; what it refuses (a parameter read from a closure, a function that is not deterministic).
+ */
+import fc from 'fast-check';
+import {
+  GraphError, Tensor, add, ancestors, backward, checkpoint, grad, hessian, jvp, matmul, mul, noGrad, param, randn, rng, sin, sum, tanh,
+  tensor,
+} from '../../index';
+
+/** One block of an MLP: tanh(x W + b). */
+function block(x: Tensor, W: Tensor, b: Tensor): Tensor {
+  return tanh(add(matmul(x, W), b));
+}
+
+/** A random chain of `depth` blocks of width `width` on a batch, its parameters as leaves. */
+function chain(seed: number, depth: number, width: number, batch: number) {
+  const r = rng(seed);
+  const x = randn([batch, width], r);
+  const params = Array.from({ length: depth }, () => [param(randn([width, width], r).mul(0.5)), param(randn([width], r))] as const);
+  return { x, params, all: params.flat() };
+}
+
+const same = (a: Tensor, b: Tensor) => expect(Array.from(b.data)).toEqual(Array.from(a.data));
+
+describe('checkpoint', () => {
+  it('gives the same gradients bit for bit as without it, on random MLP chains', () => {
+    const checked = checkpoint(block);
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 1e6 }), fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 4 }), (seed, depth, width, batch) => {
+        const { x, params, all } = chain(seed, depth, width, batch);
+        const run = (b: (x: Tensor, W: Tensor, b: Tensor) => Tensor) => {
+          let h = x;
+          for (const [W, c] of params) h = b(h, W, c);
+          const loss = sum(mul(h, h));
+          const g = backward(loss, { wrt: all });
+          return { loss, grads: all.map((p) => g.get(p)) };
+        };
+        const plain = run(block);
+        const ckpt = run(checked);
+        expect(ckpt.loss.item()).toBe(plain.loss.item());
+        plain.grads.forEach((g, i) => same(g, ckpt.grads[i]!));
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('records one node per checkpoint, not f’s intermediates', () => {
+    const { x, params } = chain(1, 5, 4, 3);
+    const nodes = (b: (x: Tensor, W: Tensor, b: Tensor) => Tensor) => {
+      let h = x;
+      for (const [W, c] of params) h = b(h, W, c);
+      return ancestors(sum(h), 'test', '').map((n) => n.op.name);
+    };
+    expect(nodes(block)).toHaveLength(5 * 3 + 1);
+    expect(nodes(checkpoint(block))).toEqual([...new Array(5).fill('checkpoint(block)'), 'sum']);
+  });
+
+  it('works under grad(grad(·)), hessian and jvp, with the values of the plain function', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 1e6 }), (seed) => {
+        const r = rng(seed);
+        const W = randn([3, 3], r);
+        const b = randn([3], r);
+        const x = randn([2, 3], r);
+        const f = (blk: typeof block) => (z: Tensor) => sum(sin(blk(blk(z, W, b), W, b)));
+        const plain = f(block);
+        const ckpt = f(checkpoint(block));
+        same(grad(plain)(x), grad(ckpt)(x));
+        const second = (g: (z: Tensor) => Tensor) => grad((z: Tensor) => sum(mul(grad(g)(z), z)))(x);
+        const [a, c] = [second(plain), second(ckpt)];
+        a.data.forEach((v, i) => expect(Math.abs(v - c.data[i]!)).toBeLessThanOrEqual(1e-13 * (1 + Math.abs(v))));
+        const [H1, H2] = [hessian(plain)(x), hessian(ckpt)(x)];
+        H1.data.forEach((v, i) => expect(Math.abs(v - H2.data[i]!)).toBeLessThanOrEqual(1e-13 * (1 + Math.abs(v))));
+        const t = randn([2, 3], r);
+        same(jvp(plain, [x], [t])[1], jvp(ckpt, [x], [t])[1]);
+      }),
+      { numRuns: 15 },
+    );
+  });
+
+  it('inside noGrad, or on constants, is f itself', () => {
+    const W = tensor([[1, 2], [3, 4]]);
+    const y = noGrad(() => checkpoint(block)(param(tensor([[1, 1]])), W, tensor([0, 0])));
+    expect(y.requiresGrad).toBe(false);
+    expect(y.toArray()).toEqual(block(tensor([[1, 1]]), W, tensor([0, 0])).toArray());
+  });
+
+  it('refuses a parameter read from a closure, and a function that is not deterministic', () => {
+    const w = param(tensor([1, 2]));
+    const closure = checkpoint((x: Tensor) => mul(x, w));
+    expect(() => closure(param(tensor([3, 4])))).toThrow(GraphError);
+    expect(() => closure(param(tensor([3, 4])))).toThrow(/^checkpoint: f read a tensor of shape \[2\] that requires a gradient without taking it as an argument/);
+    let calls = 0;
+    const noisy = checkpoint((x: Tensor) => mul(x, ++calls));
+    const x = param(tensor([1, 2]));
+    expect(() => backward(sum(noisy(x)))).toThrow(/checkpoint: recomputing f for the backward pass gave other values than its forward pass/);
+    expect(() => checkpoint(3 as never)).toThrow(/^checkpoint: f must be a function/);
+    expect(() => checkpoint((() => 1) as never)(tensor(1))).toThrow(/^checkpoint: f must return a tensor, got 1$/);
+  });
+});
