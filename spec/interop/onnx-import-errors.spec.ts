@@ -277,3 +277,49 @@ describe('corrupt bytes', () => {
     expect(opened).toBeGreaterThan(0);
   });
 });
+
+describe('tensor data', () => {
+  test('initializers of every element type, from raw_data and from the typed fields', () => {
+    const le = (bytes: number[]) => new Uint8Array(bytes);
+    const proto = modelProto({
+      inputs: [],
+      outputs: ['f', 'fr', 'd', 'dr', 'h', 'i64', 'i32', 'i8', 'u8', 'b', 'hr', 'i32r', 'u8r', 'br'].map((name) => ({ name })),
+      nodes: [],
+      initializers: [
+        { name: 'f', type: DataType.FLOAT, dims: [2], data: [0.5, -3] },
+        { name: 'fr', type: DataType.FLOAT, dims: [2], data: [0.5, -3], raw: true },
+        { name: 'd', type: DataType.DOUBLE, dims: [2], data: [0.1, -1e300] },
+        { name: 'dr', type: DataType.DOUBLE, dims: [2], data: [0.1, -1e300], raw: true },
+        { name: 'h', type: DataType.FLOAT16, dims: [3], data: [1.5, -0.25, 65504] },
+        { name: 'i64', type: DataType.INT64, dims: [3], data: [-(2 ** 53 - 1), 7, 2n ** 63n - 1n] },
+        { name: 'i32', type: DataType.INT32, dims: [2], data: [-2147483648, 5] },
+        { name: 'i8', type: DataType.INT8, dims: [2], data: [-128, 127] },
+        { name: 'u8', type: DataType.UINT8, dims: [2], data: [0, 255] },
+        { name: 'b', type: DataType.BOOL, dims: [3], data: [1, 0, 1] },
+      ],
+    });
+    const inits = (proto.graph as { initializer: unknown[] }).initializer;
+    inits.push(
+      { name: 'hr', dims: [2], dataType: DataType.FLOAT16, rawData: le([0x00, 0x3e, 0x00, 0xfc]) },
+      { name: 'i32r', dims: [2], dataType: DataType.INT32, rawData: le([0xff, 0xff, 0xff, 0xff, 0x02, 0, 0, 0]) },
+      { name: 'u8r', dims: [2], dataType: DataType.UINT8, rawData: le([7, 200]) },
+      { name: 'br', dims: [2], dataType: DataType.BOOL, rawData: le([0, 3]) },
+    );
+    const m = fromOnnx(encodeModel(proto));
+    const out = Object.fromEntries(m.run().map((t, k) => [m.outputs[k]!.name, Array.from(t.data)]));
+    expect(out).toEqual({
+      f: [0.5, -3], fr: [0.5, -3], d: [0.1, -1e300], dr: [0.1, -1e300], h: [1.5, -0.25, 65504],
+      // INT64 values beyond ±(2^53 − 1) (INT64_MAX, Slice's "to the end") saturate to ±Infinity.
+      i64: [-(2 ** 53 - 1), 7, Infinity], i32: [-2147483648, 5], i8: [-128, 127], u8: [0, 255], b: [1, 0, 1],
+      hr: [1.5, -Infinity], i32r: [-1, 2], u8r: [7, 200], br: [0, 1],
+    });
+    // Float initializers are float64 parameters; the others are constants.
+    expect(m.namedParameters().map(([k]) => k)).toEqual(['f', 'fr', 'd', 'dr', 'h', 'hr']);
+  });
+
+  test('pre-13 forms of the axes are refused: Squeeze and Unsqueeze attributes, ReduceMean as an input', () => {
+    expect(message(() => fromOnnx(oneNode('Unsqueeze', [{ shape: [2] }], { axes: ints([0]) })))).toMatch(/\(Unsqueeze\): attribute axes is not supported/);
+    expect(message(() => fromOnnx(oneNode('ReduceSum', [{ shape: [2] }], { axes: ints([0]) })))).toMatch(/takes its axes as an input from opset 13/);
+    expect(message(() => fromOnnx(oneNode('ReduceMean', [{ shape: [2] }, { name: 'a', type: DataType.INT64, dims: [1], data: [0] }])))).toMatch(/takes its axes as the attribute axes until opset 18/);
+  });
+});

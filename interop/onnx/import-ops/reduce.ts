@@ -19,7 +19,8 @@ function reduction(f: Reducer, axesFromInput: boolean, floatOnly: boolean): OpCo
     const keepDims = intChoice(n, 'keepdims', [0, 1], 1) === 1;
     const noop = intChoice(n, 'noop_with_empty_axes', [0, 1], 0) === 1;
     const attrAxes = axesFromInput ? undefined : intsAttr(n, 'axes');
-    if (axesFromInput && n.attributes.has('axes')) throw nodeError(n, `takes its axes as an input from opset 13, not as an attribute`);
+    if (axesFromInput && n.attributes.has('axes')) throw nodeError(n, 'takes its axes as an input from opset 13, not as an attribute');
+    if (!axesFromInput && (n.inputs[1] ?? '') !== '') throw nodeError(n, 'takes its axes as the attribute axes until opset 18, not as an input');
     return (inputs) => {
       const x: Value = need(n, inputs, 0, 'data');
       if (floatOnly && !isFloatType(x.type)) throw nodeError(n, `input data must be a floating-point tensor, got ${typeName(x.type)}`);

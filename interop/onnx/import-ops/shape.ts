@@ -115,24 +115,30 @@ const transposeOp: OpCompiler = (n) => {
 };
 
 /** Squeeze (opset 13): the axes listed by the optional input `axes` (each of extent 1) removed; without it, every axis of extent 1. */
-const squeezeOp: OpCompiler = (n) => (inputs) => {
-  const x = need(n, inputs, 0, 'data');
-  const given = optionalInts(n, inputs, 1, 'axes');
-  const axes = given === undefined ? x.t.shape.flatMap((d, i) => (d === 1 ? [i] : [])) : axesIn(n, given, x.t.rank);
-  for (const a of axes) if (x.t.shape[a] !== 1) throw nodeError(n, `cannot squeeze axis ${a} of extent ${x.t.shape[a]} (input of shape ${fmtShape(x.t.shape)})`);
-  return [same(x, reshape(x.t, x.t.shape.filter((_, i) => !axes.includes(i))))];
+const squeezeOp: OpCompiler = (n) => {
+  refuseAttrs(n, ['axes']); // an attribute until opset 11; an input from 13
+  return (inputs) => {
+    const x = need(n, inputs, 0, 'data');
+    const given = optionalInts(n, inputs, 1, 'axes');
+    const axes = given === undefined ? x.t.shape.flatMap((d, i) => (d === 1 ? [i] : [])) : axesIn(n, given, x.t.rank);
+    for (const a of axes) if (x.t.shape[a] !== 1) throw nodeError(n, `cannot squeeze axis ${a} of extent ${x.t.shape[a]} (input of shape ${fmtShape(x.t.shape)})`);
+    return [same(x, reshape(x.t, x.t.shape.filter((_, i) => !axes.includes(i))))];
+  };
 };
 
 /** Unsqueeze (opset 13): 1s inserted at the axes given by the input `axes`, axes of the result (negative counting from its end). */
-const unsqueezeOp: OpCompiler = (n) => (inputs) => {
-  const x = need(n, inputs, 0, 'data');
-  const given = intsInput(n, inputs, 1, 'axes');
-  const rank = x.t.rank + given.length;
-  const axes = axesIn(n, given, rank);
-  const shape: number[] = [];
-  let k = 0;
-  for (let i = 0; i < rank; i++) shape.push(axes.includes(i) ? 1 : x.t.shape[k++]!);
-  return [same(x, reshape(x.t, shape))];
+const unsqueezeOp: OpCompiler = (n) => {
+  refuseAttrs(n, ['axes']);
+  return (inputs) => {
+    const x = need(n, inputs, 0, 'data');
+    const given = intsInput(n, inputs, 1, 'axes');
+    const rank = x.t.rank + given.length;
+    const axes = axesIn(n, given, rank);
+    const shape: number[] = [];
+    let k = 0;
+    for (let i = 0; i < rank; i++) shape.push(axes.includes(i) ? 1 : x.t.shape[k++]!);
+    return [same(x, reshape(x.t, shape))];
+  };
 };
 
 /** Concat: the inputs joined along `axis` (required; negative counting from the end). */
@@ -154,7 +160,7 @@ const concatOp: OpCompiler = (n) => {
  */
 const splitOp: OpCompiler = (n) => {
   const axisAttr = intAttr(n, 'axis', 0);
-  refuseAttrs(n, ['num_outputs']);
+  refuseAttrs(n, ['num_outputs', 'split']); // opset 18's, and the attribute of opsets before 13
   return (inputs) => {
     const x = need(n, inputs, 0, 'input');
     const axis = axisIn(n, axisAttr, x.t.rank);
