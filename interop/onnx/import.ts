@@ -502,7 +502,8 @@ export class OnnxModel extends Module {
     const g = this.#graph;
     const io = (xs: readonly OnnxValueInfo[]) => xs.map((x) => `${x.name} ${shapeText(x.shape)}`).join(', ');
     const from = g.producer === '' ? '' : `${g.producer}, `;
-    return `OnnxModel(${from}opset ${g.opset}: ${g.nodes.length} nodes, ${this.parameters().length} parameters; ${io(this.inputs)} → ${io(this.outputs)})`;
+    const count = (k: number, what: string) => `${k} ${what}${k === 1 ? '' : 's'}`;
+    return `OnnxModel(${from}opset ${g.opset}: ${count(g.nodes.length, 'node')}, ${count(this.parameters().length, 'parameter')}; ${io(this.inputs)} → ${io(this.outputs)})`;
   }
 }
 

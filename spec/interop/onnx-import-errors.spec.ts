@@ -195,7 +195,7 @@ describe('shape arithmetic records nothing', () => {
       expect(values.get('shape')!.requiresGrad).toBe(false);
       expect(values.get('ws2')!.toArray()).toEqual([144, 4]);
     }
-    expect(m.describe()).toBe('OnnxModel(onnx-builder, opset 17: 6 nodes, 1 parameters; x [batch, 3, 4] → y (any shape))');
+    expect(m.describe()).toBe('OnnxModel(onnx-builder, opset 17: 6 nodes, 1 parameter; x [batch, 3, 4] → y (any shape))');
   });
 
   test('Constant nodes and integer initializers are not parameters; BatchNormalization statistics are buffers', () => {

@@ -62,7 +62,8 @@ function isLongLike(v: unknown): v is LongLike {
 
 /**
  * An int64 field as protobufjs decodes it (a Long, a number, or a decimal string) as a number,
- * or NaN when it is not one; values beyond ±2⁵³ come out as ±Infinity.
+ * or NaN when it is not one; values beyond ±(2⁵³ − 1), which a float64 cannot hold exactly, come
+ * out as ±Infinity.
  */
 function rawInt64(v: unknown): number {
   if (typeof v === 'number') return Number.isInteger(v) ? (Number.isSafeInteger(v) ? v : Math.sign(v) * Infinity) : NaN;
@@ -79,8 +80,8 @@ function rawInt64(v: unknown): number {
 }
 
 /**
- * An int64 field (a dimension, an attribute) as a safe integer: a value beyond ±2⁵³, which a
- * float64 cannot hold exactly, is refused naming `what`.
+ * An int64 field (a dimension, an attribute) as a safe integer: a value beyond ±(2⁵³ − 1), which
+ * a float64 cannot hold exactly, is refused naming `what`.
  */
 export function int64Of(v: unknown, what: string): number {
   const n = rawInt64(v);
@@ -106,7 +107,10 @@ const RAW_BYTES: Record<number, number> = {
   [DataType.INT32]: 4, [DataType.UINT32]: 4, [DataType.INT16]: 2, [DataType.UINT16]: 2, [DataType.INT8]: 1, [DataType.UINT8]: 1, [DataType.BOOL]: 1,
 };
 
-/** One element of raw_data (little-endian). INT64 values beyond ±2⁵³ saturate to ±Infinity. */
+/**
+ * One element of raw_data (little-endian). INT64 values beyond ±(2⁵³ − 1) saturate to ±Infinity:
+ * what an exporter writes there is INT64_MAX or INT64_MIN, Slice's "to the end", which clamps.
+ */
 function readRaw(view: DataView, type: number, i: number): number {
   switch (type) {
     case DataType.FLOAT: return view.getFloat32(4 * i, true);
@@ -197,7 +201,7 @@ export function decodeTensor(proto: unknown, what: string): Value {
   return constant(data, shape, type);
 }
 
-/** The element count a TensorProto declares, for the memory check of all initializers at once (NaN if its dims are unreadable). */
+/** The shape a TensorProto declares, for the memory check of all initializers at once (null when its dims are unreadable). */
 export function declaredShape(proto: unknown): number[] | null {
   try {
     return dimsOf((proto as { dims?: unknown } | null)?.dims, 'tensor');
