@@ -69,7 +69,7 @@ describe('checkpoint', () => {
         const ckpt = f(checkpoint(block));
         same(grad(plain)(x), grad(ckpt)(x));
         const second = (g: (z: Tensor) => Tensor) => grad((z: Tensor) => sum(mul(grad(g)(z), z)))(x);
-        const [a, c] = [second(plain), second(ckpt)];
+        const [a, c]: [Tensor, Tensor] = [second(plain), second(ckpt)];
         a.data.forEach((v, i) => expect(Math.abs(v - c.data[i]!)).toBeLessThanOrEqual(1e-13 * (1 + Math.abs(v))));
         const [H1, H2] = [hessian(plain)(x), hessian(ckpt)(x)];
         H1.data.forEach((v, i) => expect(Math.abs(v - H2.data[i]!)).toBeLessThanOrEqual(1e-13 * (1 + Math.abs(v))));
