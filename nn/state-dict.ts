@@ -171,10 +171,10 @@ export function loadTorchStateDict(who: string, root: Module, dict: unknown, opt
     const hint = wrong.length === 0 ? '; pass { strict: false } to load the keys that match and get the others back' : '';
     throw new ArgumentError(`${who}: the state dict does not fit the module: ${problems.join('; ')}${hint}`);
   }
-  // Every value is read (in deltagraph's layout) before any is written: a dict may share arrays with the module.
-  const values = within(who, null, () =>
-    plan.map(([s, t]) => (s.transposed ? transposed(t.data, s.shape[0]!, s.shape[1]!) : t.data.slice())),
-  );
-  plan.forEach(([s], i) => s.tensor.data.set(values[i]!));
+  // Every value is read (in deltagraph's layout), and every target reached, before any is written:
+  // a dict may share arrays with the module.
+  const values = within(who, null, () => plan.map(([s, t]) => (s.transposed ? transposed(t.data, s.shape[0]!, s.shape[1]!) : t.data.slice())));
+  const targets = within(who, null, () => plan.map(([s]) => s.tensor.data));
+  targets.forEach((target, i) => target.set(values[i]!));
   return { missingKeys: missing.map((s) => s.key), unexpectedKeys };
 }
