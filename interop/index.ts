@@ -6,4 +6,6 @@
 export { DataType as OnnxDataType } from './onnx/data-types';
 export { fromOnnx, OnnxModel } from './onnx/import';
 export type { OnnxTrace, OnnxValueInfo } from './onnx/import';
+export { toOnnx } from './onnx/export';
+export type { ToOnnxOptions, OnnxExportable } from './onnx/export';
 export * from './safetensors';

@@ -1,0 +1,102 @@
+/**
+ * What an op mapping of the ONNX export sees and uses: the recorded node (and, for a dynamic
+ * batch, the same node recorded at a second batch size), the ONNX names of its inputs, the shapes
+ * of its tensors with the batch-dependent dimensions marked, and an emitter of ONNX nodes and
+ * constants. Every mapping returns the ONNX name of the value that stands for the node's output.
+ */
+import { GraphError, Tensor } from '../../../lib';
+import type { Node } from '../../../graph';
+
+/**
+ * A dimension as a function of the batch size B: a·B + b. A static dimension has a = 0. With
+ * dynamicBatch, every dimension is found by recording the function at two batch sizes.
+ */
+export interface Dim {
+  readonly a: number;
+  readonly b: number;
+}
+
+export const fixed = (b: number): Dim => ({ a: 0, b });
+export const isStatic = (d: Dim): boolean => d.a === 0;
+export const sameDim = (x: Dim, y: Dim): boolean => x.a === y.a && x.b === y.b;
+export const addDims = (x: Dim, y: Dim): Dim => ({ a: x.a + y.a, b: x.b + y.b });
+export const subDims = (x: Dim, y: Dim): Dim => ({ a: x.a - y.a, b: x.b - y.b });
+export const allStatic = (dims: readonly Dim[]): boolean => dims.every(isStatic);
+
+/** An ONNX attribute value: an int, a float, a list of ints or of floats. */
+export type Attr = { readonly i: number } | { readonly f: number } | { readonly ints: readonly number[] } | { readonly floats: readonly number[] };
+export const int = (i: number): Attr => ({ i });
+export const ints = (list: readonly number[]): Attr => ({ ints: list });
+export const float = (f: number): Attr => ({ f });
+
+/** Where the ONNX graph is written: nodes, initializers and the batch size as a tensor. */
+export interface Emitter {
+  /** The opset of the default domain the model declares. */
+  readonly opset: number;
+  /** The element type of every float tensor of the model. */
+  readonly dtype: 'float32' | 'float64';
+  /** Appends a node and returns its output names (`outputs` of them, default 1). */
+  nodes(opType: string, inputs: readonly string[], attrs?: Record<string, Attr>, outputs?: number): string[];
+  /** Appends a node with one output and returns its name. */
+  node(opType: string, inputs: readonly string[], attrs?: Record<string, Attr>): string;
+  /** A float initializer of the model's dtype. */
+  floats(values: ArrayLike<number>, shape: readonly number[]): string;
+  /** A float scalar initializer of the model's dtype. */
+  scalar(value: number): string;
+  /** An INT64 initializer (a 1-D list unless a shape is given). */
+  int64s(values: readonly number[], shape?: readonly number[]): string;
+  /** A BOOL initializer (nonzero is true). */
+  bools(values: ArrayLike<number>, shape: readonly number[]): string;
+  /**
+   * A 1-D INT64 tensor holding `dims`: a constant when every one is static, else computed from
+   * the batch size (the first dimension of the first graph input) with Shape, Gather, Mul, Add and
+   * Concat.
+   */
+  shapeOf(dims: readonly Dim[]): string;
+  /** Reshape of x to `dims`: a constant target with −1 for the one batch-dependent dimension, or shapeOf. */
+  reshapeTo(x: string, dims: readonly Dim[]): string;
+}
+
+/** One recorded node as its mapping sees it. */
+export interface OpContext extends Emitter {
+  readonly recorded: Node;
+  /** The same node recorded at the second batch size (dynamicBatch), or null. */
+  readonly partner: Node | null;
+  /** The node's attributes. */
+  readonly attrs: unknown;
+  /** The partner's attributes (or the node's own without a dynamic batch). */
+  readonly partnerAttrs: unknown;
+  /** The ONNX names of the node's inputs. */
+  readonly inputs: readonly string[];
+  /** The node's input tensors (at the example's batch size). */
+  readonly tensors: readonly Tensor[];
+  /** The dimensions of input i. */
+  dims(i: number): readonly Dim[];
+  /** The dimensions of the node's output. */
+  readonly outDims: readonly Dim[];
+  /** Whether the batch size is symbolic. */
+  readonly dynamic: boolean;
+  /** Refuses the node: a GraphError naming toOnnx, the op and the reason. */
+  fail(reason: string): never;
+  /**
+   * The graph input whose example values are exactly `indices` (shaped `shape`), cast to INT64,
+   * or null: how integer ids given as an input reach a Gather instead of being baked in.
+   */
+  indicesInput(indices: Int32Array, shape: readonly number[], extent: number): string | null;
+}
+
+/** Maps a recorded node to ONNX nodes and returns the name of the value standing for its output. */
+export type OpMapping = (c: OpContext) => string;
+
+/** A mapping's documentation and function, keyed by the deltagraph op's name. */
+export type MappingTable = Record<string, OpMapping>;
+
+/** A GraphError for a node that a mapping cannot express. */
+export function refuse(node: Node, reason: string): never {
+  throw new GraphError(`toOnnx: op '${node.op.name}' (node ${node.id}) cannot be exported: ${reason}`);
+}
+
+/** Axes given as non-negative numbers, as the ops store them, normalised against a rank. */
+export function normAxis(axis: number, rank: number): number {
+  return axis < 0 ? axis + rank : axis;
+}
