@@ -7,6 +7,7 @@
  */
 import { ArgumentError, GraphError, ShapeError, Tensor, asTensor, describe, fmtShape, ones, sameShape, zeros } from '../lib';
 import { accumulate } from './builtin-ops';
+import { anomalyMode, checkBackward, checkSum, withoutForwardChecks } from './anomaly';
 import { withRecording } from './mode';
 import { Node, nodeOf } from './node';
 import { ancestors } from './ancestors';
@@ -20,6 +21,11 @@ export interface BackwardOptions {
   retainGraph?: boolean;
   /** ∂L/∂output, shaped like the output. Default 1 for a one-element output (required otherwise). */
   gradient?: Tensor;
+  /**
+   * Check every VJP's gradients: the first node whose VJP turns a finite gradient and finite
+   * inputs into NaN or ±∞ throws an AnomalyError naming it. Default: on inside detectAnomaly.
+   */
+  checkFinite?: boolean;
 }
 
 /**
@@ -81,8 +87,8 @@ function checkOptions(options: unknown): asserts options is BackwardOptions {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw new ArgumentError(`backward: options must be an object such as { wrt: [w] }, got ${describe(options)}`);
   }
-  const { wrt, createGraph, retainGraph } = options as Record<string, unknown>;
-  for (const [name, value] of [['createGraph', createGraph], ['retainGraph', retainGraph]] as const) {
+  const { wrt, createGraph, retainGraph, checkFinite } = options as Record<string, unknown>;
+  for (const [name, value] of [['createGraph', createGraph], ['retainGraph', retainGraph], ['checkFinite', checkFinite]] as const) {
     if (value !== undefined && typeof value !== 'boolean') {
       throw new ArgumentError(`backward: ${name} must be true or false, got ${describe(value)}`);
     }
@@ -103,6 +109,7 @@ export function backward(output: Tensor, options: BackwardOptions = {}): Gradien
   if (options.gradient instanceof Tensor) asTensor('backward', options.gradient, 'the gradient');
   const createGraph = options.createGraph ?? false;
   const retainGraph = options.retainGraph ?? createGraph;
+  const checkFinite = options.checkFinite ?? anomalyMode();
   const wanted = options.wrt ? new Set(options.wrt) : null;
 
   let seed = options.gradient;
@@ -125,7 +132,7 @@ export function backward(output: Tensor, options: BackwardOptions = {}): Gradien
   const nodes = ancestors(output, 'backward', 'pass { retainGraph: true } to the first backward to run a second one').reverse();
   const onPath = wanted === null ? null : reaching(nodes, wanted);
 
-  withRecording(createGraph, () => {
+  const visit = () => {
     for (const node of nodes) {
       if (onPath !== null && !onPath.has(node)) continue;
       const g = grads.get(node.output);
@@ -159,11 +166,16 @@ export function backward(output: Tensor, options: BackwardOptions = {}): Gradien
               `for its input ${i} of shape ${fmtShape(x.shape)}; a gradient must have its input's shape (use sumTo)`,
           );
         }
+        if (checkFinite) checkBackward(node, inputs, g, i, gx);
         const before = grads.get(x);
-        grads.set(x, before === undefined ? gx : accumulate.apply([before, gx], undefined));
+        const total = before === undefined ? gx : accumulate.apply([before, gx], undefined);
+        if (checkFinite && before !== undefined) checkSum(node, i, before, gx, total);
+        grads.set(x, total);
       }
     }
-  });
+  };
+  // A checked pass checks the VJPs' results, not the ops a VJP is made of.
+  withRecording(createGraph, () => (checkFinite ? withoutForwardChecks(visit) : visit()));
 
   if (!retainGraph) for (const node of nodes) node.release();
   return new Gradients(grads, wanted);

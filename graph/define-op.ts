@@ -3,6 +3,7 @@
  * is on and an input requires a gradient, records a Node for the backward pass.
  */
 import { ArgumentError, GraphError, Tensor, describe, isCallable, kernelTensor } from '../lib';
+import { anomalyMode, checkForward, checkingForward, creationStack } from './anomaly';
 import { isRecording } from './mode';
 import { Node, OpSpec } from './node';
 
@@ -36,12 +37,14 @@ export function defineOp<A = undefined>(spec: OpSpec<A>): Op<A> {
       }
       const value: unknown = spec.forward(inputs, attrs);
       if (!(value instanceof Tensor)) throw new GraphError(`${name}.apply: the op's forward returned ${describe(value)}, expected a tensor`);
+      if (checkingForward()) checkForward(name, inputs, value);
       if (!isRecording()) return value;
       if (!isRecording()) return value;
       let tracked = false;
       for (const x of inputs) if (x.requiresGrad) tracked = true;
       if (!tracked) return value;
       const node = new Node<A>(spec, inputs, attrs);
+      if (anomalyMode()) node.createdAt = creationStack();
       const out = kernelTensor(value.data, value.shape, node);
       node.output = out;
       return out;

@@ -13,3 +13,5 @@ export { jacobian as jacrev } from './transforms';
 export { customVjp } from './custom-vjp';
 export type { CustomVjpContext, CustomVjpRule } from './custom-vjp';
 export { checkpoint } from './checkpoint';
+export { detectAnomaly, AnomalyError } from './anomaly';
+export type { AnomalyPhase } from './anomaly';

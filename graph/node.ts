@@ -32,6 +32,8 @@ export class Node<A = unknown> implements Producer {
   inputs: readonly Tensor[] | null;
   attrs: A | null;
   output!: Tensor;
+  /** The user's frames of the call that created the node, recorded only inside detectAnomaly. */
+  createdAt: string | null = null;
 
   constructor(readonly op: OpSpec<A>, inputs: readonly Tensor[], attrs: A) {
     if (op === null || typeof op !== 'object' || typeof op.name !== 'string' || typeof op.vjp !== 'function') {

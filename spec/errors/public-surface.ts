@@ -508,6 +508,14 @@ function functionExamples(c: Ctx): Record<string, () => unknown[]> {
     valueAndGrad: () => [userFn((x: Tensor, y: Tensor) => sum(mul(x, y)), 'dot'), [0, 1]],
     vjp: () => [userFn((x: Tensor) => mul(x, 2), 'double'), smallTensor(c, [2])],
     jacobian: () => [userFn((x: Tensor) => mul(x, x), 'square'), 0],
+    jvp: () => [userFn((x: Tensor) => mul(x, x), 'square'), [smallTensor(c, [2])], [smallTensor(c, [2])]],
+    linearize: () => [userFn((x: Tensor) => mul(x, x), 'square'), smallTensor(c, [2])],
+    jacfwd: () => [userFn((x: Tensor) => mul(x, x), 'square'), 0],
+    hessian: () => [userFn((x: Tensor) => sum(mul(mul(x, x), x)), 'cube'), 0],
+    hvp: () => [userFn((x: Tensor) => sum(mul(mul(x, x), x)), 'cube'), [smallTensor(c, [2])], [smallTensor(c, [2])]],
+    customVjp: () => [userFn((x: Tensor) => mul(x, 2), 'double'), userFn((g: Tensor) => [mul(g, 2)], 'doubleRule')],
+    checkpoint: () => [userFn((x: Tensor) => mul(x, x), 'square')],
+    detectAnomaly: () => [userFn(() => sum(tensor([1, 2])), 'finite')],
     backward: () => [loss(), { retainGraph: true }],
     gradcheck: () => [userFn((x: Tensor) => sum(mul(x, x)), 'sumOfSquares'), [smallTensor(c, [2])]],
     gradgradcheck: () => [userFn((x: Tensor) => sum(mul(mul(x, x), x)), 'cube'), [smallTensor(c, [2])]],
@@ -656,6 +664,7 @@ export const CLASSES: Record<string, ClassEntry> = {
   AxisError: { args: message },
   ArgumentError: { args: message },
   GraphError: { args: message },
+  AnomalyError: { args: () => ["detectAnomaly: the forward pass of 'log' turned finite inputs [3] into -Infinity", 'log', 'forward', [[3]], [3], null] },
   RenderError: { args: message },
   GradcheckError: { args: () => [gradcheckFailure().result], instance: () => gradcheckFailure() },
   NonFiniteError: { args: () => ['fit: epoch 1, step 3: the loss is NaN', 0, 2, 3, NaN, null, null] },
@@ -1138,7 +1147,8 @@ async function warmUp(): Promise<void> {
 
 /** For the closure of a transform, a known-good call: the producer's own arguments. */
 function closureExample(producer: string, args: unknown[]): (() => unknown[]) | undefined {
-  if (producer === 'grad' || producer === 'valueAndGrad' || producer === 'jacobian') return () => [tensor([1, 2]), tensor([3, 4])];
+  if (producer === 'grad' || producer === 'valueAndGrad' || producer === 'jacobian' || producer === 'jacfwd' || producer === 'hessian') return () => [tensor([1, 2]), tensor([3, 4])];
+  if (producer === 'linearize' || producer === 'customVjp' || producer === 'checkpoint') return () => [tensor([1, 2])];
   if (producer === 'vjp') return () => [tensor(args.slice(1).map(() => 1).length === 1 ? [1, 1] : [1, 1])];
   if (producer === 'fromExpression') return () => [{ x: tensor([1, 2]), y: tensor([3, 4]), W: tensor([[1, 0], [0, 1]]), b: tensor([1, 1]) }];
   if (producer === 'initializer') return () => [[2, 3], new Rng(0)];
