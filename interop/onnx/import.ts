@@ -18,7 +18,7 @@ import { Module } from '../../nn/module';
 import type { LayerSpan } from '../../nn';
 import { AttributeType, DataType } from './data-types';
 import { ModelProto } from './schema';
-import { ELEMENTWISE_OPS } from './import-ops/elementwise';
+import { ELEMENTWISE_OPS, MICROSOFT_ELEMENTWISE_OPS } from './import-ops/elementwise';
 import { NN_OPS } from './import-ops/nn';
 import { REDUCE_OPS } from './import-ops/reduce';
 import { SHAPE_OPS } from './import-ops/shape';
@@ -32,7 +32,10 @@ export const ONNX_OPSETS = { min: 13, max: 17 } as const;
 const DEFAULT_OPS: Record<string, OpCompiler> = { ...ELEMENTWISE_OPS, ...SHAPE_OPS, ...NN_OPS, ...REDUCE_OPS };
 
 /** The operators of ONNX Runtime's com.microsoft domain that are read. */
-const MICROSOFT_OPS: Record<string, OpCompiler> = { Gelu: ELEMENTWISE_OPS.Gelu! };
+const MICROSOFT_OPS: Record<string, OpCompiler> = MICROSOFT_ELEMENTWISE_OPS;
+
+/** The default domain's operators that are younger than opset 13: the first opset that has each. */
+const SINCE: Record<string, number> = { Trilu: 14, LayerNormalization: 17 };
 
 /** A graph input or output as the model declares it. */
 export interface OnnxValueInfo {
@@ -180,7 +183,7 @@ function opsetsOf(model: Record<string, unknown>): Map<string, number> {
 /** The operator implementations of a domain, or an error naming what is supported. */
 function opsOf(domain: string, opType: string, label: string): OpCompiler {
   const table = domain === '' ? DEFAULT_OPS : domain === 'com.microsoft' ? MICROSOFT_OPS : null;
-  if (table === null) throw fail(`${label}: the domain '${domain}' is not supported (supported: the default domain ai.onnx, and com.microsoft for Gelu)`);
+  if (table === null) throw fail(`${label}: the domain '${domain}' is not supported (supported: the default domain ai.onnx, and com.microsoft for ${Object.keys(MICROSOFT_OPS).join(' and ')})`);
   const compile = Object.prototype.hasOwnProperty.call(table, opType) ? table[opType] : undefined;
   if (compile === undefined) {
     throw fail(`${label}: the operator ${opType} is not supported (supported: ${Object.keys(table).sort().join(', ')})`);
@@ -312,6 +315,8 @@ function parse(bytes: Uint8Array, addParameter: (name: string, t: Tensor) => Ten
     const label = nodeLabel(node);
     if (domain !== '' && !versions.has(domain)) throw fail(`${label}: the model imports no opset of its domain '${domain}'`);
     const compile = opsOf(domain, opType, label);
+    const since = domain === '' && Object.prototype.hasOwnProperty.call(SINCE, opType) ? SINCE[opType]! : 0;
+    if (node.opset < since) throw fail(`${label}: the operator ${opType} is in opsets from ${since}, but the model imports opset ${node.opset}`);
     for (const i of node.inputs) if (i !== '' && !defined.has(i)) throw fail(`${label}: its input '${i}' is not computed before it (the nodes must be in topological order, as ONNX requires)`);
     if (node.outputs.length === 0) throw fail(`${label}: the node has no outputs`);
     for (const o of node.outputs) {

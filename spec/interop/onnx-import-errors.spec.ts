@@ -56,6 +56,13 @@ describe('unsupported models', () => {
     expect(message(() => fromOnnx(encodeModel(proto)))).toMatch(/imports no opset of the default domain/);
   });
 
+  test('an operator younger than the opset the model imports is refused', () => {
+    expect(message(() => fromOnnx(oneNode('LayerNormalization', [{ shape: [2, 3] }, { name: 's', type: DataType.FLOAT, dims: [3], data: [1, 1, 1] }], {}, { opset: 16 })))).toMatch(
+      /node '\/layernormalization_0\/LayerNormalization' \(LayerNormalization\): the operator LayerNormalization is in opsets from 17, but the model imports opset 16/,
+    );
+    expect(message(() => fromOnnx(oneNode('Gelu', [{ shape: [2] }])))).toMatch(/the operator Gelu is not supported \(supported: .*\)/);
+  });
+
   test('a graph whose nodes are out of order, or that computes a value twice, is refused', () => {
     const outOfOrder = buildModel({
       inputs: [{ name: 'x', shape: [2] }],

@@ -85,6 +85,16 @@ for (const op of ['Exp', 'Erf', 'Neg', 'Abs', 'Reciprocal', 'Relu', 'Sigmoid', '
 add('LeakyRelu alpha 0.2', (T) => oneNode('LeakyRelu', [X([3, 4], T)], { alpha: f(0.2) }), { x0: { dims: [3, 4] } });
 add('Elu alpha 0.5', (T) => oneNode('Elu', [X([3, 4], T)], { alpha: f(0.5) }), { x0: { dims: [3, 4] } });
 add('Gelu (com.microsoft)', (T) => oneNode('Gelu', [X([3, 4], T)], {}, { domain: 'com.microsoft' }), { x0: { dims: [3, 4] } }, { floatOnly: true });
+add('FastGelu with a bias (com.microsoft)', (T) => oneNode('FastGelu', [X([3, 4], T), W('fgb', [4], T)], {}, { domain: 'com.microsoft' }), { x0: { dims: [3, 4] } }, { floatOnly: true });
+add('HardSigmoid alpha 0.3 beta 0.4', (T) => oneNode('HardSigmoid', [X([3, 4], T)], { alpha: f(0.3), beta: f(0.4) }), { x0: { dims: [3, 4] } });
+add('HardSwish', (T) => oneNode('HardSwish', [X([3, 8], T)]), { x0: { dims: [3, 8], data: Array.from({ length: 24 }, (_, k) => k / 2 - 6) } });
+add('Selu', (T) => oneNode('Selu', [X([3, 4], T)]), { x0: { dims: [3, 4] } });
+add('PRelu with a per-channel slope', (T) => oneNode('PRelu', [X([2, 3, 2, 2], T), W('slope', [3, 1, 1], T)]), { x0: { dims: [2, 3, 2, 2] } });
+add('Mod on INT64, fmod 0 and 1', () => buildModel({
+  inputs: [{ name: 'a', type: DataType.INT64, shape: [6] }, { name: 'b', type: DataType.INT64, shape: [6] }],
+  outputs: [{ name: 'm' }, { name: 'r' }],
+  nodes: [{ op: 'Mod', inputs: ['a', 'b'], outputs: ['m'] }, { op: 'Mod', inputs: ['a', 'b'], outputs: ['r'], attrs: { fmod: i(1) } }],
+}), { a: { dims: [6], kind: 'int64', data: [7, -7, 7, -7, 0, 12] }, b: { dims: [6], kind: 'int64', data: [3, 3, -3, -3, 5, 4] } });
 add('Clip with min and max', (T) => oneNode('Clip', [X([3, 4], T), { ...W('lo', [], T), data: [-0.5] }, { ...W('hi', [], T), data: [0.75] }]), { x0: { dims: [3, 4] } });
 add('Clip with max only', (T) => oneNode('Clip', [X([3, 4], T), null, { ...W('hi', [], T), data: [0.5] }]), { x0: { dims: [3, 4] } });
 for (const op of ['Max', 'Min', 'Sum', 'Mean']) add(`${op} of three, broadcasting`, (T) => oneNode(op, [X([2, 3], T), X([3], T), X([2, 1], T)]), { x0: { dims: [2, 3] }, x1: { dims: [3] }, x2: { dims: [2, 1] } });
@@ -139,6 +149,7 @@ add('LogSoftmax axis 1', (T) => oneNode('LogSoftmax', [X([2, 3, 4], T)], { axis:
 add('BatchNormalization (inference)', (T) => oneNode('BatchNormalization', [X([2, 3, 4, 4], T), W('g', [3], T), W('bb', [3], T), W('m', [3], T), W('v', [3], T, 'positive')], { epsilon: f(1e-3) }), { x0: { dims: [2, 3, 4, 4] } });
 // ONNX Runtime's double LayerNormalization differs by up to 6e-12 from the two-pass mean and variance.
 add('LayerNormalization axis −1', (T) => oneNode('LayerNormalization', [X([2, 3, 4], T), W('ls', [4], T), W('lb', [4], T)]), { x0: { dims: [2, 3, 4] } }, { doubleTol: 1e-10 });
+add('InstanceNormalization', (T) => oneNode('InstanceNormalization', [X([2, 3, 4, 5], T), W('is', [3], T), W('ib', [3], T)], { epsilon: f(1e-3) }), { x0: { dims: [2, 3, 4, 5] } });
 add('LayerNormalization axis 1, epsilon 1e-3, no bias', (T) => oneNode('LayerNormalization', [X([2, 3, 4], T), W('ls2', [3, 4], T)], { axis: i(1), epsilon: f(1e-3) }), { x0: { dims: [2, 3, 4] } });
 
 // ---------------------------------------------------------------------------------------------
@@ -192,6 +203,13 @@ add('Unsqueeze axes [0, −1]', (T) => oneNode('Unsqueeze', [X([3, 2], T), I64('
 add('Gather: an embedding (indices an INT64 input, repeated and negative)', (T) => oneNode('Gather', [W('emb', [5, 3], T), { shape: [2, 3], type: DataType.INT64 }]), { x1: { dims: [2, 3], kind: 'int64', data: [0, 4, 4, -1, 2, 0] } });
 add('Gather axis 1 with constant indices', (T) => oneNode('Gather', [X([2, 4, 3], T), I64('gi', [3, -4, 1])], { axis: i(1) }), { x0: { dims: [2, 4, 3] } });
 add('Gather of a scalar index (drops the axis)', (T) => oneNode('Gather', [X([3, 4], T), I64('gs', [2], [])], { axis: i(0) }), { x0: { dims: [3, 4] } });
+add('GatherElements axis 1 (negative indices, a smaller extent off the axis)', (T) => oneNode('GatherElements', [X([3, 4], T), { shape: [2, 3], type: DataType.INT64 }], { axis: i(1) }), { x0: { dims: [3, 4] }, x1: { dims: [2, 3], kind: 'int64', data: [0, 3, -1, 2, 2, 1] } });
+add('Trilu upper with k = 1 and lower', (T) => buildModel({
+  inputs: [{ name: 'x', type: T, shape: [2, 3, 4] }],
+  outputs: [{ name: 'u' }, { name: 'l' }],
+  initializers: [I64('k', [1], [])],
+  nodes: [{ op: 'Trilu', inputs: ['x', 'k'], outputs: ['u'] }, { op: 'Trilu', inputs: ['x'], outputs: ['l'], attrs: { upper: i(0) } }],
+}), { x: { dims: [2, 3, 4] } });
 add('Expand [3, 1] to [2, 3, 4]', (T) => oneNode('Expand', [X([3, 1], T), I64('es', [2, 1, 4])]), { x0: { dims: [3, 1] } });
 add('Tile', (T) => oneNode('Tile', [X([2, 3], T), I64('reps', [2, 1])]), { x0: { dims: [2, 3] } });
 add('Pad constant 1.5 with a crop', (T) => oneNode('Pad', [X([3, 4], T), I64('pads', [1, -1, 2, 0]), { ...W('pv', [], T), data: [1.5] }]), { x0: { dims: [3, 4] } });
@@ -248,6 +266,14 @@ for (const keep of [0, 1]) {
   for (const op of ['ReduceMean', 'ReduceMax', 'ReduceMin', 'ReduceSumSquare', 'ReduceL1', 'ReduceL2', 'ReduceLogSumExp']) {
     add(`${op} axes [1] (the attribute), keepdims ${keep}`, (T) => oneNode(op, [X([2, 3, 4], T)], { axes: ints([1]), keepdims: i(keep) }), { x0: { dims: [2, 3, 4] } });
   }
+}
+add('ArgMax keepdims 1 and ArgMin axis −1 keepdims 0', (T) => buildModel({
+  inputs: [{ name: 'x', type: T, shape: [2, 3, 4] }],
+  outputs: [{ name: 'a' }, { name: 'b' }],
+  nodes: [{ op: 'ArgMax', inputs: ['x'], outputs: ['a'], attrs: { axis: i(1) } }, { op: 'ArgMin', inputs: ['x'], outputs: ['b'], attrs: { axis: i(-1), keepdims: i(0) } }],
+}), { x: { dims: [2, 3, 4] } });
+for (const [exclusive, reverse] of [[0, 0], [1, 0], [0, 1], [1, 1]]) {
+  add(`CumSum exclusive ${exclusive} reverse ${reverse}`, (T) => oneNode('CumSum', [X([2, 5], T), I64('cax', [1], [])], { exclusive: i(exclusive), reverse: i(reverse) }), { x0: { dims: [2, 5] } });
 }
 add('ReduceMean over every axis', (T) => oneNode('ReduceMean', [X([2, 3, 4], T)], { keepdims: i(0) }), { x0: { dims: [2, 3, 4] } });
 add('ReduceSum without axes, noop_with_empty_axes 1', (T) => oneNode('ReduceSum', [X([2, 3], T)], { noop_with_empty_axes: i(1) }), { x0: { dims: [2, 3] } });

@@ -5,13 +5,13 @@
  * the ops' own. On integer and boolean values (shape arithmetic) the same ops run on constants,
  * which record nothing; integer Div truncates toward zero, as ONNX Runtime's.
  */
-import { Tensor } from '../../../lib';
+import { Tensor, broadcastShapes } from '../../../lib';
 import {
-  abs, add, clamp, cos, div, elu, equal, erf, exp, gelu, greater, greaterEqual, leakyRelu, less, lessEqual, log, maximum,
+  abs, add, broadcastTo, clamp, cos, div, elu, equal, erf, exp, gelu, greater, greaterEqual, leakyRelu, less, lessEqual, log, maximum,
   minimum, mul, neg, pow, relu, sigmoid, sin, softplus, sqrt, sub, tanh, where,
 } from '../../../ops';
 import { DataType } from '../data-types';
-import { OpCompiler, floatAttr, need, nodeError, stringChoice } from './node';
+import { OpCompiler, floatAttr, intChoice, need, nodeError } from './node';
 import { Value, constant, isFloatType, isIntType, typeName, valueOf } from './tensor-data';
 
 /** A constant with f applied to every value of t. */
@@ -173,12 +173,72 @@ const eluOp: OpCompiler = (n) => {
 };
 
 /**
- * Gelu: y = x Φ(x) (approximate 'none') or its tanh form (approximate 'tanh'): the operator of
- * ai.onnx opset 20 and of ONNX Runtime's com.microsoft domain (exact form only there).
+ * Gelu of ONNX Runtime's com.microsoft domain: y = x Φ(x) = x/2 (1 + erf(x/√2)), gelu. (The
+ * default domain has Gelu from opset 20 only; PyTorch writes it for opsets ≤ 17 as Div, Erf, Add
+ * and Mul, which import as they are.)
  */
-const geluOp: OpCompiler = (n) => {
-  const approximate = n.domain === '' ? stringChoice(n, 'approximate', ['none', 'tanh'], 'none') : 'none';
-  return unaryFloat((x) => gelu(x, { approximate: approximate as 'none' | 'tanh' }))(n);
+const geluOp: OpCompiler = unaryFloat((x) => gelu(x));
+
+/**
+ * FastGelu of ONNX Runtime's com.microsoft domain: y = gelu(x + bias) in the tanh form,
+ * x/2 (1 + tanh(√(2/π)(x + 0.044715x³))), the bias an optional input.
+ */
+const fastGeluOp: OpCompiler = (n) => (inputs) => {
+  const x = need(n, inputs, 0, 'X');
+  if (!isFloatType(x.type)) throw nodeError(n, `input X must be a floating-point tensor, got ${typeName(x.type)}`);
+  const b = inputs[1];
+  return [valueOf(gelu(b === undefined ? x.t : add(x.t, b.t), { approximate: 'tanh' }), x.type)];
+};
+
+/** HardSigmoid: y = max(0, min(1, alpha·x + beta)) (alpha 0.2, beta 0.5 by default): clamp. */
+const hardSigmoidOp: OpCompiler = (n) => {
+  const alpha = floatAttr(n, 'alpha', 0.2);
+  const beta = floatAttr(n, 'beta', 0.5);
+  return unaryFloat((x) => clamp(add(mul(x, alpha), beta), 0, 1))(n);
+};
+
+/** HardSwish: y = x · max(0, min(1, x/6 + 1/2)). */
+const hardSwishOp: OpCompiler = unaryFloat((x) => mul(x, clamp(add(mul(x, 1 / 6), 0.5), 0, 1)));
+
+/** Selu: y = gamma · (x for x > 0, alpha (eˣ − 1) otherwise), ONNX's default alpha and gamma: gamma · elu(x, alpha). */
+const seluOp: OpCompiler = (n) => {
+  const alpha = floatAttr(n, 'alpha', 1.67326319217681884765625);
+  const gamma = floatAttr(n, 'gamma', 1.05070102214813232421875);
+  return unaryFloat((x) => mul(elu(x, alpha), gamma))(n);
+};
+
+/**
+ * PRelu: y = x for x > 0, slope · x otherwise, slope broadcast to x (a parameter, usually per
+ * channel): relu(x) − slope ⊙ relu(−x), so the slope gets its gradient too.
+ */
+const preluOp: OpCompiler = (n) => (inputs) => {
+  const x = need(n, inputs, 0, 'X');
+  const slope = need(n, inputs, 1, 'slope');
+  if (!isFloatType(x.type)) throw nodeError(n, `input X must be a floating-point tensor, got ${typeName(x.type)}`);
+  return [valueOf(sub(relu(x.t), mul(slope.t, relu(neg(x.t)))), x.type)];
+};
+
+/**
+ * Mod on integers (shape arithmetic): the remainder with the divisor's sign (fmod 0, the default)
+ * or the dividend's (fmod 1, C's fmod); a constant. Mod of floating-point values is not supported.
+ */
+const modOp: OpCompiler = (n) => {
+  const fmod = intChoice(n, 'fmod', [0, 1], 0) === 1;
+  return (inputs) => {
+    const a = need(n, inputs, 0, 'A');
+    const b = need(n, inputs, 1, 'B');
+    if (!isIntType(a.type) || !isIntType(b.type)) throw nodeError(n, `supports integer inputs only, got ${typeName(a.type)} and ${typeName(b.type)}`);
+    // Both broadcast to the result (constants), then the remainder element by element.
+    const shape = broadcastShapes(n.opType, a.t.shape, b.t.shape);
+    const x = broadcastTo(a.t, shape).data;
+    const y = broadcastTo(b.t, shape).data;
+    const out = new Float64Array(x.length);
+    for (let k = 0; k < out.length; k++) {
+      const r = x[k]! % y[k]!;
+      out[k] = (fmod || r === 0 || Math.sign(r) === Math.sign(y[k]!) ? r : r + y[k]!) + 0;
+    }
+    return [constant(out, shape, a.type)];
+  };
 };
 
 /**
@@ -219,6 +279,9 @@ function variadic(f: (a: Tensor, b: Tensor) => Tensor, meanOf = false): OpCompil
 /** Reciprocal: y = 1 / x. */
 const reciprocal = unaryFloat((x) => div(1, x));
 
+/** The operators of ONNX Runtime's com.microsoft domain that import. */
+export const MICROSOFT_ELEMENTWISE_OPS: Record<string, OpCompiler> = { Gelu: geluOp, FastGelu: fastGeluOp };
+
 /** The elementwise operators by name. */
 export const ELEMENTWISE_OPS: Record<string, OpCompiler> = {
   Add: binary(add),
@@ -241,7 +304,11 @@ export const ELEMENTWISE_OPS: Record<string, OpCompiler> = {
   Relu: unaryAny(relu),
   LeakyRelu: leakyReluOp,
   Elu: eluOp,
-  Gelu: geluOp,
+  HardSigmoid: hardSigmoidOp,
+  HardSwish: hardSwishOp,
+  Selu: seluOp,
+  PRelu: preluOp,
+  Mod: modOp,
   Floor: stepwise(Math.floor),
   Ceil: stepwise(Math.ceil),
   Round: stepwise(roundHalfEven),

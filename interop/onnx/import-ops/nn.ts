@@ -1,7 +1,7 @@
 /**
  * The ONNX operators of neural-network layers (opsets 13–17): Gemm and MatMul (and Einsum),
  * Conv and ConvTranspose, MaxPool, AveragePool and the global pools, BatchNormalization
- * (inference) and LayerNormalization, Softmax and LogSoftmax. Each is written with deltagraph's
+ * (inference), InstanceNormalization and LayerNormalization, Softmax and LogSoftmax. Each is written with deltagraph's
  * ops (matmul, conv1d, conv2d, convTranspose2d, maxPool2d, avgPool2d, layerNorm, softmax, …), so
  * the gradients of inputs and weights are those ops' exact VJPs. Where ONNX allows what an op does
  * not take in one call (pads that differ before and after, ceil_mode), the input is padded first
@@ -414,6 +414,29 @@ const layerNormOp: OpCompiler = (n) => {
   };
 };
 
+/**
+ * InstanceNormalization: Y = (X − mean) / √(var + epsilon) ⊙ scale + B, mean and biased variance
+ * over the spatial axes of each example and channel, scale and B [C] along axis 1 (epsilon
+ * default 1e-5): mean, sub, square, sqrt, div, mul and add.
+ */
+const instanceNormOp: OpCompiler = (n) => {
+  const eps = floatAttr(n, 'epsilon', 1e-5);
+  return (inputs) => {
+    const x = floatInput(n, inputs, 0, 'input');
+    if (x.rank < 3) throw nodeError(n, `input must have rank ≥ 3 ([N, C, …]), got shape ${fmtShape(x.shape)}`);
+    const C = x.shape[1]!;
+    const [scale, bias] = [1, 2].map((i) => {
+      const v = floatInput(n, inputs, i, i === 1 ? 'scale' : 'B');
+      if (v.size !== C) throw nodeError(n, `input ${i} must hold ${C} values (one per channel), got shape ${fmtShape(v.shape)}`);
+      return reshape(v, [1, C, ...x.shape.slice(2).map(() => 1)]);
+    }) as [Tensor, Tensor];
+    const axes = x.shape.slice(2).map((_, i) => i + 2);
+    const centred = sub(x, mean(x, axes, true));
+    const normal = div(centred, sqrt(add(mean(mul(centred, centred), axes, true), eps)));
+    return out(inputs[0]!, add(mul(normal, scale), bias));
+  };
+};
+
 /** Softmax (opset 13): along the one axis `axis` (default −1). */
 const softmaxOp: OpCompiler = (n) => {
   const axisAttr = intAttr(n, 'axis', -1);
@@ -444,6 +467,7 @@ export const NN_OPS: Record<string, OpCompiler> = {
   GlobalAveragePool: globalAveragePoolOp,
   GlobalMaxPool: globalMaxPoolOp,
   BatchNormalization: batchNormOp,
+  InstanceNormalization: instanceNormOp,
   LayerNormalization: layerNormOp,
   Softmax: softmaxOp,
   LogSoftmax: logSoftmaxOp,

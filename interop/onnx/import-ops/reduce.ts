@@ -1,15 +1,17 @@
 /**
  * The ONNX reductions of opsets 13–17: ReduceSum takes its axes as an optional input (from opset
  * 13); ReduceMean, ReduceMax, ReduceMin, ReduceSumSquare, ReduceL1, ReduceL2 and
- * ReduceLogSumExp take them as the attribute `axes` (until opset 18). Without axes every axis is
+ * ReduceLogSumExp take them as the attribute `axes` (until opset 18). Also ArgMax, ArgMin and
+ * CumSum. Without axes every axis is
  * reduced (ReduceSum with noop_with_empty_axes 1 then passes its input through); keepdims
  * (default 1) keeps the reduced axes as 1s. Each is deltagraph's sum, mean, max, min or
  * logSumExp (with square, abs, sqrt), so the gradients are theirs: max and min share the
  * gradient among tied extrema.
  */
 import { Tensor } from '../../../lib';
-import { abs, logSumExp, max, mean, min, sqrt, square, sum } from '../../../ops';
-import { OpCompiler, axesIn, finiteInts, intChoice, intsAttr, intsOf, need, nodeError } from './node';
+import { abs, argmax, argmin, cumsum, flip, logSumExp, max, mean, min, sqrt, square, sub, sum } from '../../../ops';
+import { DataType } from '../data-types';
+import { OpCompiler, axesIn, axisIn, finiteInts, intAttr, intChoice, intsAttr, intsOf, need, nodeError } from './node';
 import { Value, constant, isFloatType, typeName, valueOf } from './tensor-data';
 
 type Reducer = (x: Tensor, axes: number[], keepDims: boolean) => Tensor;
@@ -33,6 +35,44 @@ function reduction(f: Reducer, axesFromInput: boolean, floatOnly: boolean): OpCo
   };
 }
 
+/**
+ * ArgMax and ArgMin: the position of the first extremum along `axis` (default 0), keepdims
+ * (default 1) keeping the axis as 1; an INT64 constant (no gradient). select_last_index 1 is not
+ * supported.
+ */
+function argExtremum(f: typeof argmax): OpCompiler {
+  return (n) => {
+    const axisAttr = intAttr(n, 'axis', 0);
+    const keepDims = intChoice(n, 'keepdims', [0, 1], 1) === 1;
+    intChoice(n, 'select_last_index', [0], 0);
+    return (inputs) => {
+      const x = need(n, inputs, 0, 'data');
+      const y = f(x.t, axisIn(n, axisAttr, x.t.rank), keepDims);
+      return [constant(y.data, y.shape.slice(), DataType.INT64)];
+    };
+  };
+}
+
+/**
+ * CumSum: running sums of x along the axis given by the scalar input `axis`; reverse 1 sums from
+ * the end (flip, cumsum, flip), exclusive 1 leaves each element out of its own sum (cumsum − x).
+ */
+const cumSumOp: OpCompiler = (n) => {
+  const exclusive = intChoice(n, 'exclusive', [0, 1], 0) === 1;
+  const reverse = intChoice(n, 'reverse', [0, 1], 0) === 1;
+  return (inputs) => {
+    const x = need(n, inputs, 0, 'x');
+    const given = finiteInts(n, intsOf(n, need(n, inputs, 1, 'axis'), 'axis'), 'axis');
+    if (given.length !== 1) throw nodeError(n, `axis must be a scalar, got ${given.length} values`);
+    const axis = axisIn(n, given[0]!, x.t.rank);
+    const t = reverse ? flip(x.t, axis) : x.t;
+    let y = cumsum(t, axis);
+    if (exclusive) y = sub(y, t);
+    if (reverse) y = flip(y, axis);
+    return [isFloatType(x.type) ? valueOf(y, x.type) : constant(y.data, y.shape.slice(), x.type)];
+  };
+};
+
 /** The reductions by name. */
 export const REDUCE_OPS: Record<string, OpCompiler> = {
   ReduceSum: reduction((x, a, k) => sum(x, a, k), true, false),
@@ -43,5 +83,8 @@ export const REDUCE_OPS: Record<string, OpCompiler> = {
   ReduceL1: reduction((x, a, k) => sum(abs(x), a, k), false, true),
   ReduceL2: reduction((x, a, k) => sqrt(sum(square(x), a, k)), false, true),
   ReduceLogSumExp: reduction((x, a, k) => logSumExp(x, a, k), false, true),
+  ArgMax: argExtremum(argmax),
+  ArgMin: argExtremum(argmin),
+  CumSum: cumSumOp,
 };
 

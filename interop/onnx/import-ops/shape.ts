@@ -9,7 +9,7 @@
  */
 import { Tensor, broadcastShapes, checkSize, fmtShape } from '../../../lib';
 import { checkTensorBytes } from '../../../lib/memory';
-import { add, broadcastTo, concat, mul, pad, reshape, slice, split, take, tile, transpose } from '../../../ops';
+import { add, broadcastTo, concat, mul, pad, reshape, slice, split, take, takeAlongAxis, tile, transpose, tril, triu } from '../../../ops';
 import { DataType } from '../data-types';
 import {
   Inputs, OnnxNode, OpCompiler, axesIn, axisIn, finiteInts, floatAttr, floatsAttr, intAttr, intChoice, intsAttr, intsOf, need,
@@ -245,6 +245,44 @@ const gatherOp: OpCompiler = (n) => {
   };
 };
 
+/**
+ * GatherElements: y[…, j, …] = data[…, indices[…, j, …], …] along `axis` (default 0): y is shaped
+ * like indices, which has data's rank and at most data's extent on the other axes (negative
+ * indices count from the end). takeAlongAxis (after slicing data to the indices' extents), whose
+ * gradient scatters back and adds up at repeated indices.
+ */
+const gatherElementsOp: OpCompiler = (n) => {
+  const axisAttr = intAttr(n, 'axis', 0);
+  return (inputs) => {
+    const x = need(n, inputs, 0, 'data');
+    const idx = need(n, inputs, 1, 'indices');
+    if (isFloatType(idx.type)) throw nodeError(n, `indices must be an integer tensor, got ${typeName(idx.type)}`);
+    const axis = axisIn(n, axisAttr, x.t.rank);
+    if (idx.t.rank !== x.t.rank || idx.t.shape.some((d, k) => k !== axis && d > x.t.shape[k]!)) {
+      throw nodeError(n, `indices of shape ${fmtShape(idx.t.shape)} must have the rank of data of shape ${fmtShape(x.t.shape)} and no larger extents off axis ${axis}`);
+    }
+    const size = x.t.shape.map((d, k) => (k === axis ? d : idx.t.shape[k]!));
+    const data = size.every((d, k) => d === x.t.shape[k]) ? x.t : slice(x.t, size.map(() => 0), size);
+    return [same(x, takeAlongAxis(data, idx.t, axis))];
+  };
+};
+
+/**
+ * Trilu (opset 14): the upper (upper = 1, the default: j − i ≥ k) or lower (j − i ≤ k) triangle
+ * of the last two axes, the rest 0, k the optional scalar input (default 0): triu or tril.
+ */
+const triluOp: OpCompiler = (n) => {
+  const upper = intChoice(n, 'upper', [0, 1], 1) === 1;
+  return (inputs) => {
+    const x = need(n, inputs, 0, 'input');
+    if (x.t.rank < 2) throw nodeError(n, `input must have rank ≥ 2, got shape ${fmtShape(x.t.shape)}`);
+    const k = inputs[1] === undefined ? 0 : finiteInts(n, intsOf(n, inputs[1], 'k'), 'k');
+    if (Array.isArray(k) && k.length !== 1) throw nodeError(n, `k must be a scalar, got ${k.length} values`);
+    const kk = Array.isArray(k) ? k[0]! : k;
+    return [same(x, upper ? triu(x.t, kk) : tril(x.t, kk))];
+  };
+};
+
 /** Expand: the input broadcast with `shape` (bidirectionally, as numpy: the result has the larger extent of each pair). */
 const expandOp: OpCompiler = (n) => (inputs) => {
   const x = need(n, inputs, 0, 'input');
@@ -393,6 +431,8 @@ export const SHAPE_OPS: Record<string, OpCompiler> = {
   Split: splitOp,
   Slice: sliceOp,
   Gather: gatherOp,
+  GatherElements: gatherElementsOp,
+  Trilu: triluOp,
   Expand: expandOp,
   Tile: tileOp,
   Pad: padOp,
