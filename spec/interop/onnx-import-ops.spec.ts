@@ -272,7 +272,7 @@ add('ArgMax keepdims 1 and ArgMin axis −1 keepdims 0', (T) => buildModel({
   outputs: [{ name: 'a' }, { name: 'b' }],
   nodes: [{ op: 'ArgMax', inputs: ['x'], outputs: ['a'], attrs: { axis: i(1) } }, { op: 'ArgMin', inputs: ['x'], outputs: ['b'], attrs: { axis: i(-1), keepdims: i(0) } }],
 }), { x: { dims: [2, 3, 4] } });
-for (const [exclusive, reverse] of [[0, 0], [1, 0], [0, 1], [1, 1]]) {
+for (const [exclusive, reverse] of [[0, 0], [1, 0], [0, 1], [1, 1]] as const) {
   add(`CumSum exclusive ${exclusive} reverse ${reverse}`, (T) => oneNode('CumSum', [X([2, 5], T), I64('cax', [1], [])], { exclusive: i(exclusive), reverse: i(reverse) }), { x0: { dims: [2, 5] } });
 }
 add('ReduceMean over every axis', (T) => oneNode('ReduceMean', [X([2, 3, 4], T)], { keepdims: i(0) }), { x0: { dims: [2, 3, 4] } });
