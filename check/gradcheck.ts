@@ -2,10 +2,12 @@
  * gradcheck: compares the engine's gradients (VJPs through the graph) with central differences.
  * 'full' mode builds the whole denominator-layout Jacobian both ways and compares every element;
  * 'dot' mode compares ⟨u, J v⟩ (J in denominator layout, so J v is the pullback of v) with ⟨(f(x + εu) − f(x − εu))/2ε, v⟩ for random u, v, at any size.
+ * With modes ['fwd'] (or ['rev', 'fwd']) it also checks forward mode: for each input, jvp along
+ * a random tangent t, Jᵀ t, against (f(x + εt) − f(x − εt))/2ε, element by element of the output.
  */
 import { ArgumentError, DeltaGraphError, Tensor, asTensor, describe, fmtShape, isCallable, rng, zeros } from '../lib';
 import { optionsIn } from '../lib/args';
-import { vjp } from '../graph';
+import { jvp, vjp } from '../graph';
 import { TensorFn, numericDirectional, numericJacobian } from './finite-differences';
 
 export interface GradcheckOptions {
@@ -16,6 +18,11 @@ export interface GradcheckOptions {
   rtol?: number;
   /** 'full' (default up to 400 Jacobian elements) or 'dot' (the random-direction check). */
   mode?: 'full' | 'dot';
+  /**
+   * Which derivatives to check: 'rev' (the VJPs, in `mode`) and 'fwd' (jvp along random
+   * tangents against central differences). Default ['rev'].
+   */
+  modes?: ReadonlyArray<'rev' | 'fwd'>;
   /** Name for messages (default f.name). */
   name?: string;
   /** Which inputs to differentiate (default all). */
@@ -28,10 +35,12 @@ export interface GradcheckOptions {
 
 /** The element where analytic and numeric gradients disagree most (relative to the tolerance). */
 export interface WorstElement {
+  /** The check it came from: 'rev' (the VJPs) or 'fwd' (jvp). Absent means 'rev'. */
+  check?: 'rev' | 'fwd';
   input: number;
   /** Flat index into the input (full mode), or -1 for a directional check. */
   inputIndex: number;
-  /** Flat index into the output (full mode), or -1 for a directional check. */
+  /** Flat index into the output (full mode and forward checks), or -1 for a directional check. */
   outputIndex: number;
   analytic: number;
   numeric: number;
@@ -43,6 +52,8 @@ export interface GradcheckResult {
   ok: boolean;
   name: string;
   mode: 'full' | 'dot';
+  /** The checks that ran (the `modes` option). */
+  modes?: Array<'rev' | 'fwd'>;
   inputShapes: number[][];
   outputShape: number[];
   /** Largest |error| / (atol + rtol·|numeric|): the check passes when it is ≤ 1. */
@@ -74,21 +85,23 @@ function checkedResult(r: unknown): GradcheckResult {
 function describeFailure(r: GradcheckResult): string {
   const w = r.worst!;
   const where =
-    w.inputIndex >= 0
-      ? `∂out[${w.outputIndex}]/∂input${w.input}[${w.inputIndex}]`
-      : `the directional derivative along input ${w.input}`;
+    w.check === 'fwd'
+      ? `jvp: out[${w.outputIndex}] of the directional derivative along a random tangent of input ${w.input}`
+      : w.inputIndex >= 0
+        ? `∂out[${w.outputIndex}]/∂input${w.input}[${w.inputIndex}]`
+        : `the directional derivative along input ${w.input}`;
   // NaN and ±Infinity as themselves (JSON would print null), at most 64 values per input.
   const shown = (t: Tensor) => `[${Array.from(t.data.subarray(0, 64), (v) => String(Number(v.toPrecision(6)))).join(',')}${t.size > 64 ? `,… (${t.size} values)` : ''}]`;
   const values = r.inputs.map((t, i) => `  input ${i} ${fmtShape(t.shape)}: ${shown(t)}`);
   return [
-    `gradcheck: '${r.name}' failed (${r.mode} mode) for inputs ${r.inputShapes.map(fmtShape).join(', ')} → output ${fmtShape(r.outputShape)}`,
+    `gradcheck: '${r.name}' failed (${w.check === 'fwd' ? 'forward mode' : `${r.mode} mode`}) for inputs ${r.inputShapes.map(fmtShape).join(', ')} → output ${fmtShape(r.outputShape)}`,
     `  worst: ${where}: analytic ${w.analytic}, numeric ${w.numeric} (abs error ${w.absError.toExponential(2)}, rel ${w.relError.toExponential(2)})`,
     ...values,
   ].join('\n');
 }
 
 /** The arguments of gradcheck and gradgradcheck, checked; `who` names the checker in messages. */
-export function checkedArguments(who: string, f: unknown, inputs: unknown, options: unknown): { f: TensorFn; inputs: Tensor[]; options: Required<Omit<GradcheckOptions, 'mode' | 'name'>> & Pick<GradcheckOptions, 'mode' | 'name'> } {
+export function checkedArguments(who: string, f: unknown, inputs: unknown, options: unknown): { f: TensorFn; inputs: Tensor[]; options: Required<Omit<GradcheckOptions, 'mode' | 'name' | 'modes'>> & Pick<GradcheckOptions, 'mode' | 'name'> & { modes: Array<'rev' | 'fwd'> } } {
   if (!isCallable(f)) throw new ArgumentError(`${who}: f must be a function of tensors returning a tensor, got ${describe(f)}`);
   if (!Array.isArray(inputs)) throw new ArgumentError(`${who}: inputs must be an array of tensors, got ${describe(inputs)}`);
   for (let i = 0; i < inputs.length; i++) {
@@ -107,6 +120,10 @@ export function checkedArguments(who: string, f: unknown, inputs: unknown, optio
   };
   const mode = o.mode;
   if (mode !== undefined && mode !== 'full' && mode !== 'dot') throw new ArgumentError(`${who}: mode must be 'full' or 'dot', got ${describe(mode)}`);
+  const modes = o.modes ?? ['rev'];
+  if (!Array.isArray(modes) || modes.length === 0 || !modes.every((m, k) => (m === 'rev' || m === 'fwd') && modes.indexOf(m) === k)) {
+    throw new ArgumentError(`${who}: modes must list 'rev' and/or 'fwd' (distinct, at least one), got ${Array.isArray(modes) ? `[${modes.map((m) => describe(m)).join(', ')}]` : describe(modes)}`);
+  }
   const name = o.name;
   if (name !== undefined && typeof name !== 'string') throw new ArgumentError(`${who}: name must be a string, got ${describe(name)}`);
   const seed = o.seed;
@@ -137,6 +154,7 @@ export function checkedArguments(who: string, f: unknown, inputs: unknown, optio
       atol,
       rtol,
       mode: mode as GradcheckOptions['mode'],
+      modes: (modes as Array<'rev' | 'fwd'>).slice(),
       name: name as string | undefined,
       wrt,
       seed: (seed as number | undefined) ?? 0,
@@ -154,7 +172,7 @@ export function callChecked(who: string, f: TensorFn, name: string, args: readon
 
 export function gradcheck(f: TensorFn, inputs: readonly Tensor[], options: GradcheckOptions = {}): GradcheckResult {
   const checked = checkedArguments('gradcheck', f, inputs, options);
-  const { eps, atol, rtol, wrt } = checked.options;
+  const { eps, atol, rtol, wrt, modes } = checked.options;
   const name = checked.options.name ?? (f.name || 'f');
   const random = rng(checked.options.seed);
   const xs = checked.inputs.map((x) => new Tensor(x.data.slice(), x.shape));
@@ -167,16 +185,17 @@ export function gradcheck(f: TensorFn, inputs: readonly Tensor[], options: Gradc
 
   let worst: WorstElement | null = null;
   let worstRatio = 0;
-  const consider = (input: number, inputIndex: number, outputIndex: number, analytic: number, numeric: number): void => {
+  const consider = (input: number, inputIndex: number, outputIndex: number, analytic: number, numeric: number, check: 'rev' | 'fwd' = 'rev'): void => {
     const absError = Math.abs(analytic - numeric);
     const ratio = Number.isNaN(absError) ? Infinity : absError / (atol + rtol * Math.abs(numeric));
     if (worst === null || ratio > worstRatio) {
       worstRatio = ratio;
-      worst = { input, inputIndex, outputIndex, analytic, numeric, absError, relError: absError / Math.max(Math.abs(numeric), 1e-300) };
+      worst = { ...(check === 'fwd' ? { check } : {}), input, inputIndex, outputIndex, analytic, numeric, absError, relError: absError / Math.max(Math.abs(numeric), 1e-300) };
     }
   };
 
-  if (mode === 'full') {
+  const reverse = modes.includes('rev');
+  if (reverse && mode === 'full') {
     // Row j of the analytic Jacobian is the pullback of the j-th one-hot cotangent.
     const analytic = wrt.map((i) => new Float64Array(xs[i]!.size * m));
     for (let j = 0; j < m; j++) {
@@ -193,7 +212,7 @@ export function gradcheck(f: TensorFn, inputs: readonly Tensor[], options: Gradc
       const a = analytic[k]!;
       for (let p = 0; p < a.length; p++) consider(i, Math.floor(p / m), p % m, a[p]!, numeric[p]!);
     });
-  } else {
+  } else if (reverse) {
     const v = new Tensor(Float64Array.from({ length: m }, () => random.normal()), out.shape);
     const grads = pullback(v);
     for (const i of wrt) {
@@ -209,10 +228,23 @@ export function gradcheck(f: TensorFn, inputs: readonly Tensor[], options: Gradc
     }
   }
 
+  if (modes.includes('fwd')) {
+    // Forward mode: per input, jvp along a random tangent (zero for the other inputs).
+    const fn = (...args: Tensor[]) => callChecked('gradcheck', f, name, args);
+    for (const i of wrt) {
+      const t = Float64Array.from({ length: xs[i]!.size }, () => random.normal());
+      const tangents = xs.map((x, k) => (k === i ? new Tensor(t, x.shape) : zeros(x.shape)));
+      const [, analytic] = jvp(fn, xs, tangents);
+      const numeric = numericDirectional(f, xs, xs.map((_, k) => (k === i ? t : null)), eps);
+      for (let j = 0; j < m; j++) consider(i, -1, j, analytic.data[j]!, numeric[j]!, 'fwd');
+    }
+  }
+
   const result: GradcheckResult = {
     ok: worstRatio <= 1,
     name,
     mode,
+    modes: modes.slice(),
     inputShapes: xs.map((x) => x.shape.slice()),
     outputShape: out.shape.slice(),
     worstRatio,
