@@ -162,3 +162,29 @@ test('ConvTranspose (cropped by asymmetric pads), AveragePool (its own counts), 
     expect(checkParameters(decoder, [input], k)).toEqual([]);
   }
 });
+
+const norms = fromOnnx(buildModel({
+  inputs: [{ name: 'x', type: T, shape: ['n', 3, 4, 4] }],
+  outputs: [{ name: 'y' }],
+  initializers: [
+    w('in.g', [3], 51, 0.5, 1.5), w('in.b', [3], 52), w('slope', [3, 1, 1], 53, 0.1, 0.5),
+    i64('gi', [3, 0, 0, 1, 2, 1, 3, 3, 2, 0, 1, 2].concat(Array.from({ length: 84 }, (_, k) => k % 4)), [2, 3, 4, 4]),
+    i64('cax', [2], []),
+  ],
+  nodes: [
+    { op: 'InstanceNormalization', inputs: ['x', 'in.g', 'in.b'], outputs: ['a'] },
+    { op: 'PRelu', inputs: ['a', 'slope'], outputs: ['b'] },
+    { op: 'HardSwish', inputs: ['b'], outputs: ['c'] },
+    { op: 'GatherElements', inputs: ['c', 'gi'], outputs: ['d'], attrs: { axis: i(3) } },
+    { op: 'CumSum', inputs: ['d', 'cax'], outputs: ['e'], attrs: { reverse: i(1) } },
+    { op: 'Trilu', inputs: ['e'], outputs: ['t'] },
+    { op: 'ReduceL2', inputs: ['t'], outputs: ['r'], attrs: { axes: ints([1]), keepdims: i(0) } },
+    { op: 'Selu', inputs: ['r'], outputs: ['y'] },
+  ],
+}));
+
+test('InstanceNormalization, PRelu (its slope a parameter), HardSwish, GatherElements, CumSum, Trilu, ReduceL2, Selu', () => {
+  const input = x(45, [2, 3, 4, 4]);
+  expect(gradcheck((t: Tensor) => norms.forward(t), [input], { name: 'norms' }).ok).toBe(true);
+  expect(checkParameters(norms, [input])).toEqual([]);
+});

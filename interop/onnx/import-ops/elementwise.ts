@@ -11,7 +11,7 @@ import {
   minimum, mul, neg, pow, relu, sigmoid, sin, softplus, sqrt, sub, tanh, where,
 } from '../../../ops';
 import { DataType } from '../data-types';
-import { OpCompiler, floatAttr, intChoice, need, nodeError } from './node';
+import { Inputs, OnnxNode, OpCompiler, floatAttr, intChoice, need, nodeError, refuseAttrs } from './node';
 import { Value, constant, isFloatType, isIntType, typeName, valueOf } from './tensor-data';
 
 /** A constant with f applied to every value of t. */
@@ -246,7 +246,12 @@ const modOp: OpCompiler = (n) => {
  * unbounded). Constant bounds use clamp (gradient 1 between them, bounds included); bounds that
  * are part of the graph use maximum and minimum, so that they get their gradients too.
  */
-const clipOp: OpCompiler = (n) => (inputs) => {
+const clipOp: OpCompiler = (n) => {
+  refuseAttrs(n, ['min', 'max']); // the attributes of opsets before 11; inputs from then on
+  return (inputs) => clip(n, inputs);
+};
+
+function clip(n: OnnxNode, inputs: Inputs): Value[] {
   const x = need(n, inputs, 0, 'input');
   const lo = inputs[1];
   const hi = inputs[2];
@@ -260,7 +265,7 @@ const clipOp: OpCompiler = (n) => (inputs) => {
     return [result(y, x.type)];
   }
   return [result(clamp(x.t, lo === undefined ? null : lo.t.data[0]!, hi === undefined ? null : hi.t.data[0]!), x.type)];
-};
+}
 
 /** A variadic elementwise operator (Max, Min, Sum, Mean): the inputs folded left to right, broadcasting. */
 function variadic(f: (a: Tensor, b: Tensor) => Tensor, meanOf = false): OpCompiler {
