@@ -313,8 +313,8 @@ function parse(bytes: Uint8Array, addParameter: (name: string, t: Tensor) => Ten
       attributes,
     };
     const label = nodeLabel(node);
-    if (domain !== '' && !versions.has(domain)) throw fail(`${label}: the model imports no opset of its domain '${domain}'`);
     const compile = opsOf(domain, opType, label);
+    if (domain !== '' && !versions.has(domain)) throw fail(`${label}: the model imports no opset of its domain '${domain}'`);
     const since = domain === '' && Object.prototype.hasOwnProperty.call(SINCE, opType) ? SINCE[opType]! : 0;
     if (node.opset < since) throw fail(`${label}: the operator ${opType} is in opsets from ${since}, but the model imports opset ${node.opset}`);
     for (const i of node.inputs) if (i !== '' && !defined.has(i)) throw fail(`${label}: its input '${i}' is not computed before it (the nodes must be in topological order, as ONNX requires)`);
@@ -454,7 +454,13 @@ export class OnnxModel extends Module {
   constructor(bytes: Uint8Array) {
     super();
     if (!(bytes instanceof Uint8Array)) throw new ArgumentError(`${building}: bytes must be a Uint8Array holding an ONNX file, got ${describe(bytes)}`);
-    const parsed = parse(bytes, (name, t) => this.addParameter(name, t));
+    let parsed: Parsed;
+    try {
+      parsed = parse(bytes, (name, t) => this.addParameter(name, t));
+    } catch (e) {
+      if (e instanceof DeltaGraphError && !e.message.startsWith(`${building}: `)) e.message = `${building}: ${e.message}`;
+      throw e;
+    }
     for (const [name, t] of parsed.buffers) this.addBuffer(name, t);
     this.#graph = parsed.graph;
     this.inputs = Object.freeze(parsed.graph.inputs.map((x) => x.info));
@@ -524,9 +530,6 @@ export function fromOnnx(bytes: Uint8Array): OnnxModel {
   building = 'fromOnnx';
   try {
     return new OnnxModel(bytes);
-  } catch (e) {
-    if (e instanceof DeltaGraphError && !e.message.startsWith('fromOnnx: ')) e.message = `fromOnnx: ${e.message}`;
-    throw e;
   } finally {
     building = before;
   }

@@ -330,3 +330,12 @@ describe('tensor data', () => {
     expect(message(() => fromOnnx(oneNode('ReduceMean', [{ shape: [2] }, { name: 'a', type: DataType.INT64, dims: [1], data: [0] }])))).toMatch(/takes its axes as the attribute axes until opset 18/);
   });
 });
+
+test('errors of the constructor name it, those of fromOnnx name fromOnnx', () => {
+  const proto = modelProto({ inputs: [{ name: 'x', shape: [2] }], outputs: [{ name: 'y' }], nodes: [{ op: 'Relu', inputs: ['x'], outputs: ['y'], attrs: { big: i(0) } }] });
+  (((proto.graph as { node: Array<{ attribute: Array<{ i: unknown }> }> }).node[0]!).attribute[0]!).i = '9007199254740993';
+  const bytes = encodeModel(proto);
+  expect(message(() => fromOnnx(bytes))).toBe("ArgumentError: fromOnnx: node '/relu_0/Relu' (Relu): attribute big must be an integer within ±2^53, got a value beyond 2^53");
+  expect(message(() => new OnnxModel(bytes))).toBe("ArgumentError: OnnxModel: node '/relu_0/Relu' (Relu): attribute big must be an integer within ±2^53, got a value beyond 2^53");
+  expect(message(() => new OnnxModel(oneNode('Relu', [{ shape: [2] }], {}, { opset: 9 })))).toMatch(/^ArgumentError: OnnxModel: opset 9 /);
+});
