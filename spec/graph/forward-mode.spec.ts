@@ -9,7 +9,7 @@ import {
   numericDirectional, param, rng, randn, sin, sum, tanh, tensor, zeros, backward,
 } from '../../index';
 import { registry } from '../../ops';
-import { callCase, opCase, tensorOf } from '../../check';
+import { callCase, evaluateGraph, gradcheck, opCase, opGraph, tensorOf } from '../../check';
 
 /** J·t from reverse mode: Σᵢ Σₖ Jᵢ[k, j] tᵢ[k] over the inputs, Jᵢ = jacobian(f, i). */
 function jacobianTimes(f: (...xs: Tensor[]) => Tensor, xs: readonly Tensor[], ts: readonly Tensor[]): Float64Array {
@@ -81,6 +81,15 @@ describe('jvp', () => {
         expectClose(t.data, numeric, 1e-7);
       }),
       { numRuns: 30 },
+    );
+  });
+
+  it('matches central differences on random op graphs with shared sub-expressions (gradcheck fwd)', () => {
+    fc.assert(
+      fc.property(opGraph({ maxSteps: 10 }), (g) => {
+        gradcheck((...xs: Tensor[]) => evaluateGraph(g, xs), g.inputs, { modes: ['rev', 'fwd'] });
+      }),
+      { numRuns: 60 },
     );
   });
 

@@ -7,6 +7,7 @@ import {
   ArgumentError, GraphError, MLP, ShapeError, Tensor, add, exp, grad, hessian, hvp, jacfwd, jacobian, log, matmul, mseLoss, mul,
   numericJacobian, randn, rng, sin, sum, tanh, tensor, zeros,
 } from '../../index';
+import { evaluateGraph, opGraph } from '../../check';
 
 function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: number): void {
   expect(actual.length).toBe(expected.length);
@@ -60,6 +61,29 @@ describe('hessian', () => {
         }
       }),
       { numRuns: 20 },
+    );
+  });
+
+  it('of random op graphs: against central differences of grad, and hvp against H·v', () => {
+    fc.assert(
+      fc.property(opGraph({ maxSteps: 8 }), fc.integer({ min: 0, max: 1e6 }), (g, seed) => {
+        const f = (...xs: Tensor[]) => evaluateGraph(g, xs);
+        const r = rng(seed);
+        const vs = g.inputs.map((x) => randn(x.shape, r));
+        const products = hvp(f, g.inputs, vs);
+        g.inputs.forEach((x, i) => {
+          const H = hessian(f, i)(...g.inputs);
+          expectClose(H.data, numericJacobian((...xs: Tensor[]) => grad(f, i)(...xs), g.inputs, i, 1e-6), 1e-6);
+          // (Hv)ᵢ = Σⱼ Hᵢⱼ vⱼ, with the blocks Hᵢⱼ = jacobian(grad(f, j), i).
+          const expected = new Float64Array(x.size);
+          g.inputs.forEach((y, j) => {
+            const Hij = jacobian(grad(f, j), i)(...g.inputs).data;
+            for (let a = 0; a < x.size; a++) for (let b = 0; b < y.size; b++) expected[a] = expected[a]! + Hij[a * y.size + b]! * vs[j]!.data[b]!;
+          });
+          expectClose(products[i]!.data, expected, 1e-10);
+        });
+      }),
+      { numRuns: 40 },
     );
   });
 
