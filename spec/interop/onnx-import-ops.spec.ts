@@ -11,6 +11,7 @@ import { Rng, tensor } from '../../node';
 import { fromOnnx } from '../../interop';
 import { DataType, TensorSpec, buildModel, f, i, ints, oneNode, s, t } from './onnx-builder';
 import { OrtResult, OrtTensor, OrtType, relativeError, runOrt } from './ort';
+import { ModelProto } from '../../interop/onnx/schema';
 
 type Kind = 'float' | 'positive' | 'int64' | 'bool';
 
@@ -346,6 +347,18 @@ test.each(cases.map((c, k) => [c.title, k] as const))('%s agrees with ONNX Runti
     }
   });
   measured.push(`${a.T === DataType.DOUBLE ? 'DOUBLE' : 'FLOAT '} ${worst.toExponential(2)}  ${a.c.title}`);
+});
+
+test('every operator fromOnnx supports is among the cases', () => {
+  let supported: string[] = [];
+  try {
+    fromOnnx(oneNode('NoSuchOperator', [{ shape: [1] }]));
+  } catch (e) {
+    supported = /\(supported: ([^)]*)\)/.exec((e as Error).message)![1]!.split(', ');
+  }
+  const used = new Set(attempts.flatMap((a) => ((ModelProto.decode(a.bytes) as unknown as { graph: { node: Array<{ opType: string }> } }).graph.node).map((nd) => nd.opType)));
+  expect(supported.length).toBeGreaterThan(80);
+  expect(supported.filter((op) => !used.has(op))).toEqual([]);
 });
 
 test('the cases run in ONNX Runtime with double kernels where it has them', () => {
