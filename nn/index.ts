@@ -56,6 +56,7 @@ export { ProgressBar } from './progress';
 export type { ProgressOptions, TextStream } from './progress';
 export { stateDict, loadStateDict, modelToJson, parseModel, loadModelJson } from './serialize';
 export type { SavedModel } from './serialize';
+export type { LoadStateDictOptions, LoadStateDictResult, TorchLayout, TorchTensor } from './state-dict';
 export { xorDataset } from './datasets/xor';
 export type { XorData } from './datasets/xor';
 export { parseIdx } from './datasets/idx';
