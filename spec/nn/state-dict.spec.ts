@@ -419,3 +419,60 @@ describe("BatchNorm's num_batches_tracked", () => {
     expectError(() => loadStateDict(fresh, old), ArgumentError, 'loadStateDict', "no buffer '1.runningVar'");
   });
 });
+
+describe("modules of one's own", () => {
+  /** y = x ⊙ scale: by default its tensor is saved under its own name. */
+  class Scale extends Module {
+    readonly scale: Tensor;
+    constructor(n: number) {
+      super();
+      this.scale = this.addParameter('scale', rand([n], rng(n)));
+    }
+    forward(x: Tensor | number[][]): Tensor {
+      return tensor(x as number[][]).mul(this.scale);
+    }
+    describe(): string {
+      return 'Scale';
+    }
+  }
+
+  /** A projection kept as [in, out] that PyTorch would hold as weight [out, in], told by the hook. */
+  class Projection extends Module {
+    readonly M: Tensor;
+    readonly inner: Scale;
+    constructor() {
+      super();
+      this.M = this.addParameter('M', rand([2, 3], rng(1)));
+      this.inner = this.addModule('inner', new Scale(3));
+    }
+    forward(x: Tensor): Tensor {
+      return this.inner.forward(x.matmul(this.M) as never);
+    }
+    describe(): string {
+      return 'Projection';
+    }
+    protected override torchLayout() {
+      return { tensors: [{ key: 'weight', tensor: this.M, transposed: true }], children: [['scaled', this.inner] as const] };
+    }
+  }
+
+  it('are laid out by their own names, or by their own hook', () => {
+    expect(keysOf(new Scale(3))).toEqual([['scale', [3]]]);
+    const p = new Projection();
+    expect(keysOf(p)).toEqual([['weight', [3, 2]], ['scaled.scale', [3]]]);
+    const q = scramble(new Projection(), 9);
+    q.loadStateDict(p.stateDict());
+    expect(Array.from(q.M.data)).toEqual(Array.from(p.M.data));
+    expect(Array.from(q.inner.scale.data)).toEqual(Array.from(p.inner.scale.data));
+  });
+
+  it('nested 5,000 deep: the walk is not bounded by the call stack', () => {
+    let m: Module = new Linear(1, 1);
+    for (let i = 0; i < 5000; i++) m = new Sequential(m);
+    const dict = m.stateDict();
+    const keys = Object.keys(dict);
+    expect(keys.length).toBe(2);
+    expect(keys[0]).toBe(`${'0.'.repeat(5000)}weight`);
+    expect(m.loadStateDict(dict)).toEqual({ missingKeys: [], unexpectedKeys: [] });
+  });
+});
