@@ -57,6 +57,22 @@ describe('jvp', () => {
     expect(() => jvp((() => 3) as never, [tensor(1)], [tensor(1)])).toThrow(GraphError);
   });
 
+  it('takes f returning an array of tensors: one output and one tangent per entry', () => {
+    const x = tensor([0.5, -1]);
+    const t = tensor([2, 3]);
+    const f = (z: Tensor) => [sin(z), sum(mul(z, z)), tensor([7])];
+    const [outs, tangents] = jvp(f, [x], [t]);
+    expect(outs.map((o) => o.shape)).toEqual([[2], [], [1]]);
+    expectClose(tangents[0]!.data, [2 * Math.cos(0.5), 3 * Math.cos(-1)], 1e-15);
+    expect(tangents[1]!.item()).toBeCloseTo(2 * (0.5 * 2 + -1 * 3), 14);
+    expect(tangents[2]!.toArray()).toEqual([0]);
+    const [louts, fJvp] = linearize(f, x);
+    expect(louts).toHaveLength(3);
+    expectClose(fJvp(t)[0]!.data, tangents[0]!.data, 0);
+    expect(jvp((z: Tensor) => [mul(z, 2)], [x], [t])[1][0]!.toArray()).toEqual([4, 6]);
+    expect(() => jvp((z: Tensor) => [z, 3] as never, [x], [t])).toThrow(/^jvp: f must return a tensor or an array of tensors, got 3 at index 1 of its array$/);
+  });
+
   it('gives zeros when f does not depend on its primals', () => {
     const [out, t] = jvp((_: Tensor) => tensor([1, 2, 3]), [tensor(1)], [tensor(1)]);
     expect(out.toArray()).toEqual([1, 2, 3]);
