@@ -11,10 +11,11 @@
  *
  * Reading widens every type it knows to float64 exactly: F64, F32, F16 (subnormals, infinities and
  * NaN included), BF16, the integers I64, I32, I16, I8, U64, U32, U16, U8 (64-bit integers beyond
- * ±(2⁵³ − 1) are an error, since float64 cannot hold them) and BOOL (0 or 1). A file is checked
- * whole, and every problem is an ArgumentError naming loadSafetensors, the tensor and what was
- * expected, before any value is read or any tensor allocated (the declared sizes are checked
- * against the memory budget first): no read outside the bytes given, whatever they hold.
+ * ±(2⁵³ − 1) are an error, since float64 cannot hold them) and BOOL (0 or 1). Every problem is an
+ * ArgumentError naming loadSafetensors, the tensor and what was expected. The header and the layout
+ * of the data are checked whole before any tensor is allocated (the declared sizes against the
+ * memory budget last); only the values themselves (an I64 beyond 2⁵³, a BOOL byte of 2) are found
+ * while reading. Nothing is read outside the bytes given, whatever they hold.
  *
  * Writing gives F32 by default (what PyTorch users mostly have; values are rounded to the nearest
  * float32, as Math.fround) or F64 ({ dtype: 'float64' }, exact), the tensors sorted by name as the
@@ -298,9 +299,9 @@ function decode(who: string, view: DataView, offset: number, e: Entry): Float64A
 /**
  * The tensors of a safetensors file, by name, as float64 tensors (in the order of their data), whatever
  * element type the file holds (see the file's comment for the types read). Every problem of the
- * file is an ArgumentError naming the tensor and what was expected, raised before anything is
- * allocated; their total size is checked against the memory budget first. Pass the result to
- * module.loadStateDict for a PyTorch state dict.
+ * file is an ArgumentError naming the tensor and what was expected; the header and the layout are
+ * checked, and the total size against the memory budget (a MemoryError), before any tensor is
+ * allocated. Pass the result to module.loadStateDict for a PyTorch state dict.
  */
 export function loadSafetensors(bytes: Uint8Array): Record<string, Tensor> {
   const file = bytesIn(WHO_LOAD, bytes);
