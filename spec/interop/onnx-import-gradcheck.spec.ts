@@ -7,9 +7,10 @@
  * reflect, the causal Where) with the others.
  */
 import { Rng, Tensor, backward, mul, noGrad, sum, tensor } from '../../node';
-import { gradcheck, numericJacobian } from '../../check';
+import { gradcheck, numericDirectional, numericJacobian } from '../../check';
 import { OnnxModel, fromOnnx } from '../../interop';
 import { DataType, TensorSpec, buildModel, f, i, ints, s } from './onnx-builder';
+import { transformerBlock } from './onnx-models';
 
 const T = DataType.DOUBLE;
 
@@ -22,30 +23,47 @@ const w = (name: string, dims: number[], seed: number, low = -1, high = 1): Tens
 const i64 = (name: string, data: number[], dims = [data.length]): TensorSpec => ({ name, type: DataType.INT64, dims, data });
 
 /**
- * ∂(Σ v ⊙ output)/∂p from backward against numericJacobian(p ↦ output)ᵀ v, for every parameter p,
- * the parameter's values moved in place (and restored) for the differences.
+ * ∂(Σ v ⊙ output)/∂p from backward against central differences, for every parameter p, the
+ * parameter's values moved in place (and restored): the whole numericJacobian(p ↦ output)ᵀ v for
+ * a parameter of at most 32 values, else three random directions u, ⟨p̄, u⟩ against
+ * numericDirectional's (out(p + εu) − out(p − εu)) / 2ε projected on v.
  */
 function checkParameters(model: OnnxModel, inputs: Tensor[], output = 0): string[] {
   const out = model.run(...inputs)[output]!;
   const v = tensor(Float64Array.from(values(99, out.size)), out.shape.slice());
   const grads = backward(sum(mul(out, v)));
   const problems: string[] = [];
+  const dot = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+    let d = 0;
+    for (let k = 0; k < a.length; k++) d += a[k]! * b[k]!;
+    return d;
+  };
   for (const [name, p] of model.namedParameters()) {
     const saved = p.data.slice();
-    const J = numericJacobian((q: Tensor) => {
+    const at = (q: Tensor) => {
       p.data.set(q.data);
       try {
         return noGrad(() => model.run(...inputs)[output]!);
       } finally {
         p.data.set(saved);
       }
-    }, [new Tensor(saved.slice(), p.shape.slice())], 0, 1e-6);
+    };
+    const here = [new Tensor(saved.slice(), p.shape.slice())];
     const analytic = grads.get(p).data;
-    const m = out.size;
-    for (let k = 0; k < p.size; k++) {
-      let numeric = 0;
-      for (let j = 0; j < m; j++) numeric += J[k * m + j]! * v.data[j]!;
-      if (!(Math.abs(analytic[k]! - numeric) <= 1e-6 + 1e-5 * Math.abs(numeric))) problems.push(`${name}[${k}]: analytic ${analytic[k]}, numeric ${numeric}`);
+    const close = (a: number, n: number) => Math.abs(a - n) <= 1e-6 + 1e-5 * Math.abs(n);
+    if (p.size <= 32) {
+      const J = numericJacobian(at, here, 0, 1e-6);
+      for (let k = 0; k < p.size; k++) {
+        const numeric = dot(J.subarray(k * out.size, (k + 1) * out.size), v.data);
+        if (!close(analytic[k]!, numeric)) problems.push(`${name}[${k}]: analytic ${analytic[k]}, numeric ${numeric}`);
+      }
+    } else {
+      for (let d = 0; d < 3; d++) {
+        const u = Float64Array.from(values(1000 + d, p.size));
+        const numeric = dot(numericDirectional(at, here, [u], 1e-6), v.data);
+        const a = dot(analytic, u);
+        if (!close(a, numeric)) problems.push(`${name} along direction ${d}: analytic ${a}, numeric ${numeric}`);
+      }
     }
   }
   return problems;
@@ -187,4 +205,18 @@ test('InstanceNormalization, PRelu (its slope a parameter), HardSwish, GatherEle
   const input = x(45, [2, 3, 4, 4]);
   expect(gradcheck((t: Tensor) => norms.forward(t), [input], { name: 'norms' }).ok).toBe(true);
   expect(checkParameters(norms, [input])).toEqual([]);
+});
+
+test('a transformer block as PyTorch exports it: dynamic shapes, decomposed layer norm and GELU, a causal mask', () => {
+  const block = fromOnnx(transformerBlock(T));
+  expect(block.namedParameters().map(([k]) => k)).toEqual([
+    'ln1.weight', 'ln1.bias', 'attn.qkv.weight', 'attn.qkv.bias', 'attn.proj.weight', 'attn.proj.bias',
+    'ln2.weight', 'ln2.bias', 'mlp.fc.weight', 'mlp.fc.bias', 'mlp.proj.weight', 'mlp.proj.bias',
+  ]);
+  const input = x(46, [1, 3, 8]);
+  block.forward(input);
+  // Layers from the node names' scopes.
+  expect([...new Set(block.layerSpans().map((l) => l.label))]).toEqual(['ln1', 'attn', 'ln2', 'mlp']);
+  expect(gradcheck((t: Tensor) => block.forward(t), [input], { name: 'block' }).ok).toBe(true);
+  expect(checkParameters(block, [input])).toEqual([]);
 });

@@ -12,6 +12,7 @@ import { fromOnnx } from '../../interop';
 import { DataType, TensorSpec, buildModel, f, i, ints, oneNode, s, t } from './onnx-builder';
 import { OrtResult, OrtTensor, OrtType, relativeError, runOrt } from './ort';
 import { ModelProto } from '../../interop/onnx/schema';
+import { transformerBlock } from './onnx-models';
 
 type Kind = 'float' | 'positive' | 'int64' | 'bool';
 
@@ -258,6 +259,9 @@ const viewChain = (T: number) => buildModel({
 });
 add('Shape → Gather → Unsqueeze → Concat → Reshape, batch 2', viewChain, { x: { dims: [2, 3, 4] } });
 add('Shape → Gather → Unsqueeze → Concat → Reshape, batch 5', viewChain, { x: { dims: [5, 3, 4] } });
+
+add('a transformer block as PyTorch exports it (dynamic batch 2, sequence 3)', transformerBlock, { x: { dims: [2, 3, 8] } });
+add('a transformer block as PyTorch exports it (dynamic batch 1, sequence 5)', transformerBlock, { x: { dims: [1, 5, 8] } });
 
 // ---------------------------------------------------------------------------------------------
 // Reductions
