@@ -1,5 +1,5 @@
 /**
- * The deltagraph command line: train, gradcheck, deltas, graph. Usage errors print one line and exit 2.
+ * The deltagraph command line: train, gradcheck, deltas, graph, export. Usage errors print one line and exit 2.
  * A command's module (and with it the library) is loaded only when that command runs, so that
  * `deltagraph --help` starts at once.
  */
@@ -12,7 +12,8 @@ const COMMANDS: Record<string, { load: () => Command; summary: string }> = {
   train: { load: () => require('./commands/train').trainCommand, summary: 'train a built-in example (xor, housing, mnist, mnist-cnn, shakespeare) and report its test or validation metrics' },
   gradcheck: { load: () => require('./commands/gradcheck').gradcheckCommand, summary: 'property-check ops against central differences and print a table' },
   deltas: { load: () => require('./commands/deltas').deltasCommand, summary: "print the XOR net's layer deltas next to the slides' formulas" },
-  graph: { load: () => require('./commands/graph').graphCommand, summary: 'draw the computational graph of an example or a saved model (SVG, DOT or JSON)' },
+  graph: { load: () => require('./commands/graph').graphCommand, summary: 'draw the computational graph of an example, a saved model or an ONNX model (SVG, DOT or JSON)' },
+  export: { load: () => require('./commands/export').exportCommand, summary: 'write a saved model as ONNX (for ONNX Runtime) or its weights as safetensors (for PyTorch)' },
 };
 
 export const mainHelp = `deltagraph — reverse-mode automatic differentiation on computational graphs
