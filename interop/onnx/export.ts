@@ -34,6 +34,7 @@ import { Attr, Dim, Emitter, MappingTable, OpContext, allStatic, fixed, refuse }
 import { ELEMENTWISE } from './export-ops/elementwise';
 import { NN } from './export-ops/nn';
 import { SHAPE } from './export-ops/shape';
+import { findFusions } from './export-ops/fusions';
 
 /** The opsets of the default domain (ai.onnx) that toOnnx writes. */
 export const ONNX_EXPORT_OPSETS = { min: 13, max: 17 } as const;
@@ -342,13 +343,28 @@ export function toOnnx(model: OnnxExportable, exampleInputs: readonly Tensor[], 
     return null;
   };
 
+  const fusions = findFusions(A.nodes, A.outputs, opset, dtype);
+  const fused = new Set<Node>();
+  for (const f of fusions.values()) for (const n of f.interior) fused.add(n);
+  const nameOf = (t: Tensor, node: Node): string => {
+    const name = t.producer === null ? leafName(t, node) : names.get(t);
+    if (name === undefined) throw new GraphError(`${who}: op '${node.op.name}' (node ${node.id}) reads a value that was not exported`);
+    return name;
+  };
+
   A.nodes.forEach((node, k) => {
+    if (fused.has(node)) return;
+    const fusion = fusions.get(node);
+    if (fusion !== undefined) {
+      names.set(node.output, fusion.emit({ ...emitter, name: (t) => nameOf(t, node) }));
+      return;
+    }
     const mapping = MAPPINGS[node.op.name];
     if (mapping === undefined) {
       throw new GraphError(`${who}: the graph records op '${node.op.name}' (node ${node.id}), which has no ONNX mapping; the ops toOnnx exports are ${onnxExportableOps().join(', ')}`);
     }
     const tensors = node.inputs!;
-    const inputs = tensors.map((t) => (t.producer === null ? leafName(t, node) : names.get(t)!));
+    const inputs = tensors.map((t) => nameOf(t, node));
     const other = B === null ? null : B.nodes[k]!;
     const context: OpContext = {
       ...emitter,
