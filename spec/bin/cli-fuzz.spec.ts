@@ -18,12 +18,13 @@ const COMMANDS: Record<string, string[]> = {
   graph: ['xor', 'housing', 'mnist', 'mnist-cnn', 'shakespeare', 'model.json'],
   gradcheck: ['add', 'relu', 'matmul', 'softmax', 'nosuchop'],
   deltas: ['xor'],
+  export: ['model.json', 'model.json', 'cnn.onnx'],
 };
 
 const VALUES = [
   '', ' ', '0', '-1', '1', '2', '3', '1.5', '-0', 'NaN', 'Infinity', '1e400', '1e20', '9007199254740993', 'abc', '-', '--', '1,2', '2,0', ',',
   '4,,3', 'x'.repeat(300), 'no/such/dir/file.json', 'model.json', 'out.svg', 'out.dot', 'out.json', 'ckpt', 'true', 'relu', 'adam', 'sgd',
-  'momentum', 'rmsprop', 'dot', 'json', 'svg', 'png', '\u0000', '../model.json',
+  'momentum', 'rmsprop', 'dot', 'json', 'svg', 'png', '\u0000', '../model.json', 'out.onnx', 'out.safetensors', 'float32', 'float64',
 ];
 
 /** Work a valid run may ask for, bounded: flag → most allowed (applied to valid numbers only). */
