@@ -234,11 +234,20 @@ function halfToNumber(bits: number): number {
   return sign * (1024 + fraction) * 2 ** (exponent - 25);
 }
 
+/** Whether this engine stores numbers little-endian, as the files do (then aligned floats are read as typed arrays). */
+const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+
 /** One tensor's values, widened to float64. */
 function decode(who: string, view: DataView, offset: number, e: Entry): Float64Array {
-  const size = (e.end - e.begin) / DTYPE_BYTES[e.dtype]!;
+  const width = DTYPE_BYTES[e.dtype]!;
+  const size = (e.end - e.begin) / width;
   const out = new Float64Array(size);
   const o = offset + e.begin;
+  const start = view.byteOffset + o;
+  if (LITTLE_ENDIAN && start % width === 0 && (e.dtype === 'F32' || e.dtype === 'F64')) {
+    out.set(e.dtype === 'F32' ? new Float32Array(view.buffer, start, size) : new Float64Array(view.buffer, start, size));
+    return out;
+  }
   const wide = (value: number, i: number): number => {
     if (!Number.isSafeInteger(value)) {
       throw new ArgumentError(`${who}: tensor ${JSON.stringify(e.name)} (${e.dtype}) holds a value beyond ±(2^53 − 1) at flat position ${i}, which float64 cannot hold exactly`);

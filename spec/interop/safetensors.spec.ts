@@ -168,12 +168,19 @@ describe('element types, widened exactly to float64', () => {
     refused(one('BOOL', [2], [1, 2]), 'tensor "t" (BOOL)', 'byte 2', 'expected 0 or 1');
   });
 
-  it('reads a file that is a view into a larger buffer', () => {
-    const bytes = saveSafetensors({ a: tensor([1, 2, 3]) });
-    const big = new Uint8Array(bytes.length + 13);
-    big.set(bytes, 5);
-    expect(values(loadSafetensors(big.subarray(5, 5 + bytes.length)).a)).toEqual([1, 2, 3]);
-    expect(values(loadSafetensors(bytes.slice().buffer as unknown as Uint8Array).a)).toEqual([1, 2, 3]);
+  it('reads a file that is a view into a larger buffer, its floats aligned or not', () => {
+    const data = [1, -0, 2 ** -149, 1e-310, NaN, -Infinity, Math.PI];
+    for (const dtype of ['float32', 'float64'] as const) {
+      const bytes = saveSafetensors({ a: tensor(data) }, undefined, { dtype });
+      const want = data.map((v) => (dtype === 'float32' ? Math.fround(v) : v));
+      for (const shift of [0, 1, 4, 5, 8]) {
+        const big = new Uint8Array(bytes.length + 13);
+        big.set(bytes, shift);
+        const got = values(loadSafetensors(big.subarray(shift, shift + bytes.length)).a);
+        want.forEach((v, i) => expect([dtype, shift, i, Object.is(got[i], v)]).toEqual([dtype, shift, i, true]));
+      }
+    }
+    expect(values(loadSafetensors(saveSafetensors({ a: tensor([1, 2, 3]) }).buffer as unknown as Uint8Array).a)).toEqual([1, 2, 3]);
   });
 });
 
