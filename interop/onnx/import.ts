@@ -524,6 +524,14 @@ export class OnnxModel extends Module {
  * initializers, float64, under their ONNX names. An operator, attribute value or domain the
  * importer does not support, another opset, or bytes that are not a model are an ArgumentError
  * naming the node, the operator and what is supported.
+ *
+ * ```ts
+ * const model = fromOnnx(new Uint8Array(readFileSync('mlp.onnx'))); // torch.onnx.export of an nn.Sequential
+ * const loss = crossEntropy(model.forward(x), labels);
+ * const grads = backward(loss);
+ * grads.get(model.namedParameters()[0][1]);                         // ∂loss/∂'0.weight'
+ * fit(model, { x, y: labels }, { loss: new CrossEntropyLoss(), optimizer: new SGD(model.parameters(), { lr: 0.1 }), epochs: 1 });
+ * ```
  */
 export function fromOnnx(bytes: Uint8Array): OnnxModel {
   const before = building;
