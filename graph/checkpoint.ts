@@ -47,8 +47,9 @@ function sameValues(a: Tensor, b: Tensor): boolean {
  * checkpoint(f) is the function x ↦ f(x) that records one node instead of f's whole graph: the
  * values inside f are not kept, and the node's VJP runs f again under recording and
  * backpropagates its gradient g through that recomputation, x̄ᵢ = ∂⟨g, f(x)⟩/∂xᵢ. The
- * gradients are the same bits as without the checkpoint (when an argument is used both inside f
- * over several paths and outside it, the two sums it receives are added in another order). Under
+ * gradients are the same bits as without the checkpoint, with one exception: an argument that f
+ * uses more than once and that is used again after f receives the same terms summed in another
+ * order (f's own terms are summed first). Under
  * a recorded backward pass (createGraph, grad(grad(·))) the recomputation is recorded too, so
  * higher derivatives work.
  *

@@ -9,7 +9,7 @@ import { backward } from './backward';
 import { checkedTangents } from './forward-mode';
 import { enableGrad, isRecording } from './mode';
 import { pairing } from './pairing-ops';
-import { checkScalar, grad, jacobian, trace } from './transforms';
+import { argnumList, checkScalar, grad, jacobian, trace } from './transforms';
 
 /**
  * hessian(f, argnum)(...args): H with shape [...x.shape, ...x.shape] for x = args[argnum] and a
@@ -21,7 +21,10 @@ export function hessian(f: (...args: any[]) => Tensor, argnum = 0) {
   if (typeof argnum !== 'number') throw new ArgumentError(`hessian: argnum must be one argument index, got ${describe(argnum)}`);
   const df = grad(f, argnum);
   const H = jacobian((...args: unknown[]) => df(...args), argnum);
-  return (...args: unknown[]): Tensor => within('hessian', null, () => H(...args));
+  return (...args: unknown[]): Tensor => {
+    argnumList('hessian', argnum, args.length);
+    return within('hessian', null, () => H(...args));
+  };
 }
 
 /**

@@ -46,6 +46,25 @@ describe('checkpoint', () => {
     );
   });
 
+  it('an argument f uses twice: the same bits unless it is used again after f (then the sums are ordered otherwise)', () => {
+    const f = (x: Tensor) => add(mul(sin(x), 0.1), mul(x, 0.7));
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 1e6 }), (seed) => {
+        const x0 = randn([5], rng(seed));
+        const run = (g: (x: Tensor) => Tensor, after: boolean) => {
+          const x = param(x0);
+          const before = mul(x, 0.3);
+          const y = g(x);
+          return backward(sum(after ? add(add(y, mul(x, 1.3)), before) : add(y, before))).get(x);
+        };
+        same(run(f, false), run(checkpoint(f), false));
+        const [a, b] = [run(f, true), run(checkpoint(f), true)];
+        a.data.forEach((v, i) => expect(Math.abs(v - b.data[i]!)).toBeLessThanOrEqual(4e-16 * Math.abs(v)));
+      }),
+      { numRuns: 50 },
+    );
+  });
+
   it('records one node per checkpoint, not f’s intermediates', () => {
     const { x, params } = chain(1, 5, 4, 3);
     const nodes = (b: (x: Tensor, W: Tensor, b: Tensor) => Tensor) => {

@@ -109,7 +109,7 @@ describe('hessian', () => {
     expect(() => hessian((x: Tensor) => mul(x, 2))(tensor([1, 2]))).toThrow(GraphError);
     expect(() => hessian((x: Tensor) => mul(x, 2))(tensor([1, 2]))).toThrow(/^hessian: /);
     expect(() => hessian((x: Tensor) => x, [0] as never)).toThrow(ArgumentError);
-    expect(() => hessian((x: Tensor) => sum(x), 3)(tensor(1))).toThrow(/^hessian: .*argnums 3/);
+    expect(() => hessian((x: Tensor) => sum(x), 3)(tensor(1))).toThrow(/^hessian: argnums 3 is not the index of one of the 1 arguments/);
   });
 });
 
