@@ -15,6 +15,7 @@ import { Initializer, parseInitializer } from './init';
 import { Linear } from './linear';
 import { Module, batchOf } from './module';
 import { NodeSpan, Sequential } from './sequential';
+import type { TorchLayout } from './state-dict';
 
 export interface MLPOptions {
   /** Widths from input to output, e.g. [784, 128, 10]. */
@@ -132,6 +133,15 @@ export class MLP extends Module {
   /** The Linear layers, in order. */
   linears(): Linear[] {
     return this.net.layers.filter((m): m is Linear => m instanceof Linear);
+  }
+
+  /**
+   * In a PyTorch state dict an MLP is the torch.nn.Sequential of its layers: `0.weight`, `0.bias`,
+   * `2.weight`, … (Linear, activation, Linear, …; BatchNorm and Dropout take their places), with
+   * no `net.` before the index, so that a PyTorch Sequential's weights load as they are.
+   */
+  protected override torchLayout(): TorchLayout {
+    return { tensors: [], children: this.net.modules() };
   }
 
   describe(): string {
