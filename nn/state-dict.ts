@@ -8,9 +8,10 @@
  * (a Linear's W [in, out] is PyTorch's weight [out, in]); then its children under PyTorch's names.
  * Module's default lists its own parameters, then its own buffers, under their deltagraph names,
  * then its children under theirs, which is right for the modules whose names already are PyTorch's
- * (LSTM, LayerNorm, Embedding, Sequential's indices) and for containers without a PyTorch twin (MLP,
- * GPT, GPTBlock: by their child names). A module may also absorb a child (MultiHeadAttention lists
- * its in-projection Linear's tensors as its own in_proj_weight and in_proj_bias).
+ * (LSTM, LayerNorm, Embedding, Sequential's indices) and for containers without a PyTorch twin (GPT,
+ * GPTBlock: by their child names). A module may also absorb a child (MultiHeadAttention lists its
+ * in-projection Linear's tensors as its own in_proj_weight and in_proj_bias) or stand for one (its
+ * layout being its child's).
  *
  * The keys are joined by dots from the root, in PyTorch's order: a module's own parameters, then
  * its own buffers, then each child in order, depth first.
