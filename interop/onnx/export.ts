@@ -21,6 +21,11 @@
  * dimension, an Expand target, a Slice end, a Pad width) is computed at run time from
  * Shape(first input)[0] with Mul, Add and Concat. The two traces must record the same ops, and
  * the constants the ops read must not change with the batch size; otherwise the export is refused.
+ *
+ * Without dynamicBatch, a model whose inputs have two rows or more is traced a second time on the
+ * inputs with their rows rotated by one, for the same check: a constant that changes then (a mask
+ * computed from an input by a comparison, which records nothing) would be baked in wrongly, and a
+ * graph that changes (control flow on the values) cannot be written, so both are refused.
  */
 import { ArgumentError, DeltaGraphError, GraphError, Tensor, describe, fmtShape, isCallable, param } from '../../lib';
 import { boolIn, choiceIn, numberIn, optionsIn, stringIn } from '../../lib/args';
@@ -105,12 +110,16 @@ function traceOn(model: OnnxExportable, inputs: readonly Tensor[]): Trace {
   return { inputs: leaves, outputs, nodes: [...seen].sort((a, b) => a.id - b.id) };
 }
 
-/** x with `n` rows: its rows repeated in order (what the second trace of a dynamic batch runs on). */
-function withRows(x: Tensor, n: number): Tensor {
+/**
+ * x with `n` rows, starting from row `shift`: its rows repeated in order (what the second trace of
+ * a dynamic batch runs on), or rotated (n = its own rows, shift 1).
+ */
+function withRows(x: Tensor, n: number, shift = 0): Tensor {
   const shape = [n, ...x.shape.slice(1)];
   const size = shape.reduce((p, d) => p * d, 1);
+  const row = x.shape.slice(1).reduce((p, d) => p * d, 1);
   const data = new Float64Array(size);
-  for (let i = 0; i < size; i++) data[i] = x.data[i % x.size]!;
+  for (let i = 0; i < size; i++) data[i] = x.data[(i + shift * row) % x.size]!;
   return new Tensor(data, shape);
 }
 
@@ -189,13 +198,21 @@ export function toOnnx(model: OnnxExportable, exampleInputs: readonly Tensor[], 
     throw new ArgumentError(`${who}: outputNames names ${givenOutputs.length} outputs, but the model returns ${A.outputs.length}`);
   }
   const outputNames = givenOutputs ?? A.outputs.map((_, i) => `output_${i}`);
-  const B = dynamic ? traceOn(model, exampleInputs.map((x) => withRows(x, batch! + 1))) : null;
+  const rotate = !dynamic && exampleInputs.some((x) => x.rank > 0 && x.shape[0]! >= 2);
+  const B = dynamic
+    ? traceOn(model, exampleInputs.map((x) => withRows(x, batch! + 1)))
+    : rotate
+      ? traceOn(model, exampleInputs.map((x) => (x.rank > 0 && x.shape[0]! >= 2 ? withRows(x, x.shape[0]!, 1) : x)))
+      : null;
+  /** How the second trace differs, for messages. */
+  const second = dynamic ? `at batch ${batch! + 1}` : 'on the example inputs with their rows rotated';
 
   // Which tensor of the second trace is which tensor of the first.
   const partner = new Map<Tensor, Tensor>();
   if (B !== null) {
     const mismatch = (what: string) => {
-      throw new GraphError(`${who}: with dynamicBatch the model must record the same graph at every batch size, but at batch ${batch! + 1} ${what} than at batch ${batch}${batch === 1 ? ' (give an example batch of at least 2: a batch of 1 can skip broadcasts that larger ones need)' : ''}`);
+      if (!dynamic) throw new GraphError(`${who}: the model's graph depends on its input values (control flow on them), which an ONNX graph cannot follow: ${second} ${what} than on the example inputs`);
+      throw new GraphError(`${who}: with dynamicBatch the model must record the same graph at every batch size, but ${second} ${what} than at batch ${batch}${batch === 1 ? ' (give an example batch of at least 2: a batch of 1 can skip broadcasts that larger ones need)' : ''}`);
     };
     if (B.nodes.length !== A.nodes.length) mismatch(`it records ${B.nodes.length} ops rather ${A.nodes.length}`);
     if (B.outputs.length !== A.outputs.length) mismatch(`it returns ${B.outputs.length} outputs rather ${A.outputs.length}`);
@@ -211,7 +228,10 @@ export function toOnnx(model: OnnxExportable, exampleInputs: readonly Tensor[], 
   const dimsOf = (t: Tensor): Dim[] => {
     const other = partner.get(t);
     if (other === undefined) return t.shape.map(fixed);
-    if (other.rank !== t.rank) throw new GraphError(`${who}: a tensor of shape ${fmtShape(t.shape)} at batch ${batch} has rank ${other.rank} at batch ${batch! + 1} (shape ${fmtShape(other.shape)}); its rank must not depend on the batch size`);
+    if (other.rank !== t.rank || (!dynamic && other.shape.some((d, i) => d !== t.shape[i]))) {
+      throw new GraphError(`${who}: a tensor of shape ${fmtShape(t.shape)} on the example inputs has shape ${fmtShape(other.shape)} ${second}; ${dynamic ? 'its rank' : 'its shape'} must not depend on ${dynamic ? 'the batch size' : 'the input values'}`);
+    }
+    if (!dynamic) return t.shape.map(fixed);
     return t.shape.map((d, i) => {
       const a = other.shape[i]! - d;
       return { a, b: d - a * batch! };
@@ -316,7 +336,7 @@ export function toOnnx(model: OnnxExportable, exampleInputs: readonly Tensor[], 
     if (known !== undefined) return known;
     const other = partner.get(t);
     if (other !== undefined && other !== t && (other.rank !== t.rank || other.shape.some((d, i) => d !== t.shape[i]) || other.data.some((v, i) => !Object.is(v, t.data[i])))) {
-      refuse(node, `it reads a constant of shape ${fmtShape(t.shape)} that changes with the batch size (a value computed from an input without recording, such as a comparison's mask, is baked in as a constant)`);
+      refuse(node, `it reads a constant of shape ${fmtShape(t.shape)} that changes ${second}: a value computed from an input without recording (such as a comparison's mask) would be baked into the model as a constant`);
     }
     const path = paths.get(t);
     const name = path !== undefined ? reserve(path, `a parameter`) : fresh('const');

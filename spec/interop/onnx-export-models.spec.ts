@@ -15,7 +15,7 @@
  */
 import {
   ArgumentError, BatchNorm, GPTBlock, GraphError, Linear, MLP, Module, ReLU, Sequential, Tensor, add, backward, defineOp, fromOnnx,
-  mnistCnn, rng, sum, tanhBackward, toOnnx,
+  exp, gpt, greater, mnistCnn, mul, neg, rng, sum, tanhBackward, toOnnx, where,
 } from '../../node';
 import { ModelProto } from '../../interop/onnx/schema';
 import { OrtResult, relativeError, runOrt } from './ort';
@@ -118,6 +118,32 @@ describe('the model', () => {
     expect(() => toOnnx((x: Tensor) => square.apply([x], undefined), [input([2])])).toThrow(GraphError);
     expect(() => toOnnx((x: Tensor) => square.apply([x], undefined), [input([2])])).toThrow(/op 'mySquare'.*no ONNX mapping.*matmul/);
     expect(() => toOnnx((x: Tensor) => tanhBackward(x, x), [input([2])])).toThrow(/'tanhBackward'/);
+  });
+
+  test('a constant computed from an input without recording, or control flow on the values, is refused', () => {
+    const masked = (x: Tensor) => where(greater(x, 0), x, mul(x, 0.1));
+    expect(() => toOnnx(masked, [input([4, 3])])).toThrow(/op 'where'.*changes with the input values/);
+    expect(() => toOnnx(masked, [input([4, 3])], { dynamicBatch: true })).toThrow(/op 'where'.*changes shape with the batch size/);
+    const scaled = (x: Tensor) => mul(x, greater(x, 0));
+    expect(() => toOnnx(scaled, [input([4, 3])])).toThrow(/reads a constant of shape \[4, 3\] that changes on the example inputs with their rows rotated/);
+    const branchy = (x: Tensor) => (x.data[0]! > 0 ? exp(x) : neg(x));
+    const x = input([2, 3]);
+    x.data[3] = -Math.sign(x.data[0]!);
+    expect(() => toOnnx(branchy, [x])).toThrow(/depends on its input values/);
+  });
+
+  test('a GPT takes its ids as an input (cast to INT64 for its Gather), at any batch size', () => {
+    const model = gpt({ vocabSize: 11, layers: 1, heads: 2, embedding: 8, context: 6 }, 3);
+    const ids = new Tensor(Float64Array.from({ length: 10 }, (_, i) => (i * 7) % 11), [2, 5]);
+    const bytes = toOnnx(model, [ids], { dynamicBatch: true });
+    const other = new Tensor(Float64Array.from({ length: 15 }, (_, i) => (i * 5 + 3) % 11), [3, 5]);
+    const [res] = runOrt([{ model: bytes, feeds: { input_0: { type: 'float32', dims: [3, 5], data: Array.from(other.data) } } }]);
+    if (res!.error !== undefined) throw new Error(res!.error);
+    const want = model.forward(other);
+    expect(res!.outputs.output_0!.dims).toEqual([3, 5, 11]);
+    const err = relativeError(res!.outputs.output_0!.data, Array.from(want.data), 1e-2);
+    measured.push(`float32 ${err.toExponential(2)}  GPT (1 layer), dynamic batch (2 → 3)`);
+    expect(err).toBeLessThanOrEqual(1e-5);
   });
 
   test('arguments are checked', () => {

@@ -60,11 +60,14 @@ export interface Emitter {
 /** One recorded node as its mapping sees it. */
 export interface OpContext extends Emitter {
   readonly recorded: Node;
-  /** The same node recorded at the second batch size (dynamicBatch), or null. */
+  /**
+   * The same node in the second trace (at batch + 1 with dynamicBatch, else on the inputs with
+   * their rows rotated), or null when there is none (inputs of fewer than two rows).
+   */
   readonly partner: Node | null;
   /** The node's attributes. */
   readonly attrs: unknown;
-  /** The partner's attributes (or the node's own without a dynamic batch). */
+  /** The partner's attributes (the node's own when there is no partner): constants must agree. */
   readonly partnerAttrs: unknown;
   /** The ONNX names of the node's inputs. */
   readonly inputs: readonly string[];

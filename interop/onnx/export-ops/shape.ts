@@ -17,7 +17,7 @@ function dimList(c: OpContext, dims: readonly Dim[]): string {
 /** The attribute tensors of the node at both batch sizes must hold the same values (constants of the graph). */
 function sameConstant(c: OpContext, a: ArrayLike<number>, b: ArrayLike<number>, what: string): void {
   if (a.length !== b.length || Array.prototype.some.call(a, (v: number, i: number) => !Object.is(v, b[i]))) {
-    c.fail(`its ${what} changes with the batch size, so it cannot be a constant of a model with a dynamic batch`);
+    c.fail(`its ${what} changes ${c.dynamic ? 'with the batch size' : 'with the input values'}, so it cannot be a constant of the model (a value computed from an input without recording, such as a comparison's mask, is not part of the graph)`);
   }
 }
 
@@ -85,8 +85,8 @@ export const SHAPE: MappingTable = {
   where: (c) => {
     const cond = c.attrs as Tensor;
     const other = c.partnerAttrs as Tensor;
-    if (c.dynamic && (cond.shape.length !== other.shape.length || cond.shape.some((d, i) => d !== other.shape[i]))) {
-      c.fail(`its condition (shape [${cond.shape.join(', ')}]) changes shape with the batch size; a condition must be a constant of the model`);
+    if (cond.shape.length !== other.shape.length || cond.shape.some((d, i) => d !== other.shape[i])) {
+      c.fail(`its condition (shape [${cond.shape.join(', ')}]) changes shape ${c.dynamic ? 'with the batch size' : 'with the input values'}; a condition must be a constant of the model`);
     }
     sameConstant(c, cond.data, other.data, 'condition');
     return c.node('Where', [c.bools(cond.data, cond.shape), c.inputs[0]!, c.inputs[1]!]);
