@@ -198,6 +198,8 @@ export function toOnnx(model: OnnxExportable, exampleInputs: readonly Tensor[], 
     throw new ArgumentError(`${who}: outputNames names ${givenOutputs.length} outputs, but the model returns ${A.outputs.length}`);
   }
   const outputNames = givenOutputs ?? A.outputs.map((_, i) => `output_${i}`);
+  const clash = outputNames.find((n) => inputNames.includes(n));
+  if (clash !== undefined) throw new ArgumentError(`${who}: '${clash}' names both an input and an output; graph inputs and outputs need distinct names`);
   const rotate = !dynamic && exampleInputs.some((x) => x.rank > 0 && x.shape[0]! >= 2);
   const B = dynamic
     ? traceOn(model, exampleInputs.map((x) => withRows(x, batch! + 1)))
@@ -214,8 +216,8 @@ export function toOnnx(model: OnnxExportable, exampleInputs: readonly Tensor[], 
       if (!dynamic) throw new GraphError(`${who}: the model's graph depends on its input values (control flow on them), which an ONNX graph cannot follow: ${second} ${what} than on the example inputs`);
       throw new GraphError(`${who}: with dynamicBatch the model must record the same graph at every batch size, but ${second} ${what} than at batch ${batch}${batch === 1 ? ' (give an example batch of at least 2: a batch of 1 can skip broadcasts that larger ones need)' : ''}`);
     };
-    if (B.nodes.length !== A.nodes.length) mismatch(`it records ${B.nodes.length} ops rather ${A.nodes.length}`);
-    if (B.outputs.length !== A.outputs.length) mismatch(`it returns ${B.outputs.length} outputs rather ${A.outputs.length}`);
+    if (B.nodes.length !== A.nodes.length) mismatch(`it records ${B.nodes.length} ops rather than ${A.nodes.length}`);
+    if (B.outputs.length !== A.outputs.length) mismatch(`it returns ${B.outputs.length} outputs rather than ${A.outputs.length}`);
     A.inputs.forEach((x, i) => partner.set(x, B.inputs[i]!));
     A.nodes.forEach((n, k) => {
       const m = B.nodes[k]!;
@@ -249,11 +251,7 @@ export function toOnnx(model: OnnxExportable, exampleInputs: readonly Tensor[], 
     taken.add(name);
     return name;
   };
-  const reserve = (name: string, what: string) => {
-    if (taken.has(name)) throw new ArgumentError(`${who}: the name '${name}' of ${what} is also the name of another input, output or initializer; choose other inputNames or outputNames`);
-    taken.add(name);
-    return name;
-  };
+  const ioNames = new Set(taken);
   const elemType = dtype === 'float32' ? DataType.FLOAT : DataType.DOUBLE;
   const scalars = new Map<string, string>();
   let batchValue: string | null = null;
@@ -331,6 +329,8 @@ export function toOnnx(model: OnnxExportable, exampleInputs: readonly Tensor[], 
     let k = 0;
     for (const n of A.nodes) for (const x of n.inputs!) if (x.producer === null && x.requiresGrad && !names.has(x) && !paths.has(x)) paths.set(x, `param_${k++}`);
   }
+  // The paths are kept for their tensors: no other value takes one.
+  for (const path of paths.values()) taken.add(path);
   const leafName = (t: Tensor, node: Node): string => {
     const known = names.get(t);
     if (known !== undefined) return known;
@@ -339,7 +339,10 @@ export function toOnnx(model: OnnxExportable, exampleInputs: readonly Tensor[], 
       refuse(node, `it reads a constant of shape ${fmtShape(t.shape)} that changes ${second}: a value computed from an input without recording (such as a comparison's mask) would be baked into the model as a constant`);
     }
     const path = paths.get(t);
-    const name = path !== undefined ? reserve(path, `a parameter`) : fresh('const');
+    if (path !== undefined && ioNames.has(path)) {
+      throw new ArgumentError(`${who}: '${path}' names both a parameter of the model and an input or output; choose other inputNames or outputNames`);
+    }
+    const name = path ?? fresh('const');
     initializers.push({ name, dims: [...t.shape], dataType: elemType, rawData: rawBytes(t.data, dtype) });
     names.set(t, name);
     return name;

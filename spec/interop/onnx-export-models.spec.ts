@@ -156,6 +156,9 @@ describe('the model', () => {
     expect(() => toOnnx(42 as unknown as Module, [input([2])])).toThrow(/toOnnx: model must be a function of tensors or a Module/);
     expect(() => toOnnx(f, [input([2])], { inputNames: ['a', 'b'] })).toThrow(/toOnnx: inputNames must be an array of 1 distinct/);
     expect(() => toOnnx(f, [input([2])], { outputNames: ['y', 'z'] })).toThrow(/outputNames names 2 outputs, but the model returns 1/);
+    expect(() => toOnnx(f, [input([2])], { outputNames: ['input_0'] })).toThrow(/'input_0' names both an input and an output/);
+    const first = xor.namedParameters()[0]![0];
+    expect(() => toOnnx(xor, [xorX], { inputNames: [first] })).toThrow(`'${first}' names both a parameter of the model and an input or output`);
     expect(() => toOnnx((x: Tensor) => 3 as unknown as Tensor, [input([2])])).toThrow(/must return a tensor or a non-empty array of tensors/);
     expect(() => toOnnx(f, [input([2, 3]), input([3, 3])], { dynamicBatch: true })).toThrow(/the same first dimension/);
   });
