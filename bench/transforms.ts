@@ -6,8 +6,10 @@
  * 1. Forward mode against a plain forward pass: an MLP (784 → 256 → 256 → 10, tanh, batch 128),
  *    timed as f(x) alone, as jvp with respect to the input, as jvp with respect to every
  *    parameter, as one more call of a linearisation's function (the recorded pullback reused),
- *    and, for scale, as valueAndGrad of a scalar loss. Times are medians; the ratios are to the
- *    forward pass.
+ *    and, for scale, as valueAndGrad of a scalar loss. Then the second order of the loss Σ f:
+ *    hvp (reverse over reverse) against jvp of grad (forward over reverse), both with respect to
+ *    every parameter, and one training step's forward and backward pass inside detectAnomaly.
+ *    Times are medians; the ratios are to the forward pass.
  * 2. checkpoint's memory: a deep MLP (50 tanh layers of width 256, batch 256) trained one step,
  *    every layer plain or checkpointed. Reported: the bytes of values the recorded graph keeps
  *    alive for the backward pass (every distinct Float64Array an unreleased node holds), and the
@@ -15,7 +17,8 @@
  *    after a full garbage collection, sampled at every layer by an identity whose VJP reads it).
  */
 import {
-  Tensor, add, ancestors, backward, checkpoint, customVjp, jvp, linearize, matmul, param, randn, rng, sum, tanh, valueAndGrad,
+  Tensor, add, ancestors, backward, checkpoint, customVjp, detectAnomaly, grad, hvp, jvp, linearize, matmul, param, randn, rng, sum, tanh,
+  valueAndGrad,
 } from '../node';
 import { measure } from './timing';
 
@@ -25,7 +28,7 @@ const MiB = 2 ** 20;
 
 function timing(label: string, fn: () => unknown, base?: number): number {
   const m = measure(fn, { warmup: 3, minSamples: quick ? 5 : 15, maxSamples: quick ? 10 : 40, budgetMs: quick ? 1500 : 6000, minSampleMs: 0 });
-  console.log(`  ${label.padEnd(44)} ${m.median.toFixed(2).padStart(8)} ms${base === undefined ? '' : `   ×${(m.median / base).toFixed(2)}`}`);
+  console.log(`  ${label.padEnd(50)} ${m.median.toFixed(2).padStart(8)} ms${base === undefined ? '' : `   ×${(m.median / base).toFixed(2)}`}`);
   return m.median;
 }
 
@@ -51,7 +54,14 @@ function forwardMode(): void {
   timing('jvp with respect to all 6 parameters', () => jvp((...ps: Tensor[]) => mlp(x, ...ps), params, tps), base);
   const [, fJvp] = linearize((...ps: Tensor[]) => mlp(x, ...ps), ...params);
   timing('linearize: one more call of fJvp', () => fJvp(...tps), base);
-  timing('valueAndGrad of sum(f) (reverse mode)', () => valueAndGrad((...ps: Tensor[]) => sum(mlp(x, ...ps)), [0, 1, 2, 3, 4, 5])(...params), base);
+  const all = [0, 1, 2, 3, 4, 5];
+  const loss = (...ps: Tensor[]) => sum(tanh(mlp(x, ...ps)));
+  timing('valueAndGrad of sum(f) (reverse mode)', () => valueAndGrad((...ps: Tensor[]) => sum(mlp(x, ...ps)), all)(...params), base);
+  timing('hvp of Σ tanh(f) (reverse over reverse)', () => hvp(loss, params, tps), base);
+  timing('jvp of grad of Σ tanh(f) (forward over reverse)', () => jvp(grad(loss, all), params, tps), base);
+  const step = () => backward(sum(mlp(x, ...params)), { wrt: params });
+  timing('forward + backward', step, base);
+  timing('forward + backward inside detectAnomaly', () => detectAnomaly(step), base);
 }
 
 /** Bytes of the distinct value arrays that the graph behind `out` keeps for its backward pass. */

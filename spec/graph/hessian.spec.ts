@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import {
-  ArgumentError, GraphError, MLP, ShapeError, Tensor, add, exp, grad, hessian, hvp, jacfwd, jacobian, log, matmul, mseLoss, mul,
+  ArgumentError, GraphError, MLP, ShapeError, Tensor, add, exp, grad, hessian, hvp, jacfwd, jacobian, jvp, log, matmul, mseLoss, mul,
   numericJacobian, randn, rng, sin, sum, tanh, tensor, zeros,
 } from '../../index';
 import { evaluateGraph, opGraph } from '../../check';
@@ -138,6 +138,20 @@ describe('hvp', () => {
         }
         expectClose(hx!.data, ex, 1e-12);
         expectClose(hy!.data, ey, 1e-12);
+      }),
+      { numRuns: 20 },
+    );
+  });
+
+  it('equals forward over reverse, jvp(grad(f))', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 1e6 }), fc.integer({ min: 0, max: 2 }), (seed, k) => {
+        const r = rng(seed + 9);
+        const f = functions(seed)[k]!;
+        const xs = [randn([2, 2], r), randn([3], r)];
+        const vs = [randn([2, 2], r), randn([3], r)];
+        const [, forward] = jvp(grad(f, [0, 1]), xs, vs);
+        hvp(f, xs, vs).forEach((h, i) => expectClose(h.data, forward[i]!.data, 1e-12));
       }),
       { numRuns: 20 },
     );
