@@ -150,7 +150,7 @@ describe('hvp', () => {
         const f = functions(seed)[k]!;
         const xs = [randn([2, 2], r), randn([3], r)];
         const vs = [randn([2, 2], r), randn([3], r)];
-        const [, forward] = jvp(grad(f, [0, 1]), xs, vs);
+        const [, forward] = jvp(grad(f, [0, 1]) as (...ys: Tensor[]) => Tensor[], xs, vs);
         hvp(f, xs, vs).forEach((h, i) => expectClose(h.data, forward[i]!.data, 1e-12));
       }),
       { numRuns: 20 },
