@@ -70,9 +70,7 @@ export interface Run {
 export function runFixture(expected: Expected, make: () => Module, dict: Record<string, Tensor>): Run {
   const model = make();
   expect(model.loadStateDict(dict)).toEqual({ missingKeys: [], unexpectedKeys: [] });
-  model.eval();
-  const outputs = noGrad(() => model.forward(tensor(Float64Array.from(expected.inputs.data), expected.inputs.shape))).data;
-  model.train();
+  const outputs = logitsOf(expected, model);
   const loss = crossEntropy(model.forward(tensor(Float64Array.from(expected.batch.x), expected.batch.x_shape)), expected.batch.labels);
   const g = backward(loss);
   const carrier = make();
@@ -84,6 +82,14 @@ export function runFixture(expected: Expected, make: () => Module, dict: Record<
     p.data.set(raw[name]!);
   });
   return { outputs, loss: loss.item(), grads: carrier.stateDict(), raw };
+}
+
+/** The model's logits on the fixture's inputs, in eval mode and without a graph. */
+export function logitsOf(expected: Expected, model: Module): Float64Array {
+  model.eval();
+  const outputs = noGrad(() => model.forward(tensor(Float64Array.from(expected.inputs.data), expected.inputs.shape))).data;
+  model.train();
+  return outputs;
 }
 
 /** [key, worst relative error] of every gradient PyTorch gives, in its order. */

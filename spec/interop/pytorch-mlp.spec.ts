@@ -14,7 +14,7 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { Linear, ReLU, Sequential, loadSafetensors, tensor } from '../../index';
-import { FIXTURES, expectedFor, gradientErrors, maxRelativeError, runFixture } from './pytorch-fixtures';
+import { FIXTURES, expectedFor, gradientErrors, logitsOf, maxRelativeError, runFixture } from './pytorch-fixtures';
 
 const expected = expectedFor('mlp');
 const read = (file: string) => loadSafetensors(new Uint8Array(readFileSync(join(FIXTURES, file))));
@@ -50,7 +50,9 @@ describe.each(['mlp.safetensors', 'mlp_f64.safetensors'])("PyTorch's MLP from %s
 
   it('fails the same checks with one weight or one gradient element perturbed', () => {
     const perturbed = { ...dict, '2.bias': tensor(Float64Array.from(dict['2.bias']!.data, (v, i) => (i === 3 ? v + 1e-3 : v))) };
-    expect(maxRelativeError(runFixture(expected, mlp, perturbed).outputs, expected.outputs.data)).toBeGreaterThan(1e-5);
+    const model = mlp();
+    model.loadStateDict(perturbed);
+    expect(maxRelativeError(logitsOf(expected, model), expected.outputs.data)).toBeGreaterThan(1e-5);
     const grad = expected.grads['0.weight']!.data;
     const shifted = Float64Array.from(result.grads['0.weight']!.data);
     let k = 0;
