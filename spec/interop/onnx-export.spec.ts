@@ -18,7 +18,7 @@ import {
   silu, elu, gelu, clamp, logSigmoid, matmul, sum, mean, max, min, logSumExp, softmax, logSoftmax, layerNorm, variance, std, reshape,
   transpose, broadcastTo, sumTo, concat, slice, split, squeeze, unsqueeze, flatten, stack, tile, flip, pad, where, triu, tril, cumsum,
   take, takeAlongAxis, einsum, conv1d, conv2d, convTranspose2d, maxPool2d, avgPool2d, unfold, crossEntropy, mseLoss,
-  binaryCrossEntropy, bceWithLogits,
+  binaryCrossEntropy, bceWithLogits, grad,
 } from '../../node';
 import { OrtCase, OrtResult, relativeError, runOrt } from './ort';
 
@@ -144,6 +144,7 @@ const OPS: OpCase[] = [
   { title: 'crossEntropy (probabilities)', fn: (z, y) => crossEntropy(z, softmax(y)), inputs: two([3, 4], [3, 4]) },
   { title: 'mseLoss', fn: (a, b) => mseLoss(a, b), inputs: two([3, 4], [3, 4]) },
   { title: 'binaryCrossEntropy', fn: (p, y) => binaryCrossEntropy(sigmoid(p), y), inputs: () => [input([3, 4]), input([3, 4], 0, 1)] },
+  { title: 'a recorded gradient (tanhBackward, sigmoidBackward, accumulate)', fn: (x) => grad((t: Tensor) => sum(add(tanh(sigmoid(t)), sigmoid(t))))(x), inputs: one([3, 4]) },
   { title: 'bceWithLogits', fn: (z, y) => bceWithLogits(z, y), inputs: () => [input([3, 4], -20, 20), input([3, 4], 0, 1)] },
 ];
 

@@ -71,6 +71,16 @@ export const ELEMENTWISE: MappingTable = {
   relu: unary('Relu'),
   /** y = erf(x) → Erf. */
   erf: unary('Erf'),
+  /** z = g ⊙ (1 − y²), tanh's VJP through its output (a recorded gradient) → Mul(g, Sub(1, Mul(y, y))). */
+  tanhBackward: (c) => {
+    const [g, y] = c.inputs as [string, string];
+    return c.node('Mul', [g, c.node('Sub', [c.scalar(1), c.node('Mul', [y, y])])]);
+  },
+  /** z = g ⊙ y ⊙ (1 − y), sigmoid's VJP through its output → Mul(Mul(g, y), Sub(1, y)). */
+  sigmoidBackward: (c) => {
+    const [g, y] = c.inputs as [string, string];
+    return c.node('Mul', [c.node('Mul', [g, y]), c.node('Sub', [c.scalar(1), y])]);
+  },
   /** y = x² → Mul(x, x). */
   square: (c) => c.node('Mul', [c.inputs[0]!, c.inputs[0]!]),
   /**
