@@ -1,6 +1,7 @@
 /**
  * gradcheck's modes: 'rev' (the VJPs, as always) and 'fwd' (jvp along random tangents against
- * central differences). Forward mode is checked for every registry op; it catches a wrong VJP,
+ * central differences). Forward mode is checked for every registry op, to first order and over
+ * its recorded VJP (forward over reverse); it catches a wrong VJP,
  * and a VJP whose value is right but which is not written with differentiable ops in g (forward
  * mode differentiates the VJP with respect to its cotangent).
  */
@@ -76,6 +77,15 @@ describe.each(registry.map((e) => [e.name, e] as const))('%s', (name, entry) => 
         gradcheck(callCase(entry, c), c.inputs, { name, modes: ['fwd'] });
       }),
       { numRuns: 40 },
+    );
+  });
+
+  it('forward over reverse (jvp of the recorded VJP) matches central differences', () => {
+    fc.assert(
+      fc.property(opCase(entry.domain), (c) => {
+        gradgradcheck(callCase(entry, c), c.inputs, { name, modes: ['fwd'] });
+      }),
+      { numRuns: 10 },
     );
   });
 });
