@@ -88,26 +88,36 @@ function bytesIn(who: string, bytes: unknown): Uint8Array {
 
 /**
  * The first key that occurs twice in one object of the JSON text (which JSON.parse has accepted),
- * or null. One pass with a stack of each open object's keys: no recursion.
+ * or null. One pass with a stack of each open object's keys (a set made at its first key; false
+ * for an array): no recursion.
  */
 function duplicateKey(text: string): string | null {
-  const open: Array<Set<string> | null> = [];
-  for (let i = 0; i < text.length; i++) {
+  const open: Array<Set<string> | boolean> = [];
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
     const ch = text.charCodeAt(i);
-    if (ch === 0x7b /* { */) open.push(new Set());
-    else if (ch === 0x5b /* [ */) open.push(null);
+    if (ch === 0x7b /* { */) open.push(true);
+    else if (ch === 0x5b /* [ */) open.push(false);
     else if (ch === 0x7d /* } */ || ch === 0x5d /* ] */) open.pop();
     else if (ch === 0x22 /* " */) {
       let j = i + 1;
-      while (text.charCodeAt(j) !== 0x22) j += text.charCodeAt(j) === 0x5c /* \ */ ? 2 : 1;
-      const keys = open[open.length - 1];
-      if (keys) {
+      let escaped = false;
+      for (let c = text.charCodeAt(j); c !== 0x22; c = text.charCodeAt(j)) {
+        if (c === 0x5c /* \ */) {
+          escaped = true;
+          j += 2;
+        } else j++;
+      }
+      const top = open.length - 1;
+      if (open[top] !== false) {
         let k = j + 1;
-        while (k < text.length && /\s/.test(text[k]!)) k++;
-        if (text[k] === ':') {
-          const key = JSON.parse(text.slice(i, j + 1)) as string;
-          if (keys.has(key)) return key;
-          keys.add(key);
+        for (let c = text.charCodeAt(k); c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d; c = text.charCodeAt(k)) k++;
+        if (text.charCodeAt(k) === 0x3a /* : */) {
+          const key = escaped ? (JSON.parse(text.slice(i, j + 1)) as string) : text.slice(i + 1, j);
+          let keys = open[top];
+          if (keys === true) open[top] = keys = new Set();
+          if ((keys as Set<string>).has(key)) return key;
+          (keys as Set<string>).add(key);
         }
       }
       i = j;

@@ -284,6 +284,12 @@ describe('hostile files are ArgumentErrors naming loadSafetensors, the tensor an
     // The same key in different objects, or as a string value, is not a duplicate.
     expect(values(loadSafetensors(file(`{"__metadata__":{"t":"t"},"t":${t}}`, [0, 0, 0x80, 0x3f])).t)).toEqual([1]);
   });
+  it('a header nested 100,000 deep is refused (no recursion reads it)', () => {
+    const depth = 100_000;
+    const header = `{"u":${'{"a":'.repeat(depth)}1${'}'.repeat(depth)},"t":${'['.repeat(depth)}${']'.repeat(depth)}}`;
+    refused(file(header), 'tensor "u" has no dtype');
+    refused(file(`{"u":${'{"a":'.repeat(depth)}1${'}'.repeat(depth - 1)},"a":2}}`), 'the key "a" twice');
+  });
   it('a "__proto__" tensor is a tensor like any other', () => {
     const bytes = file('{"__proto__":{"dtype":"U8","shape":[1],"data_offsets":[0,1]}}', [7]);
     const out = loadSafetensors(bytes);
