@@ -7,6 +7,7 @@ import { writeFileSync } from 'fs';
 import { CharDataset, DeltaGraphError, GPTConfig, GptCheckpoint, gpt, lineChartSvg, loadTinyShakespeare, saveModel, trainGpt } from '../../node';
 import { Parsed, UsageError, intFlag, numberFlag } from '../args';
 import type { CheckpointFlags } from './train';
+import { loadInitialWeights } from '../init-weights';
 
 /** The GPT of examples/shakespeare-gpt.ts; the vocabulary comes from the data. */
 export const SHAKESPEARE_NET: Omit<GPTConfig, 'vocabSize'> = { layers: 4, heads: 4, embedding: 128, context: 64 };
@@ -26,7 +27,7 @@ Options for shakespeare (trained by iterations of random 64-character windows, n
   --test-limit N          validate on the first N characters of the validation split [all]
   --checkpoint DIR        save a checkpoint to DIR every 100 iterations (--checkpoint-every N) and at the end
   --resume DIR            continue the run saved in DIR exactly (same options)
-  --seed S, --save model.json, --plot loss.svg, --quiet   as for the other examples`;
+  --seed S, --save model.json, --plot loss.svg, --init W.safetensors, --quiet   as for the other examples`;
 
 /** The flags only shakespeare takes, for the parser. */
 export const SHAKESPEARE_FLAGS = {
@@ -95,12 +96,14 @@ export function trainShakespeare(values: Parsed['values'], checkpointFlags: Chec
   });
   // gpt seeds the global generator, which then draws the batches and the sample.
   const model = gpt(config, seed);
+  const init = loadInitialWeights('train', values, model);
   const warmup = Math.min(100, iterations - 1);
   console.log(
     `${model.describe()}\n${model.parameterCount().toLocaleString('en-US')} parameters · AdamW lr ${lr} (${warmup} warm-up, cosine to ${lr / 10}) · ` +
       `batch ${batch} × ${config.context} characters · ${iterations} iteration${iterations === 1 ? '' : 's'} · seed ${seed}\n` +
       `${data.train.length.toLocaleString('en-US')} training and ${data.validation.length.toLocaleString('en-US')} validation characters`,
   );
+  if (init !== null) console.log(init);
   if (checkpoints.note !== null) console.log(checkpoints.note);
   const resume = checkpoints.resume as GptCheckpoint | undefined;
 

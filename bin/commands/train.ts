@@ -8,6 +8,7 @@ import { join } from 'path';
 import { UsageError, choiceFlag, intFlag, listFlag, numberFlag, parse } from '../args';
 import { SHAKESPEARE_FLAGS, shakespeareHelp, trainShakespeare } from './train-shakespeare';
 import { checkMlpMemory } from '../../nn/mlp';
+import { INIT_FLAG, INIT_HELP, loadInitialWeights } from '../init-weights';
 
 const OPTIMIZERS = ['adam', 'sgd', 'momentum', 'rmsprop'] as const;
 type OptimizerName = (typeof OPTIMIZERS)[number];
@@ -49,10 +50,17 @@ Options (defaults per example in brackets: xor / housing / mnist / mnist-cnn):
   --checkpoint-every N    ... after every N optimizer steps instead (and at the end)
   --resume DIR            continue the run saved in DIR exactly (give the same example and options;
                           --epochs may be raised); it goes on saving checkpoints there
+${INIT_HELP}
+  --pixels standard|unit  MNIST's pixels standardised (mean 0, deviation 1 over the training set) or
+                          in [0, 1] as torchvision's ToTensor gives them (for PyTorch's weights) [standard]
   --quiet                 no progress bars, only the final metrics
   -h, --help              this text
 
 ${shakespeareHelp.split('\n\n')[1]}`;
+
+/** How MNIST's pixels are scaled: standardised (the default) or to [0, 1] (as torchvision's ToTensor). */
+export const PIXEL_SCALES = ['standard', 'unit'] as const;
+export type PixelScale = (typeof PIXEL_SCALES)[number];
 
 /** How many training and test examples to read (all when undefined). */
 export interface Limits {
@@ -63,7 +71,7 @@ export interface Limits {
 /** What every built-in example has: its data, loss, metrics and default hyper-parameters. */
 interface PresetBase {
   /** The data; a loader that can read fewer examples takes the limits (train.ts applies them anyway). */
-  load(limits?: Limits): { train: Dataset; test?: Dataset };
+  load(limits?: Limits, pixels?: PixelScale): { train: Dataset; test?: Dataset };
   loss: Loss;
   metrics: MetricName[];
   epochs: number;
@@ -126,7 +134,7 @@ export const PRESETS: Record<FitExample, Preset> = {
     optimizer: 'adam',
   },
   mnist: {
-    load: (limits) => loadMnist({ trainLimit: limits?.train, testLimit: limits?.test }),
+    load: (limits, pixels) => loadMnist({ trainLimit: limits?.train, testLimit: limits?.test, normalize: pixels }),
     layers: (h) => [784, ...h, 10],
     hidden: [128],
     activation: 'relu',
@@ -139,7 +147,7 @@ export const PRESETS: Record<FitExample, Preset> = {
     optimizer: 'adam',
   },
   'mnist-cnn': {
-    load: (limits) => loadMnist({ trainLimit: limits?.train, testLimit: limits?.test }),
+    load: (limits, pixels) => loadMnist({ trainLimit: limits?.train, testLimit: limits?.test, normalize: pixels }),
     model: (seed) => mnistCnn(seed),
     net: 'CNN conv 1→16→32 (5×5) · Linear 1568→10',
     inputs: 784,
@@ -216,6 +224,8 @@ export function trainCommand(argv: string[]): number {
     checkpoint: { type: 'string' },
     'checkpoint-every': { type: 'string' },
     resume: { type: 'string' },
+    pixels: { type: 'string' },
+    ...INIT_FLAG,
     ...SHAKESPEARE_FLAGS,
   });
   if (values.help) {
@@ -225,6 +235,12 @@ export function trainCommand(argv: string[]): number {
   const example = positionals[0];
   if (positionals.length !== 1 || !EXAMPLES.includes(example as ExampleName)) {
     throw new UsageError(`train: expected one example, ${exampleList()}, got '${positionals.join(' ')}'`);
+  }
+  if (values.init !== undefined && values.resume !== undefined) {
+    throw new UsageError('train: --init starts a new run from given weights; --resume continues a run with its own (give one of them)');
+  }
+  if (values.pixels !== undefined && example !== 'mnist' && example !== 'mnist-cnn') {
+    throw new UsageError(`train: --pixels scales MNIST's images; ${example} has none (see deltagraph train --help)`);
   }
   if (example === 'shakespeare') return trainShakespeare(values, (trainer, options, flexible) => checkpointing(values, 'shakespeare', trainer, options, flexible));
   for (const flag of Object.keys(SHAKESPEARE_FLAGS) as Array<keyof typeof SHAKESPEARE_FLAGS>) {
@@ -254,6 +270,8 @@ export function trainCommand(argv: string[]): number {
   };
   const seed = intFlag('train', 'seed', values.seed, 0, 0);
   const quiet = Boolean(values.quiet);
+  const isMnist = name === 'mnist' || name === 'mnist-cnn';
+  const pixels = choiceFlag('train', 'pixels', values.pixels, PIXEL_SCALES, 'standard');
   // What a checkpoint records of the command, by flag: --resume must give the same (--epochs may grow).
   const checkpoints = checkpointing(values, name, 'fit', {
     epochs,
@@ -265,16 +283,19 @@ export function trainCommand(argv: string[]): number {
     'train-limit': limits.train ?? null,
     'test-limit': limits.test ?? null,
     seed,
+    ...(isMnist ? { pixels } : {}),
   }, ['epochs']);
 
   const started = Date.now();
-  const loaded = preset.load(limits);
+  const loaded = preset.load(limits, pixels);
   if (limits.test !== undefined && !loaded.test) throw new UsageError(`train: --test-limit: ${name} has no test set (it reports on its training set)`);
   const data = { train: firstRows(loaded.train, limits.train), test: loaded.test && firstRows(loaded.test, limits.test) };
   const net = presetNet(name, seed, hidden, preset.model ? undefined : Boolean(values['batch-norm']));
   const model = net.model;
+  const init = loadInitialWeights('train', values, model);
   const optimizer = makeOptimizer(optimizerName, model.parameters(), lr);
   console.log(`${model.describe()}\n${model.parameterCount().toLocaleString('en-US')} parameters · ${optimizerName} lr ${lr} · batch ${batch ?? 'full'} · ${epochs} epoch${epochs === 1 ? '' : 's'} · seed ${seed}`);
+  if (init !== null) console.log(init);
   if (checkpoints.note !== null) console.log(checkpoints.note);
 
   const isXor = name === 'xor';
