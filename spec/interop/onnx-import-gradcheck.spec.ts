@@ -220,3 +220,17 @@ test('a transformer block as PyTorch exports it: dynamic shapes, decomposed laye
   expect(gradcheck((t: Tensor) => block.forward(t), [input], { name: 'block' }).ok).toBe(true);
   expect(checkParameters(block, [input])).toEqual([]);
 });
+
+test('Resize linear and nearest: the gradient scatters back through the chosen indices and weights', () => {
+  const scalesOf = (name: string, v: number[]): TensorSpec => ({ name, type: DataType.FLOAT, dims: [v.length], data: v });
+  const resize = fromOnnx(buildModel({
+    inputs: [{ name: 'x', type: T, shape: [1, 2, 3, 3] }],
+    outputs: [{ name: 'y' }],
+    initializers: [scalesOf('up', [1, 1, 1.5, 2]), scalesOf('down', [1, 1, 0.5, 0.75])],
+    nodes: [
+      { op: 'Resize', inputs: ['x', '', 'up'], outputs: ['u'], attrs: { mode: s('linear'), coordinate_transformation_mode: s('pytorch_half_pixel') } },
+      { op: 'Resize', inputs: ['u', '', 'down'], outputs: ['y'], attrs: { mode: s('nearest') } },
+    ],
+  }));
+  expect(gradcheck((t: Tensor) => resize.forward(t), [x(47, [1, 2, 3, 3])], { name: 'resize' }).ok).toBe(true);
+});

@@ -175,6 +175,13 @@ for (const cip of [0, 1]) {
   add(`AveragePool ceil_mode 1, count_include_pad ${cip}`, (T) => oneNode('AveragePool', [X([1, 2, 7, 8], T)], { kernel_shape: ints([3, 3]), strides: ints([2, 2]), pads: ints([1, 1, 1, 1]), ceil_mode: i(1), count_include_pad: i(cip) }), { x0: { dims: [1, 2, 7, 8] } });
 }
 add('AveragePool 1-D', (T) => oneNode('AveragePool', [X([2, 3, 9], T)], { kernel_shape: ints([2]), strides: ints([2]) }), { x0: { dims: [2, 3, 9] } });
+const scales = (v: number[]): TensorSpec => ({ name: 'scales', type: DataType.FLOAT, dims: [v.length], data: v });
+add('Resize nearest, asymmetric, floor, scales 2 (nn.Upsample)', (T) => oneNode('Resize', [X([1, 2, 3, 4], T), null, scales([1, 1, 2, 2])], { mode: s('nearest'), coordinate_transformation_mode: s('asymmetric'), nearest_mode: s('floor') }), { x0: { dims: [1, 2, 3, 4] } });
+add('Resize nearest, half_pixel, round_prefer_floor, sizes', (T) => oneNode('Resize', [X([1, 2, 4, 6], T), null, null, I64('sizes', [1, 2, 5, 4])], {}), { x0: { dims: [1, 2, 4, 6] } });
+add('Resize nearest, align_corners, round_prefer_ceil', (T) => oneNode('Resize', [X([1, 1, 3, 5], T), null, scales([1, 1, 2, 0.6])], { coordinate_transformation_mode: s('align_corners'), nearest_mode: s('round_prefer_ceil') }), { x0: { dims: [1, 1, 3, 5] } });
+add('Resize linear, half_pixel, scales [2, 1.5]', (T) => oneNode('Resize', [X([1, 2, 3, 4], T), null, scales([1, 1, 2, 1.5])], { mode: s('linear') }), { x0: { dims: [1, 2, 3, 4] } });
+add('Resize linear, pytorch_half_pixel (bilinear, align_corners False)', (T) => oneNode('Resize', [X([2, 1, 4, 3], T), null, scales([1, 1, 0.5, 3])], { mode: s('linear'), coordinate_transformation_mode: s('pytorch_half_pixel') }), { x0: { dims: [2, 1, 4, 3] } });
+add('Resize linear, align_corners, sizes', (T) => oneNode('Resize', [X([1, 2, 3, 3], T), null, null, I64('sizes', [1, 2, 5, 7])], { mode: s('linear'), coordinate_transformation_mode: s('align_corners') }), { x0: { dims: [1, 2, 3, 3] } });
 add('GlobalAveragePool', (T) => oneNode('GlobalAveragePool', [X([2, 3, 4, 5], T)]), { x0: { dims: [2, 3, 4, 5] } });
 add('GlobalMaxPool', (T) => oneNode('GlobalMaxPool', [X([2, 3, 4, 5], T)]), { x0: { dims: [2, 3, 4, 5] } });
 

@@ -1,7 +1,7 @@
 /**
  * The ONNX operators of neural-network layers (opsets 13–17): Gemm and MatMul (and Einsum),
  * Conv and ConvTranspose, MaxPool, AveragePool and the global pools, BatchNormalization
- * (inference), InstanceNormalization and LayerNormalization, Softmax and LogSoftmax. Each is written with deltagraph's
+ * (inference), InstanceNormalization and LayerNormalization, Softmax and LogSoftmax, and Resize. Each is written with deltagraph's
  * ops (matmul, conv1d, conv2d, convTranspose2d, maxPool2d, avgPool2d, layerNorm, softmax, …), so
  * the gradients of inputs and weights are those ops' exact VJPs. Where ONNX allows what an op does
  * not take in one call (pads that differ before and after, ceil_mode), the input is padded first
@@ -12,7 +12,7 @@ import { Tensor, fmtShape, kernels } from '../../../lib';
 import { checkTensorBytes } from '../../../lib/memory';
 import {
   add, avgPool2d, conv1d, conv2d, convTranspose2d, div, einsum, layerNorm, logSoftmax, matmul, max, maxPool2d, mean, mT, mul,
-  pad, reshape, slice, softmax, sqrt, sub,
+  pad, reshape, slice, softmax, sqrt, sub, take,
 } from '../../../ops';
 import {
   Inputs, OnnxNode, OpCompiler, axisIn, floatAttr, floatInput, intAttr, intChoice, intsAttr, need, nodeError, stringAttr,
@@ -437,6 +437,82 @@ const instanceNormOp: OpCompiler = (n) => {
   };
 };
 
+/** Where output position o of an axis reads the input, by coordinate_transformation_mode. */
+function sourceCoordinate(mode: string, o: number, scale: number, inSize: number, outSize: number): number {
+  switch (mode) {
+    case 'asymmetric': return o / scale;
+    case 'align_corners': return outSize === 1 ? 0 : (o * (inSize - 1)) / (outSize - 1);
+    case 'pytorch_half_pixel': return outSize > 1 ? (o + 0.5) / scale - 0.5 : 0;
+    default: return (o + 0.5) / scale - 0.5; // half_pixel
+  }
+}
+
+/** The nearest input index to a source coordinate, by nearest_mode. */
+function nearestIndex(mode: string, x: number): number {
+  switch (mode) {
+    case 'floor': return Math.floor(x);
+    case 'ceil': return Math.ceil(x);
+    case 'round_prefer_ceil': return Math.floor(x + 0.5);
+    default: return x - Math.floor(x) === 0.5 ? Math.floor(x) : Math.round(x); // round_prefer_floor
+  }
+}
+
+/**
+ * Resize (opset 13): X resampled to the output extents given by the input `sizes`, or by
+ * ⌊in · scale⌋ from `scales` (one per axis), with mode 'nearest' (nearest_mode round_prefer_floor,
+ * round_prefer_ceil, floor or ceil) or 'linear' (separable: along each resized axis the two
+ * neighbours weighted by the fractional position, clamped to the input), and
+ * coordinate_transformation_mode half_pixel, pytorch_half_pixel, align_corners or asymmetric.
+ * Each resized axis is a take of the chosen indices (and for linear a constant-weighted sum of
+ * two), so the gradient scatters back exactly. 'cubic', tf_crop_and_resize and the roi are not
+ * supported.
+ */
+const resizeOp: OpCompiler = (n) => {
+  const mode = stringChoice(n, 'mode', ['nearest', 'linear'], 'nearest');
+  const transform = stringChoice(n, 'coordinate_transformation_mode', ['half_pixel', 'pytorch_half_pixel', 'align_corners', 'asymmetric'], 'half_pixel');
+  const nearest = stringChoice(n, 'nearest_mode', ['round_prefer_floor', 'round_prefer_ceil', 'floor', 'ceil'], 'round_prefer_floor');
+  intChoice(n, 'exclude_outside', [0], 0);
+  return (inputs) => {
+    const x = floatInput(n, inputs, 0, 'X');
+    const scalesIn = inputs[2];
+    const sizesIn = inputs[3];
+    const given = (v: Value | undefined) => v !== undefined && v.t.size > 0;
+    if (given(scalesIn) === given(sizesIn)) throw nodeError(n, 'needs exactly one of the inputs scales and sizes');
+    let scales: number[];
+    let sizes: number[];
+    if (given(sizesIn)) {
+      sizes = Array.from(sizesIn!.t.data);
+      if (sizes.length !== x.rank || sizes.some((d) => !Number.isSafeInteger(d) || d < 1)) throw nodeError(n, `sizes ${fmtShape(sizes)} must hold one positive extent per axis of X of shape ${fmtShape(x.shape)}`);
+      scales = sizes.map((d, i) => d / x.shape[i]!);
+    } else {
+      scales = Array.from(scalesIn!.t.data);
+      if (scales.length !== x.rank || scales.some((v) => !(v > 0) || !Number.isFinite(v))) throw nodeError(n, `scales ${fmtShape(scales)} must hold one positive factor per axis of X of shape ${fmtShape(x.shape)}`);
+      sizes = scales.map((v, i) => Math.floor(x.shape[i]! * v));
+      if (sizes.some((d) => d < 1)) throw nodeError(n, `scales ${fmtShape(scales)} leave an empty axis of X of shape ${fmtShape(x.shape)}`);
+    }
+    let y = x;
+    for (let a = 0; a < x.rank; a++) {
+      const inSize = x.shape[a]!;
+      const outSize = sizes[a]!;
+      if (outSize === inSize && scales[a] === 1) continue;
+      const coords = Array.from({ length: outSize }, (_, o) => sourceCoordinate(transform, o, scales[a]!, inSize, outSize));
+      const clampIndex = (i: number) => Math.min(Math.max(i, 0), inSize - 1);
+      if (mode === 'nearest') {
+        y = take(y, new Int32Array(coords.map((c) => clampIndex(nearestIndex(nearest, c)))), a);
+        continue;
+      }
+      const c = coords.map((v) => Math.min(Math.max(v, 0), inSize - 1));
+      const lo = c.map((v) => Math.floor(v));
+      const hi = lo.map((i) => Math.min(i + 1, inSize - 1));
+      const shape = y.shape.map((d, k) => (k === a ? outSize : 1));
+      const wHi = new Tensor(Float64Array.from(c.map((v, k) => v - lo[k]!)), shape);
+      const wLo = new Tensor(Float64Array.from(c.map((v, k) => 1 - (v - lo[k]!))), shape);
+      y = add(mul(take(y, new Int32Array(lo), a), wLo), mul(take(y, new Int32Array(hi), a), wHi));
+    }
+    return out(inputs[0]!, y);
+  };
+};
+
 /** Softmax (opset 13): along the one axis `axis` (default −1). */
 const softmaxOp: OpCompiler = (n) => {
   const axisAttr = intAttr(n, 'axis', -1);
@@ -471,6 +547,7 @@ export const NN_OPS: Record<string, OpCompiler> = {
   LayerNormalization: layerNormOp,
   Softmax: softmaxOp,
   LogSoftmax: logSoftmaxOp,
+  Resize: resizeOp,
 };
 
 export type { Inputs };
