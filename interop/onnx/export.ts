@@ -19,8 +19,10 @@
  * model holds the example's batch size: a Reshape target holds −1 in place of its one
  * batch-dependent dimension; any other shape holding the batch (a second batch-dependent
  * dimension, an Expand target, a Slice end, a Pad width) is computed at run time from
- * Shape(first input)[0] with Mul, Add and Concat. The two traces must record the same ops, and
- * the constants the ops read must not change with the batch size; otherwise the export is refused.
+ * Shape(first input)[0] with Mul, Add and Concat; a constant filled with one value whose shape
+ * follows the batch (zeros([N, H]), an LSTM's initial state) is that value Expanded to such a
+ * shape. The two traces must record the same ops, and every other constant the ops read must not
+ * change with the batch size; otherwise the export is refused.
  *
  * Without dynamicBatch, a model whose inputs have two rows or more is traced a second time on the
  * inputs with their rows rotated by one, for the same check: a constant that changes then (a mask
@@ -335,6 +337,16 @@ export function toOnnx(model: OnnxExportable, exampleInputs: readonly Tensor[], 
     const known = names.get(t);
     if (known !== undefined) return known;
     const other = partner.get(t);
+    // A constant filled with one value whose shape follows the batch (zeros([N, H]) as an initial
+    // state): that value expanded to the shape computed at run time.
+    if (dynamic && other !== undefined && other.rank === t.rank && other.shape.some((d, i) => d !== t.shape[i]) && t.size > 0) {
+      const v = t.data[0]!;
+      if (t.data.every((u) => Object.is(u, v)) && other.data.every((u) => Object.is(u, v))) {
+        const name = emitter.node('Expand', [emitter.scalar(v), emitter.shapeOf(dimsOf(t))]);
+        names.set(t, name);
+        return name;
+      }
+    }
     if (other !== undefined && other !== t && (other.rank !== t.rank || other.shape.some((d, i) => d !== t.shape[i]) || other.data.some((v, i) => !Object.is(v, t.data[i])))) {
       refuse(node, `it reads a constant of shape ${fmtShape(t.shape)} that changes ${second}: a value computed from an input without recording (such as a comparison's mask) would be baked into the model as a constant`);
     }

@@ -14,7 +14,7 @@
  * DELTAGRAPH_ONNX_REPORT=1 prints every measure.
  */
 import {
-  ArgumentError, BatchNorm, GPTBlock, GraphError, Linear, MLP, Module, ReLU, Sequential, Tensor, add, backward, defineOp, fromOnnx,
+  ArgumentError, AvgPool2d, BatchNorm, BatchNorm2d, Conv2d, ConvTranspose2d, SiLU, LSTM, Tanh, GPTBlock, GraphError, Linear, MLP, Module, ReLU, Sequential, Tensor, add, backward, defineOp, fromOnnx,
   exp, gpt, greater, mnistCnn, mul, neg, rng, sum, takeBackward, toOnnx, where,
 } from '../../node';
 import { ModelProto } from '../../interop/onnx/schema';
@@ -63,6 +63,14 @@ addCase('MLP 784-128-10 float32, opset 13', mlp, mlpX, 'float32', { opset: 13 })
 addCase('CNN float32', cnn, cnnX, 'float32');
 addCase('CNN float32, dynamic batch (2 → 3)', cnn, cnnX, 'float32', { dynamicBatch: true }, input([3, 784], 0, 1));
 addCase('GPTBlock float32', block, blockX, 'float32');
+// More layers: convolutions with biases, batch norm in eval mode (trained a step first, so its
+// statistics are not the defaults), pooling, an LSTM.
+const norm = new BatchNorm2d(4);
+norm.forward(input([3, 4, 4, 4]));
+const convs = new Sequential(new Conv2d(2, 4, 3, { padding: 1 }), norm, new SiLU(), new AvgPool2d(2), new ConvTranspose2d(4, 3, 2, { stride: 2 }), new Tanh()).eval();
+addCase('Conv2d, BatchNorm2d (eval), SiLU, AvgPool2d, ConvTranspose2d float32', convs, input([3, 2, 4, 4]), 'float32', { dynamicBatch: true }, input([2, 2, 4, 4]));
+const lstm = new LSTM(3, 4, { numLayers: 2 });
+addCase('LSTM (2 layers) float64, dynamic batch (2 → 3)', lstm, input([2, 5, 3]), 'float64', { dynamicBatch: true }, input([3, 5, 3]));
 addCase('GPTBlock float32, dynamic batch (2 → 1)', block, blockX, 'float32', { dynamicBatch: true }, input([1, 5, 16]));
 addCase('GPTBlock float32, dynamic batch, opset 13', block, blockX, 'float32', { dynamicBatch: true, opset: 13 }, input([3, 5, 16]));
 
