@@ -9,7 +9,8 @@
  *    and, for scale, as valueAndGrad of a scalar loss. Then the second order of the loss Σ f:
  *    hvp (reverse over reverse) against jvp of grad (forward over reverse), both with respect to
  *    every parameter, and one training step's forward and backward pass inside detectAnomaly.
- *    Times are medians; the ratios are to the forward pass.
+ *    Times are medians; each ratio is the median over pairs of runs (the forward pass, then the
+ *    transform) of the transform's time over the forward pass's.
  * 2. checkpoint's memory: a deep MLP (50 tanh layers of width 256, batch 256) trained one step,
  *    every layer plain or checkpointed. Reported: the bytes of values the recorded graph keeps
  *    alive for the backward pass (every distinct Float64Array an unreleased node holds), and the
@@ -20,16 +21,32 @@ import {
   Tensor, add, ancestors, backward, checkpoint, customVjp, detectAnomaly, grad, hvp, jvp, linearize, matmul, param, randn, rng, sum, tanh,
   valueAndGrad,
 } from '../node';
-import { measure } from './timing';
+import { median, timeOnce } from './timing';
 
 const quick = process.argv.includes('--quick');
 const gc = (globalThis as { gc?: () => void }).gc;
 const MiB = 2 ** 20;
 
-function timing(label: string, fn: () => unknown, base?: number): number {
-  const m = measure(fn, { warmup: 3, minSamples: quick ? 5 : 15, maxSamples: quick ? 10 : 40, budgetMs: quick ? 1500 : 6000, minSampleMs: 0 });
-  console.log(`  ${label.padEnd(50)} ${m.median.toFixed(2).padStart(8)} ms${base === undefined ? '' : `   ×${(m.median / base).toFixed(2)}`}`);
-  return m.median;
+/**
+ * Times fn against the forward pass `base` in pairs (base, then fn, repeated), so that a machine
+ * whose load changes during the run slows both alike: the median time of each, and the median of
+ * the per-pair ratios.
+ */
+function timing(label: string, fn: () => unknown, base?: () => unknown): void {
+  const pairs = quick ? 8 : 30;
+  for (let i = 0; i < 3; i++) {
+    base?.();
+    fn();
+  }
+  const times: number[] = [];
+  const ratios: number[] = [];
+  for (let i = 0; i < pairs; i++) {
+    const b = base === undefined ? 0 : timeOnce(base);
+    const t = timeOnce(fn);
+    times.push(t);
+    if (base !== undefined) ratios.push(t / b);
+  }
+  console.log(`  ${label.padEnd(50)} ${median(times).toFixed(2).padStart(8)} ms${base === undefined ? '' : `   ×${median(ratios).toFixed(2)}`}`);
 }
 
 function forwardMode(): void {
@@ -49,7 +66,8 @@ function forwardMode(): void {
   const tx = randn(x.shape, r);
   const tps = params.map((p) => randn(p.shape, r));
   console.log('forward mode, MLP 784 → 256 → 256 → 10 (tanh), batch 128:');
-  const base = timing('forward f(x) (recorded)', () => mlp(x, ...params));
+  const base = () => mlp(x, ...params);
+  timing('forward f(x) (recorded)', base);
   timing('jvp with respect to x', () => jvp((z: Tensor) => mlp(z, ...params), [x], [tx]), base);
   timing('jvp with respect to all 6 parameters', () => jvp((...ps: Tensor[]) => mlp(x, ...ps), params, tps), base);
   const [, fJvp] = linearize((...ps: Tensor[]) => mlp(x, ...ps), ...params);
