@@ -354,6 +354,11 @@ export function saveSafetensors(dict: Record<string, Tensor>, metadata?: Record<
   const who = 'saveSafetensors';
   if (!isRecord(dict)) throw new ArgumentError(`${who}: dict must be a plain object of tensors by name (e.g. module.stateDict()), got ${describe(dict)}`);
   if (metadata !== undefined && !isRecord(metadata)) throw new ArgumentError(`${who}: metadata must be a plain object of strings by name, or undefined, got ${describe(metadata)}`);
+  // saveSafetensors(dict, { dtype: 'float64' }) would write the wish as metadata: the options are
+  // the third argument. Refused unless the options are given too (then 'dtype' is metadata indeed).
+  if (metadata !== undefined && arguments.length < 3 && Object.prototype.hasOwnProperty.call(metadata, 'dtype')) {
+    throw new ArgumentError(`${who}: metadata has an entry 'dtype' (${describe(metadata.dtype)}); the element type is chosen by the third argument, saveSafetensors(dict, metadata, { dtype }) (pass the options, even {}, to write 'dtype' as metadata)`);
+  }
   const o = optionsIn(who, options);
   const dtype = choiceIn(who, 'options.dtype', o.dtype, ['float32', 'float64'] as const, 'float32');
   const width = dtype === 'float32' ? 4 : 8;

@@ -343,3 +343,11 @@ describe('hostile files are ArgumentErrors naming loadSafetensors, the tensor an
     );
   });
 });
+
+describe('saveSafetensors options', () => {
+  it("refuses { dtype } given as the metadata, pointing to the third argument; with options given, 'dtype' is metadata", () => {
+    const dict = { a: tensor([1, 2]) };
+    expect(() => saveSafetensors(dict, { dtype: 'float64' })).toThrow(/metadata has an entry 'dtype' .* saveSafetensors\(dict, metadata, \{ dtype \}\)/);
+    expect(safetensorsMetadata(saveSafetensors(dict, { dtype: 'float64' }, {}))).toEqual({ dtype: 'float64' });
+  });
+});
