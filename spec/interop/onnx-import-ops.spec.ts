@@ -92,6 +92,9 @@ add('HardSigmoid alpha 0.3 beta 0.4', (T) => oneNode('HardSigmoid', [X([3, 4], T
 add('HardSwish', (T) => oneNode('HardSwish', [X([3, 8], T)]), { x0: { dims: [3, 8], data: Array.from({ length: 24 }, (_, k) => k / 2 - 6) } });
 add('Selu', (T) => oneNode('Selu', [X([3, 4], T)]), { x0: { dims: [3, 4] } });
 add('PRelu with a per-channel slope', (T) => oneNode('PRelu', [X([2, 3, 2, 2], T), W('slope', [3, 1, 1], T)]), { x0: { dims: [2, 3, 2, 2] } });
+add('Softsign', (T) => oneNode('Softsign', [X([3, 4], T)]), { x0: { dims: [3, 4] } });
+add('Celu alpha 0.5 (FLOAT only, by its definition)', (T) => oneNode('Celu', [X([3, 4], T)], { alpha: f(0.5) }), { x0: { dims: [3, 4] } }, { floatOnly: true });
+add('ThresholdedRelu alpha 0.25', (T) => oneNode('ThresholdedRelu', [X([3, 4], T)], { alpha: f(0.25) }), { x0: { dims: [3, 4] } });
 add('Mod on INT64, fmod 0 and 1', () => buildModel({
   inputs: [{ name: 'a', type: DataType.INT64, shape: [6] }, { name: 'b', type: DataType.INT64, shape: [6] }],
   outputs: [{ name: 'm' }, { name: 'r' }],
@@ -219,6 +222,8 @@ add('Trilu upper with k = 1 and lower', (T) => buildModel({
   initializers: [I64('k', [1], [])],
   nodes: [{ op: 'Trilu', inputs: ['x', 'k'], outputs: ['u'] }, { op: 'Trilu', inputs: ['x'], outputs: ['l'], attrs: { upper: i(0) } }],
 }), { x: { dims: [2, 3, 4] } });
+for (const mode of ['DCR', 'CRD']) add(`DepthToSpace ${mode}`, (T) => oneNode('DepthToSpace', [X([2, 8, 2, 3], T)], { blocksize: i(2), mode: s(mode) }), { x0: { dims: [2, 8, 2, 3] } });
+add('SpaceToDepth', (T) => oneNode('SpaceToDepth', [X([1, 2, 4, 6], T)], { blocksize: i(2) }), { x0: { dims: [1, 2, 4, 6] } });
 add('Expand [3, 1] to [2, 3, 4]', (T) => oneNode('Expand', [X([3, 1], T), I64('es', [2, 1, 4])]), { x0: { dims: [3, 1] } });
 add('Tile', (T) => oneNode('Tile', [X([2, 3], T), I64('reps', [2, 1])]), { x0: { dims: [2, 3] } });
 add('Pad constant 1.5 with a crop', (T) => oneNode('Pad', [X([3, 4], T), I64('pads', [1, -1, 2, 0]), { ...W('pv', [], T), data: [1.5] }]), { x0: { dims: [3, 4] } });

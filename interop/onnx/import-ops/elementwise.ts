@@ -218,6 +218,22 @@ const preluOp: OpCompiler = (n) => (inputs) => {
   return [valueOf(sub(relu(x.t), mul(slope.t, relu(neg(x.t)))), x.type)];
 };
 
+/** Softsign: y = x / (1 + |x|). */
+const softsignOp: OpCompiler = unaryFloat((x) => div(x, add(abs(x), 1)));
+
+/** Celu: y = max(0, x) + min(0, alpha (e^(x/alpha) − 1)) (alpha default 1), i.e. alpha · elu(x / alpha). */
+const celuOp: OpCompiler = (n) => {
+  const alpha = floatAttr(n, 'alpha', 1);
+  if (!(alpha !== 0)) throw nodeError(n, `alpha must be nonzero, got ${alpha}`);
+  return unaryFloat((x) => mul(elu(div(x, alpha), 1), alpha))(n);
+};
+
+/** ThresholdedRelu: y = x where x > alpha (default 1), 0 elsewhere: x times the constant mask. */
+const thresholdedReluOp: OpCompiler = (n) => {
+  const alpha = floatAttr(n, 'alpha', 1);
+  return unaryFloat((x) => mul(x, greater(x, alpha)))(n);
+};
+
 /**
  * Mod on integers (shape arithmetic): the remainder with the divisor's sign (fmod 0, the default)
  * or the dividend's (fmod 1, C's fmod); a constant. Mod of floating-point values is not supported.
@@ -313,6 +329,9 @@ export const ELEMENTWISE_OPS: Record<string, OpCompiler> = {
   HardSwish: hardSwishOp,
   Selu: seluOp,
   PRelu: preluOp,
+  Softsign: softsignOp,
+  Celu: celuOp,
+  ThresholdedRelu: thresholdedReluOp,
   Mod: modOp,
   Floor: stepwise(Math.floor),
   Ceil: stepwise(Math.ceil),

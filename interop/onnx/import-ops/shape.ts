@@ -1,7 +1,7 @@
 /**
  * The ONNX operators that move values without computing new ones (opsets 13–17): Shape and Size,
- * Reshape, Flatten, Transpose, Squeeze, Unsqueeze, Concat, Split, Slice, Gather, Expand, Tile,
- * Pad, and the makers of constants (Constant, ConstantOfShape, Range). On floating-point data they
+ * Reshape, Flatten, Transpose, Squeeze, Unsqueeze, Concat, Split, Slice, Gather, GatherElements,
+ * Trilu, DepthToSpace, SpaceToDepth, Expand, Tile, Pad, and the makers of constants (Constant, ConstantOfShape, Range). On floating-point data they
  * are deltagraph's reshape, transpose, concat, split, slice, take, broadcastTo, tile and pad, whose
  * VJPs route the gradient back exactly. On integer data (the shape arithmetic an exporter writes
  * around Reshape and Expand) the same ops run on constants and record nothing; the shapes, axes,
@@ -283,6 +283,40 @@ const triluOp: OpCompiler = (n) => {
   };
 };
 
+/**
+ * DepthToSpace: [N, C, H, W] → [N, C/b², H·b, W·b], blocks of b = blocksize channels moved into
+ * space, in mode DCR (the default: depth, column, row, as TensorFlow) or CRD (column, row, depth,
+ * as PyTorch's PixelShuffle): reshape, transpose, reshape.
+ */
+const depthToSpaceOp: OpCompiler = (n) => {
+  const b = intAttr(n, 'blocksize', 0);
+  if (b < 1) throw nodeError(n, `attribute blocksize must be an integer ≥ 1, got ${b}`);
+  const mode = stringChoice(n, 'mode', ['DCR', 'CRD'], 'DCR');
+  return (inputs) => {
+    const x = need(n, inputs, 0, 'input');
+    if (x.t.rank !== 4 || x.t.shape[1]! % (b * b) !== 0) throw nodeError(n, `input must be [N, C, H, W] with C divisible by ${b * b}, got shape ${fmtShape(x.t.shape)}`);
+    const [N, C, H, W] = x.t.shape as [number, number, number, number];
+    const c = C / (b * b);
+    const y = mode === 'DCR'
+      ? transpose(reshape(x.t, [N, b, b, c, H, W]), [0, 3, 4, 1, 5, 2])
+      : transpose(reshape(x.t, [N, c, b, b, H, W]), [0, 1, 4, 2, 5, 3]);
+    return [same(x, reshape(y, [N, c, H * b, W * b]))];
+  };
+};
+
+/** SpaceToDepth: [N, C, H, W] → [N, C·b², H/b, W/b], the inverse of DepthToSpace in mode DCR. */
+const spaceToDepthOp: OpCompiler = (n) => {
+  const b = intAttr(n, 'blocksize', 0);
+  if (b < 1) throw nodeError(n, `attribute blocksize must be an integer ≥ 1, got ${b}`);
+  return (inputs) => {
+    const x = need(n, inputs, 0, 'input');
+    if (x.t.rank !== 4 || x.t.shape[2]! % b !== 0 || x.t.shape[3]! % b !== 0) throw nodeError(n, `input must be [N, C, H, W] with H and W divisible by ${b}, got shape ${fmtShape(x.t.shape)}`);
+    const [N, C, H, W] = x.t.shape as [number, number, number, number];
+    const y = transpose(reshape(x.t, [N, C, H / b, b, W / b, b]), [0, 3, 5, 1, 2, 4]);
+    return [same(x, reshape(y, [N, C * b * b, H / b, W / b]))];
+  };
+};
+
 /** Expand: the input broadcast with `shape` (bidirectionally, as numpy: the result has the larger extent of each pair). */
 const expandOp: OpCompiler = (n) => (inputs) => {
   const x = need(n, inputs, 0, 'input');
@@ -433,6 +467,8 @@ export const SHAPE_OPS: Record<string, OpCompiler> = {
   Gather: gatherOp,
   GatherElements: gatherElementsOp,
   Trilu: triluOp,
+  DepthToSpace: depthToSpaceOp,
+  SpaceToDepth: spaceToDepthOp,
   Expand: expandOp,
   Tile: tileOp,
   Pad: padOp,
