@@ -21,8 +21,10 @@
  * dimension, an Expand target, a Slice end, a Pad width) is computed at run time from
  * Shape(first input)[0] with Mul, Add and Concat; a constant filled with one value whose shape
  * follows the batch (zeros([N, H]), an LSTM's initial state) is that value Expanded to such a
- * shape. The two traces must record the same ops, and every other constant the ops read must not
- * change with the batch size; otherwise the export is refused.
+ * shape, and an integer scalar that changes with the batch (the count a mean over the batch
+ * divides by) is computed as a·batch + b and cast to the float type. The two traces must record
+ * the same ops, and every other constant the ops read must not change with the batch size;
+ * otherwise the export is refused.
  *
  * Without dynamicBatch, a model whose inputs have two rows or more is traced a second time on the
  * inputs with their rows rotated by one, for the same check: a constant that changes then (a mask
@@ -346,6 +348,15 @@ export function toOnnx(model: OnnxExportable, exampleInputs: readonly Tensor[], 
         names.set(t, name);
         return name;
       }
+    }
+    // A count that follows the batch (the N a mean over the batch divides by): a·batch + b,
+    // computed at run time and cast to the float type.
+    if (dynamic && other !== undefined && t.size === 1 && other.size === 1 && other.rank === t.rank && Number.isInteger(t.data[0]) && Number.isInteger(other.data[0]) && other.data[0] !== t.data[0]) {
+      const a = other.data[0]! - t.data[0]!;
+      const count = emitter.node('Cast', [emitter.shapeOf([{ a, b: t.data[0]! - a * batch! }])], { to: { i: elemType } });
+      const name = emitter.node('Reshape', [count, emitter.int64s(t.shape.slice())]);
+      names.set(t, name);
+      return name;
     }
     if (other !== undefined && other !== t && (other.rank !== t.rank || other.shape.some((d, i) => d !== t.shape[i]) || other.data.some((v, i) => !Object.is(v, t.data[i])))) {
       refuse(node, `it reads a constant of shape ${fmtShape(t.shape)} that changes ${second}: a value computed from an input without recording (such as a comparison's mask) would be baked into the model as a constant`);

@@ -20,6 +20,7 @@ import {
   take, takeAlongAxis, einsum, conv1d, conv2d, convTranspose2d, maxPool2d, avgPool2d, unfold, crossEntropy, mseLoss,
   binaryCrossEntropy, bceWithLogits, grad,
 } from '../../node';
+import { ModelProto } from '../../interop/onnx/schema';
 import { OrtCase, OrtResult, relativeError, runOrt } from './ort';
 
 type Fn = (...xs: Tensor[]) => Tensor | Tensor[];
@@ -167,6 +168,35 @@ for (const op of OPS) {
   addCase(`${op.title} (float64)`, op.fn, xs, 'float64');
 }
 
+// ---- Shapes that hold the batch: exported at batch 2 with dynamicBatch, run at batch 5 (float64).
+
+interface DynamicCase {
+  title: string;
+  fn: Fn;
+  /** The inputs' shapes after their first dimension, the batch. */
+  rows: number[][];
+}
+
+const DYNAMIC: DynamicCase[] = [
+  { title: 'reshape merging the batch (−1)', fn: (x) => reshape(x, [x.shape[0]! * 3, 4]), rows: [[3, 4]] },
+  { title: 'reshape with two batch-dependent dimensions (computed shape)', fn: (x) => reshape(add(unsqueeze(x, 1), unsqueeze(x, 0)), [x.shape[0]!, x.shape[0]!, 2, 2]), rows: [[4]] },
+  { title: 'broadcastTo the batch (computed shape)', fn: (x, b) => add(broadcastTo(sum(b, 0, true), [x.shape[0]!, 3]), x), rows: [[3], [3]] },
+  { title: 'broadcastTo of a batch-carrying tensor', fn: (x) => broadcastTo(x, [x.shape[0]!, 3, 4]), rows: [[3, 1]] },
+  { title: 'sumTo over the batch', fn: (x) => sumTo(x, [1, 3]), rows: [[3]] },
+  { title: 'slice of the batch (to the end; a computed end)', fn: (x) => [slice(x, [1, 0], [x.shape[0]! - 1, 2]), slice(x, [0, 1], [x.shape[0]! - 1, 2])], rows: [[3]] },
+  { title: 'pad of the batch axis', fn: (x) => pad(x, [x.shape[0]! + 3, 4], [1, 1]), rows: [[2]] },
+  { title: 'concat along the batch', fn: (x, y) => concat([x, y, x], 0), rows: [[2], [2]] },
+  { title: 'mean over the batch (a run-time count)', fn: (x) => mean(x, 0), rows: [[3]] },
+  { title: 'mseLoss (a mean over every element: a run-time count)', fn: (x, y) => mseLoss(x, y), rows: [[3], [3]] },
+  { title: 'a soft-target cross-entropy: logSoftmax, sum and a mean over rows (a run-time count)', fn: (z, y) => mean(neg(sum(mul(softmax(y), logSoftmax(z)), 1))), rows: [[4], [4]] },
+];
+
+for (const d of DYNAMIC) {
+  const xs = d.rows.map((rest) => input([2, ...rest]));
+  const feeds = d.rows.map((rest) => input([5, ...rest]));
+  addCase(`dynamic: ${d.title}`, d.fn, xs, 'float64', { options: { dynamicBatch: true }, feeds });
+}
+
 let results: OrtResult[] = [];
 beforeAll(() => {
   results = runOrt(cases.map((c) => ({ model: c.bytes, feeds: feedsOf(c) })));
@@ -182,6 +212,16 @@ function check(c: Case, result: OrtResult): number {
   });
   return worst;
 }
+
+test.each(DYNAMIC.map((d) => d.title))('dynamic batch: %s', (title) => {
+  const i = cases.findIndex((c) => c.title === `dynamic: ${title}`);
+  const err = check(cases[i]!, results[i]!);
+  measured.push(`float64 ${err.toExponential(2)}  dynamic batch (2 → 5): ${title}`);
+  expect(err).toBeLessThanOrEqual(1e-12);
+  // A shape holding the batch in another way than Reshape's −1 is computed from the input's Shape.
+  const ops = (ModelProto.toObject(ModelProto.decode(cases[i]!.bytes)) as { graph: { node: Array<{ opType: string }> } }).graph.node.map((n) => n.opType);
+  expect(ops.includes('Shape')).toBe(/computed|count/.test(title));
+});
 
 describe('each op, exported and run in ONNX Runtime', () => {
   test.each(OPS.map((op) => op.title))('%s', (title) => {
