@@ -52,7 +52,7 @@ const powOp: OpCompiler = (n) => (inputs) => {
   const x = need(n, inputs, 0, 'X');
   const y = need(n, inputs, 1, 'Y');
   const z = pow(x.t, y.t);
-  return [isIntType(x.type) ? mapped(z, Math.trunc, x.type) : result(z, x.type)];
+  return [isIntType(x.type) ? mapped(z, (v) => Math.trunc(v) + 0, x.type) : result(z, x.type)];
 };
 
 /** A unary op on floating-point inputs (the activations and transcendental functions). */
@@ -305,23 +305,39 @@ export const MICROSOFT_ELEMENTWISE_OPS: Record<string, OpCompiler> = { Gelu: gel
 
 /** The elementwise operators by name. */
 export const ELEMENTWISE_OPS: Record<string, OpCompiler> = {
+  /** Add: C = A + B (broadcasting); add. */
   Add: binary(add),
+  /** Sub: C = A − B (broadcasting); sub. */
   Sub: binary(sub),
+  /** Mul: C = A ⊙ B (broadcasting); mul. */
   Mul: binary(mul),
   Div: divOp,
   Pow: powOp,
+  /** Sqrt: y = √x (NaN below 0); sqrt. */
   Sqrt: unaryFloat(sqrt),
+  /** Exp: y = eˣ; exp. */
   Exp: unaryFloat(exp),
+  /** Log: y = ln x; log. */
   Log: unaryFloat(log),
+  /** Erf: y = erf(x); erf. */
   Erf: unaryFloat(erf),
+  /** Sin: y = sin x. */
   Sin: unaryFloat(sin),
+  /** Cos: y = cos x. */
   Cos: unaryFloat(cos),
+  /** Tanh: y = tanh x. */
   Tanh: unaryFloat(tanh),
+  /** Sigmoid: y = 1 / (1 + e⁻ˣ). */
   Sigmoid: unaryFloat(sigmoid),
+  /** Softplus: y = ln(1 + eˣ), computed stably. */
   Softplus: unaryFloat(softplus),
+  /** Reciprocal: y = 1 / x; div. */
   Reciprocal: reciprocal,
+  /** Neg: y = −x (any numeric type). */
   Neg: unaryAny(neg),
+  /** Abs: y = |x| (any numeric type; gradient sign(x), 0 at 0). */
   Abs: unaryAny(abs),
+  /** Relu: y = max(x, 0) (gradient 0 at 0). */
   Relu: unaryAny(relu),
   LeakyRelu: leakyReluOp,
   Elu: eluOp,
@@ -333,23 +349,39 @@ export const ELEMENTWISE_OPS: Record<string, OpCompiler> = {
   Celu: celuOp,
   ThresholdedRelu: thresholdedReluOp,
   Mod: modOp,
+  /** Floor: y = ⌊x⌋, a constant (no gradient). */
   Floor: stepwise(Math.floor),
+  /** Ceil: y = ⌈x⌉, a constant (no gradient). */
   Ceil: stepwise(Math.ceil),
+  /** Round: y = x rounded to the nearest integer, halves to even; a constant (no gradient). */
   Round: stepwise(roundHalfEven),
+  /** Sign: y = −1, 0 or 1; a constant (no gradient). */
   Sign: stepwise((v) => (v > 0 ? 1 : v < 0 ? -1 : 0)),
   Clip: clipOp,
+  /** Max: the elementwise maximum of the inputs (broadcasting; ties share the gradient). */
   Max: variadic(maximum),
+  /** Min: the elementwise minimum of the inputs (broadcasting; ties share the gradient). */
   Min: variadic(minimum),
+  /** Sum: the elementwise sum of the inputs (broadcasting). */
   Sum: variadic(add),
+  /** Mean: the elementwise mean of the inputs (broadcasting). */
   Mean: variadic(add, true),
+  /** Equal: [A = B] (BOOL, broadcasting). */
   Equal: comparison(equal),
+  /** Less: [A < B] (BOOL, broadcasting). */
   Less: comparison(less),
+  /** Greater: [A > B] (BOOL, broadcasting). */
   Greater: comparison(greater),
+  /** LessOrEqual: [A ≤ B] (BOOL, broadcasting). */
   LessOrEqual: comparison(lessEqual),
+  /** GreaterOrEqual: [A ≥ B] (BOOL, broadcasting). */
   GreaterOrEqual: comparison(greaterEqual),
   Not: notOp,
+  /** And: A ∧ B (BOOL, broadcasting). */
   And: logical((a, b) => a && b),
+  /** Or: A ∨ B (BOOL, broadcasting). */
   Or: logical((a, b) => a || b),
+  /** Xor: A ⊕ B (BOOL, broadcasting). */
   Xor: logical((a, b) => a !== b),
   Where: whereOp,
   Cast: castOp,
