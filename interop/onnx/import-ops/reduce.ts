@@ -75,13 +75,21 @@ const cumSumOp: OpCompiler = (n) => {
 
 /** The reductions by name. */
 export const REDUCE_OPS: Record<string, OpCompiler> = {
+  /** ReduceSum: Σ over the axes (an input); sum. */
   ReduceSum: reduction((x, a, k) => sum(x, a, k), true, false),
+  /** ReduceMean: the mean over the axes (the attribute); mean. */
   ReduceMean: reduction((x, a, k) => mean(x, a, k), false, true),
+  /** ReduceMax: the maximum over the axes; max (tied maxima share the gradient). */
   ReduceMax: reduction((x, a, k) => max(x, a, k), false, false),
+  /** ReduceMin: the minimum over the axes; min (tied minima share the gradient). */
   ReduceMin: reduction((x, a, k) => min(x, a, k), false, false),
+  /** ReduceSumSquare: Σ x² over the axes. */
   ReduceSumSquare: reduction((x, a, k) => sum(square(x), a, k), false, true),
+  /** ReduceL1: Σ |x| over the axes. */
   ReduceL1: reduction((x, a, k) => sum(abs(x), a, k), false, true),
+  /** ReduceL2: √(Σ x²) over the axes. */
   ReduceL2: reduction((x, a, k) => sqrt(sum(square(x), a, k)), false, true),
+  /** ReduceLogSumExp: log Σ eˣ over the axes, the stable logSumExp. */
   ReduceLogSumExp: reduction((x, a, k) => logSumExp(x, a, k), false, true),
   ArgMax: argExtremum(argmax),
   ArgMin: argExtremum(argmin),
