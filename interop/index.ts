@@ -4,8 +4,8 @@
  * for ONNX Runtime).
  */
 export { DataType as OnnxDataType } from './onnx/data-types';
-export { fromOnnx, OnnxModel } from './onnx/import';
+export { fromOnnx, OnnxModel, onnxImportableOperators } from './onnx/import';
 export type { OnnxTrace, OnnxValueInfo } from './onnx/import';
-export { toOnnx } from './onnx/export';
+export { toOnnx, onnxExportableOps } from './onnx/export';
 export type { ToOnnxOptions, OnnxExportable } from './onnx/export';
 export * from './safetensors';

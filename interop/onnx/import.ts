@@ -519,6 +519,14 @@ export class OnnxModel extends Module {
 }
 
 /**
+ * The ONNX operators fromOnnx reads, sorted: those of the default domain (ai.onnx) by name, and
+ * those of com.microsoft as `com.microsoft.<name>`.
+ */
+export function onnxImportableOperators(): string[] {
+  return [...Object.keys(DEFAULT_OPS).sort(), ...Object.keys(MICROSOFT_OPS).sort().map((name) => `com.microsoft.${name}`)];
+}
+
+/**
  * Reads an ONNX model (the bytes of a .onnx file; opsets 13–17) into an OnnxModel whose forward
  * pass runs the graph with deltagraph's ops and whose parameters are the graph's float
  * initializers, float64, under their ONNX names. An operator, attribute value or domain the
