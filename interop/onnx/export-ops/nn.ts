@@ -133,15 +133,22 @@ export const NN: MappingTable = {
    * y = x at flat indices → MaxPool(kernel_shape, strides, pads, dilations) when the indices are
    * those of max pooling x [N, C, H, W] with some window (what maxPool2d records: each window's
    * first maximum), found among the windows that give the output's size, simplest first (stride =
-   * kernel, no padding, no dilation), and checked on every output; otherwise Gather of the
-   * flattened x at the constant indices (refused with a dynamic batch).
+   * kernel, no padding, no dilation), and checked on every output of both traces (so an example
+   * whose windows hold equal values, where several windows fit, is resolved by the other trace or
+   * by that order); otherwise Gather of the flattened x at the constant indices (refused when the
+   * indices change between the traces).
    */
   gatherAt: (c) => {
     const { indices, shape } = c.attrs as { indices: Int32Array; shape: readonly number[] };
     const x = c.tensors[0]!;
-    const window = x.rank === 4 && shape.length === 4 && shape[0] === x.shape[0] && shape[1] === x.shape[1] ? poolWindow(x, indices, shape[2]!, shape[3]!) : null;
+    // The window must also give the second trace's indices, if there is one.
+    const seen: Array<[Tensor, Int32Array]> = [[x, indices]];
+    if (c.partner !== null && c.partner.inputs !== null) seen.push([c.partner.inputs[0]!, (c.partnerAttrs as { indices: Int32Array }).indices]);
+    const window = x.rank === 4 && shape.length === 4 && shape[0] === x.shape[0] && shape[1] === x.shape[1] ? poolWindow(seen, shape[2]!, shape[3]!) : null;
     if (window !== null) return c.node('MaxPool', [c.inputs[0]!], windowAttrs(window));
     if (c.dynamic && !c.dims(0).every(isStatic)) c.fail('its flat indices are not those of max pooling, and constant flat indices cannot follow a dynamic batch');
+    const other = (c.partnerAttrs as { indices: Int32Array }).indices;
+    if (other.length !== indices.length || other.some((v, i) => v !== indices[i])) c.fail('its flat indices are not those of max pooling and change with the input values');
     const flat = c.node('Reshape', [c.inputs[0]!, c.int64s([-1])]);
     const picked = c.node('Gather', [flat, c.int64s(Array.from(indices))], { axis: int(0) });
     return c.node('Reshape', [picked, c.int64s(shape)]);
@@ -166,9 +173,9 @@ function axisWindows(n: number, out: number): Array<[k: number, s: number, p: nu
   return found.sort((x, y) => x[4] - y[4]).map(([k, s, p, d]) => [k, s, p, d]);
 }
 
-/** The pooling window whose first maxima are exactly `indices`, or null. */
-function poolWindow(x: Tensor, indices: Int32Array, outH: number, outW: number): Window | null {
-  const [, , H, W] = x.shape as [number, number, number, number];
+/** The pooling window whose first maxima are exactly the indices of every (x, indices) pair, or null. */
+function poolWindow(seen: ReadonlyArray<readonly [Tensor, Int32Array]>, outH: number, outW: number): Window | null {
+  const [, , H, W] = seen[0]![0].shape as [number, number, number, number];
   const rows = axisWindows(H, outH);
   const cols = axisWindows(W, outW);
   // Square windows first, then every pair in rank order.
@@ -181,7 +188,7 @@ function poolWindow(x: Tensor, indices: Int32Array, outH: number, outW: number):
     const [kH, sH, pH, dH] = rows[i]!;
     const [kW, sW, pW, dW] = cols[j]!;
     const w = { kH, kW, sH, sW, pH, pW, dH, dW };
-    if (firstMaxima(x, w, outH, outW, indices)) return w;
+    if (seen.every(([x, indices]) => x.rank === 4 && firstMaxima(x, w, outH, outW, indices))) return w;
   }
   return null;
 }
