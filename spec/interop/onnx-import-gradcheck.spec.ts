@@ -234,3 +234,13 @@ test('Resize linear and nearest: the gradient scatters back through the chosen i
   }));
   expect(gradcheck((t: Tensor) => resize.forward(t), [x(47, [1, 2, 3, 3])], { name: 'resize' }).ok).toBe(true);
 });
+
+test('TopK: the values send their gradient to the entries chosen', () => {
+  const top = fromOnnx(buildModel({
+    inputs: [{ name: 'x', type: T, shape: [2, 5] }],
+    outputs: [{ name: 'v' }],
+    initializers: [i64('K', [3])],
+    nodes: [{ op: 'TopK', inputs: ['x', 'K'], outputs: ['v', ''] }],
+  }));
+  expect(gradcheck((t: Tensor) => top.forward(t), [x(48, [2, 5])], { name: 'topk' }).ok).toBe(true);
+});

@@ -106,6 +106,16 @@ for (const op of ['Max', 'Min', 'Sum', 'Mean']) add(`${op} of three, broadcastin
 for (const op of ['Equal', 'Less', 'Greater', 'LessOrEqual', 'GreaterOrEqual']) {
   add(`${op} (BOOL)`, (T) => oneNode(op, [X([2, 3], T), { ...W('k', [3], T), data: [0, -1, 0.5] }]), { x0: { dims: [2, 3], data: [0, -1, 0.5, 1, -1, 0.25] } });
 }
+add('IsNaN, IsInf (both signs and the negative only), NonZero', () => buildModel({
+  inputs: [{ name: 'x', type: DataType.FLOAT, shape: [2, 3] }],
+  outputs: [{ name: 'nan' }, { name: 'inf' }, { name: 'neg' }, { name: 'nz' }],
+  nodes: [
+    { op: 'IsNaN', inputs: ['x'], outputs: ['nan'] },
+    { op: 'IsInf', inputs: ['x'], outputs: ['inf'] },
+    { op: 'IsInf', inputs: ['x'], outputs: ['neg'], attrs: { detect_positive: i(0) } },
+    { op: 'NonZero', inputs: ['x'], outputs: ['nz'] },
+  ],
+}), { x: { dims: [2, 3], data: [0, NaN, Infinity, -Infinity, 0, 2.5] } }, { floatOnly: true });
 add('Not, And, Or, Xor on BOOL', () => buildModel({
   inputs: [{ name: 'a', type: DataType.BOOL, shape: [2, 3] }, { name: 'b', type: DataType.BOOL, shape: [3] }],
   outputs: [{ name: 'n' }, { name: 'x' }, { name: 'o' }, { name: 'y' }],
@@ -292,6 +302,8 @@ add('ArgMax keepdims 1 and ArgMin axis −1 keepdims 0', (T) => buildModel({
 for (const [exclusive, reverse] of [[0, 0], [1, 0], [0, 1], [1, 1]] as const) {
   add(`CumSum exclusive ${exclusive} reverse ${reverse}`, (T) => oneNode('CumSum', [X([2, 5], T), I64('cax', [1], [])], { exclusive: i(exclusive), reverse: i(reverse) }), { x0: { dims: [2, 5] } });
 }
+add('TopK largest along axis 1, with ties', (T) => oneNode('TopK', [X([2, 5, 3], T), I64('K', [3])], { axis: i(1) }, { outputs: 2 }), { x0: { dims: [2, 5, 3], data: Array.from({ length: 30 }, (_, k) => [1, 3, 3, 0, 2, 1][k % 6]! + (k % 7) / 8) } });
+add('TopK smallest along the last axis', (T) => oneNode('TopK', [X([3, 6], T), I64('K', [2])], { largest: i(0) }, { outputs: 2 }), { x0: { dims: [3, 6] } });
 add('ReduceMean over every axis', (T) => oneNode('ReduceMean', [X([2, 3, 4], T)], { keepdims: i(0) }), { x0: { dims: [2, 3, 4] } });
 add('ReduceSum without axes, noop_with_empty_axes 1', (T) => oneNode('ReduceSum', [X([2, 3], T)], { noop_with_empty_axes: i(1) }), { x0: { dims: [2, 3] } });
 

@@ -104,6 +104,16 @@ function logical(f: (a: boolean, b: boolean) => boolean): OpCompiler {
   };
 }
 
+/** IsNaN: [x is NaN], a BOOL constant. */
+const isNaNOp: OpCompiler = (n) => (inputs) => [mapped(need(n, inputs, 0, 'X').t, (v) => (Number.isNaN(v) ? 1 : 0), DataType.BOOL)];
+
+/** IsInf: [x = +∞] (detect_positive, default 1) or [x = −∞] (detect_negative, default 1), a BOOL constant. */
+const isInfOp: OpCompiler = (n) => {
+  const positive = intChoice(n, 'detect_positive', [0, 1], 1) === 1;
+  const negative = intChoice(n, 'detect_negative', [0, 1], 1) === 1;
+  return (inputs) => [mapped(need(n, inputs, 0, 'X').t, (v) => ((positive && v === Infinity) || (negative && v === -Infinity) ? 1 : 0), DataType.BOOL)];
+};
+
 /** Not: Y = ¬X for BOOL X. */
 const notOp: OpCompiler = (n) => (inputs) => [mapped(need(n, inputs, 0, 'X').t, (v) => (v === 0 ? 1 : 0), DataType.BOOL)];
 
@@ -377,6 +387,8 @@ export const ELEMENTWISE_OPS: Record<string, OpCompiler> = {
   /** GreaterOrEqual: [A ≥ B] (BOOL, broadcasting). */
   GreaterOrEqual: comparison(greaterEqual),
   Not: notOp,
+  IsNaN: isNaNOp,
+  IsInf: isInfOp,
   /** And: A ∧ B (BOOL, broadcasting). */
   And: logical((a, b) => a && b),
   /** Or: A ∨ B (BOOL, broadcasting). */

@@ -1,15 +1,15 @@
 /**
  * The ONNX reductions of opsets 13–17: ReduceSum takes its axes as an optional input (from opset
  * 13); ReduceMean, ReduceMax, ReduceMin, ReduceSumSquare, ReduceL1, ReduceL2 and
- * ReduceLogSumExp take them as the attribute `axes` (until opset 18). Also ArgMax, ArgMin and
- * CumSum. Without axes every axis is
+ * ReduceLogSumExp take them as the attribute `axes` (until opset 18). Also ArgMax, ArgMin, TopK
+ * and CumSum. Without axes every axis is
  * reduced (ReduceSum with noop_with_empty_axes 1 then passes its input through); keepdims
  * (default 1) keeps the reduced axes as 1s. Each is deltagraph's sum, mean, max, min or
  * logSumExp (with square, abs, sqrt), so the gradients are theirs: max and min share the
  * gradient among tied extrema.
  */
 import { Tensor } from '../../../lib';
-import { abs, argmax, argmin, cumsum, flip, logSumExp, max, mean, min, sqrt, square, sub, sum } from '../../../ops';
+import { abs, argmax, argmin, cumsum, flip, logSumExp, max, mean, min, sqrt, square, sub, sum, takeAlongAxis } from '../../../ops';
 import { DataType } from '../data-types';
 import { OpCompiler, axesIn, axisIn, finiteInts, intAttr, intChoice, intsAttr, intsOf, need, nodeError } from './node';
 import { Value, constant, isFloatType, typeName, valueOf } from './tensor-data';
@@ -73,6 +73,43 @@ const cumSumOp: OpCompiler = (n) => {
   };
 };
 
+/**
+ * TopK: the k largest (largest 1, the default) or smallest entries along `axis` (default −1),
+ * k the INT64 input K, sorted from the first; equal values keep their order (the lower index
+ * first, as ONNX prescribes). Values = takeAlongAxis of the chosen indices, so the gradient goes
+ * back to the entries chosen; Indices are an INT64 constant.
+ */
+const topKOp: OpCompiler = (n) => {
+  const axisAttr = intAttr(n, 'axis', -1);
+  const largest = intChoice(n, 'largest', [0, 1], 1) === 1;
+  intChoice(n, 'sorted', [0, 1], 1);
+  return (inputs) => {
+    const x = need(n, inputs, 0, 'X');
+    const ks = finiteInts(n, intsOf(n, need(n, inputs, 1, 'K'), 'K'), 'K');
+    const axis = axisIn(n, axisAttr, x.t.rank);
+    const d = x.t.shape[axis]!;
+    if (ks.length !== 1 || ks[0]! < 0 || ks[0]! > d) throw nodeError(n, `K must be one integer in [0, ${d}] (the extent of axis ${axis}), got ${ks.length === 1 ? ks[0] : `${ks.length} values`}`);
+    const k = ks[0]!;
+    const inner = x.t.shape.slice(axis + 1).reduce((p, e) => p * e, 1);
+    const outer = x.t.shape.slice(0, axis).reduce((p, e) => p * e, 1);
+    const data = x.t.data;
+    const idx = new Float64Array(outer * k * inner);
+    const order = Array.from({ length: d }, (_, j) => j);
+    for (let o = 0; o < outer; o++) {
+      for (let i = 0; i < inner; i++) {
+        const at = (j: number) => data[(o * d + j) * inner + i]!;
+        order.sort((a, b) => (at(a) === at(b) ? a - b : largest ? at(b) - at(a) : at(a) - at(b)));
+        for (let j = 0; j < k; j++) idx[(o * k + j) * inner + i] = order[j]!;
+        for (let j = 0; j < d; j++) order[j] = j;
+      }
+    }
+    const shape = x.t.shape.map((e, a) => (a === axis ? k : e));
+    const indices = new Tensor(idx, shape);
+    const values = takeAlongAxis(x.t, indices, axis);
+    return [isFloatType(x.type) ? valueOf(values, x.type) : constant(values.data, shape, x.type), constant(idx, shape, DataType.INT64)];
+  };
+};
+
 /** The reductions by name. */
 export const REDUCE_OPS: Record<string, OpCompiler> = {
   /** ReduceSum: Σ over the axes (an input); sum. */
@@ -94,5 +131,6 @@ export const REDUCE_OPS: Record<string, OpCompiler> = {
   ArgMax: argExtremum(argmax),
   ArgMin: argExtremum(argmin),
   CumSum: cumSumOp,
+  TopK: topKOp,
 };
 

@@ -317,6 +317,23 @@ const spaceToDepthOp: OpCompiler = (n) => {
   };
 };
 
+/**
+ * NonZero: the indices of the nonzero elements in row-major order, as an INT64 [rank, count]
+ * constant (its extent depends on the values, so it is known only once they are).
+ */
+const nonZeroOp: OpCompiler = (n) => (inputs) => {
+  const x = need(n, inputs, 0, 'X').t;
+  const strides = x.shape.map((_, a) => x.shape.slice(a + 1).reduce((p, d) => p * d, 1));
+  const hits: number[] = [];
+  for (let k = 0; k < x.size; k++) if (x.data[k] !== 0) hits.push(k);
+  const r = x.rank === 0 ? 1 : x.rank;
+  const out = new Float64Array(r * hits.length);
+  hits.forEach((flat, j) => {
+    for (let a = 0; a < x.rank; a++) out[a * hits.length + j] = Math.floor(flat / strides[a]!) % x.shape[a]!;
+  });
+  return [constant(out, [r, hits.length], DataType.INT64)];
+};
+
 /** Expand: the input broadcast with `shape` (bidirectionally, as numpy: the result has the larger extent of each pair). */
 const expandOp: OpCompiler = (n) => (inputs) => {
   const x = need(n, inputs, 0, 'input');
@@ -467,6 +484,7 @@ export const SHAPE_OPS: Record<string, OpCompiler> = {
   Gather: gatherOp,
   GatherElements: gatherElementsOp,
   Trilu: triluOp,
+  NonZero: nonZeroOp,
   DepthToSpace: depthToSpaceOp,
   SpaceToDepth: spaceToDepthOp,
   Expand: expandOp,
