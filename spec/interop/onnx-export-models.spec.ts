@@ -17,6 +17,8 @@ import {
   ArgumentError, AvgPool2d, BatchNorm, BatchNorm2d, Conv2d, ConvTranspose2d, SiLU, LSTM, Tanh, GPTBlock, GraphError, Linear, MLP, Module, ReLU, Sequential, Tensor, add, backward, defineOp, fromOnnx,
   exp, gpt, greater, mnistCnn, mul, neg, rng, sum, takeBackward, toOnnx, where,
 } from '../../node';
+import { readFileSync } from 'fs';
+import { join } from 'path';
 import { ModelProto } from '../../interop/onnx/schema';
 import { OrtResult, relativeError, runOrt } from './ort';
 
@@ -73,6 +75,15 @@ const lstm = new LSTM(3, 4, { numLayers: 2 });
 addCase('LSTM (2 layers) float64, dynamic batch (2 → 3)', lstm, input([2, 5, 3]), 'float64', { dynamicBatch: true }, input([3, 5, 3]));
 addCase('GPTBlock float32, dynamic batch (2 → 1)', block, blockX, 'float32', { dynamicBatch: true }, input([1, 5, 16]));
 addCase('GPTBlock float32, dynamic batch, opset 13', block, blockX, 'float32', { dynamicBatch: true, opset: 13 }, input([3, 5, 16]));
+
+// PyTorch's exports (spec/interop/fixtures), read by fromOnnx and written again by toOnnx.
+const fixtures = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'expected.json'), 'utf8')) as Record<'mlp' | 'cnn', { inputs: { shape: number[]; data: number[] } }>;
+for (const name of ['mlp', 'cnn'] as const) {
+  const imported = fromOnnx(new Uint8Array(readFileSync(join(__dirname, 'fixtures', `${name}.onnx`))));
+  const x = new Tensor(Float64Array.from(fixtures[name].inputs.data, Math.fround), fixtures[name].inputs.shape);
+  addCase(`the PyTorch ${name.toUpperCase()}, imported by fromOnnx, float32`, imported, x, 'float32', { dynamicBatch: true });
+  if (name === 'mlp') addCase('the PyTorch MLP, imported by fromOnnx, float64', imported, x, 'float64');
+}
 
 let results: OrtResult[] = [];
 beforeAll(() => {
