@@ -4,7 +4,7 @@
  * checked or captured outside anomaly mode; backward's checkFinite alone checks the VJPs.
  */
 import {
-  AnomalyError, ArgumentError, DeltaGraphError, Tensor, add, backward, customVjp, detectAnomaly, exp, grad, log, minimum, mul, nodeOf,
+  AnomalyError, ArgumentError, DeltaGraphError, Tensor, add, backward, checkpoint, customVjp, detectAnomaly, exp, grad, log, minimum, mul, nodeOf,
   param, sqrt, sub, sum, tensor,
 } from '../../index';
 
@@ -59,6 +59,15 @@ describe('detectAnomaly', () => {
     const x = param(tensor([1, 2]));
     const g = detectAnomaly(() => backward(sum(safe(x))).get(x));
     expect(g.toArray()).toEqual([2, 2]);
+  });
+
+  it('looks inside a checkpoint: its forward ops, and the VJPs of its recomputation', () => {
+    const inner = checkpoint(function inner(z: Tensor) { return sqrt(mul(z, z)); });
+    const forward = thrown(() => detectAnomaly(() => inner(param(tensor([1e200, 1])))));
+    expect([forward.op, forward.phase]).toEqual(['mul', 'forward']);
+    const x = param(tensor([0, 1]));
+    const backwardError = thrown(() => detectAnomaly(() => backward(sum(inner(x)))));
+    expect([backwardError.op, backwardError.phase]).toEqual(['sqrt', 'backward']);
   });
 
   it('finds an overflow where gradients over two paths are summed', () => {
