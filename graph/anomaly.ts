@@ -51,6 +51,7 @@ export function checkingForward(): boolean {
  * VJP in a backward pass, turns finite inputs into NaN or ±∞ throws an AnomalyError naming the
  * op, the pass, the shapes and the stack of the call that created the op. Slower than a normal
  * run (every value is scanned, every node keeps a stack): for finding a bug, not for training.
+ * The mode lasts while fn runs: the ops of an async fn after its first await are not checked.
  */
 export function detectAnomaly<T>(fn: () => T): T {
   if (!isCallable(fn)) throw new ArgumentError(`detectAnomaly: fn must be a function to run, got ${describe(fn)}`);
