@@ -335,7 +335,7 @@ export function toOnnx(model: OnnxExportable, exampleInputs: readonly Tensor[], 
   }
   // The paths are kept for their tensors: no other value takes one.
   for (const path of paths.values()) taken.add(path);
-  const leafName = (t: Tensor, node: Node): string => {
+  const leafName = (t: Tensor, node: Node | null): string => {
     const known = names.get(t);
     if (known !== undefined) return known;
     const other = partner.get(t);
@@ -359,7 +359,9 @@ export function toOnnx(model: OnnxExportable, exampleInputs: readonly Tensor[], 
       return name;
     }
     if (other !== undefined && other !== t && (other.rank !== t.rank || other.shape.some((d, i) => d !== t.shape[i]) || other.data.some((v, i) => !Object.is(v, t.data[i])))) {
-      refuse(node, `it reads a constant of shape ${fmtShape(t.shape)} that changes ${second}: a value computed from an input without recording (such as a comparison's mask) would be baked into the model as a constant`);
+      const reason = `a constant of shape ${fmtShape(t.shape)} changes ${second}: a value computed from an input without recording (such as a comparison's mask) would be baked into the model as a constant`;
+      if (node === null) throw new GraphError(`${who}: the model returns ${reason}`);
+      refuse(node, `it reads ${reason.replace(/^a constant (.*) changes/, 'a constant $1 that changes')}`);
     }
     const path = paths.get(t);
     if (path !== undefined && ioNames.has(path)) {
@@ -446,7 +448,7 @@ export function toOnnx(model: OnnxExportable, exampleInputs: readonly Tensor[], 
     },
   });
   const outputs = A.outputs.map((t, i) => {
-    const source = t.producer === null ? (names.get(t) ?? leafName(t, A.nodes[0] ?? ({ op: { name: 'output' }, id: -1 } as unknown as Node))) : names.get(t)!;
+    const source = t.producer === null ? leafName(t, null) : names.get(t)!;
     nodes.push({ opType: 'Identity', input: [source], output: [outputNames[i]!], name: outputNames[i]!, attribute: [] });
     return valueInfo(outputNames[i]!, dimsOf(t));
   });

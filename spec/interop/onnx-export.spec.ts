@@ -148,6 +148,7 @@ const OPS: OpCase[] = [
   { title: 'mseLoss', fn: (a, b) => mseLoss(a, b), inputs: two([3, 4], [3, 4]) },
   { title: 'binaryCrossEntropy', fn: (p, y) => binaryCrossEntropy(sigmoid(p), y), inputs: () => [input([3, 4]), input([3, 4], 0, 1)] },
   { title: 'a recorded gradient (tanhBackward, sigmoidBackward, accumulate)', fn: (x) => grad((t: Tensor) => sum(add(tanh(sigmoid(t)), sigmoid(t))))(x), inputs: one([3, 4]) },
+  { title: 'an input and a constant, returned as they are', fn: (x) => [x, mask, x], inputs: one([2, 3]) },
   { title: 'bceWithLogits', fn: (z, y) => bceWithLogits(z, y), inputs: () => [input([3, 4], -20, 20), input([3, 4], 0, 1)] },
 ];
 
