@@ -159,6 +159,13 @@ describe('inputs', () => {
     );
   });
 
+  test('ScatterElements writing one position twice without a reduction is refused (ONNX leaves it undefined)', () => {
+    const bytes = oneNode('ScatterElements', [{ shape: [4] }, { name: 'i', type: DataType.INT64, dims: [2], data: [1, -3] }, { shape: [2] }]);
+    expect(message(() => fromOnnx(bytes).forward(tensor([1, 2, 3, 4]), tensor([5, 6])))).toBe(
+      "ArgumentError: OnnxModel.forward: node '/scatterelements_0/ScatterElements' (ScatterElements): writes position 1 twice, which reduction 'none' leaves undefined",
+    );
+  });
+
   test('a graph of several outputs: forward points to run, which returns them in order', () => {
     const bytes = oneNode('Split', [{ shape: [4] }], {}, { outputs: 2 });
     const m = fromOnnx(bytes);

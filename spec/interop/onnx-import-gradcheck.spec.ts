@@ -244,3 +244,18 @@ test('TopK: the values send their gradient to the entries chosen', () => {
   }));
   expect(gradcheck((t: Tensor) => top.forward(t), [x(48, [2, 5])], { name: 'topk' }).ok).toBe(true);
 });
+
+test('ScatterElements and ScatterND: data keeps its gradient where it survives, updates get theirs', () => {
+  const scatter = fromOnnx(buildModel({
+    opset: 16,
+    inputs: [{ name: 'd', type: T, shape: [3, 4] }, { name: 'u', type: T, shape: [3, 2] }, { name: 'v', type: T, shape: [1, 4] }],
+    outputs: [{ name: 'y' }],
+    initializers: [i64('si', [1, 3, -4, 2, 2, 1], [3, 2]), i64('ni', [1], [1, 1])],
+    nodes: [
+      { op: 'ScatterElements', inputs: ['d', 'si', 'u'], outputs: ['e'], attrs: { axis: i(1) } },
+      { op: 'ScatterND', inputs: ['e', 'ni', 'v'], outputs: ['f'], attrs: { reduction: s('add') } },
+      { op: 'Tanh', inputs: ['f'], outputs: ['y'] },
+    ],
+  }));
+  expect(gradcheck((a: Tensor, b: Tensor, c: Tensor) => scatter.forward(a, b, c), [x(49, [3, 4]), x(50, [3, 2]), x(51, [1, 4])], { name: 'scatter' }).ok).toBe(true);
+});

@@ -226,6 +226,11 @@ add('Gather: an embedding (indices an INT64 input, repeated and negative)', (T) 
 add('Gather axis 1 with constant indices', (T) => oneNode('Gather', [X([2, 4, 3], T), I64('gi', [3, -4, 1])], { axis: i(1) }), { x0: { dims: [2, 4, 3] } });
 add('Gather of a scalar index (drops the axis)', (T) => oneNode('Gather', [X([3, 4], T), I64('gs', [2], [])], { axis: i(0) }), { x0: { dims: [3, 4] } });
 add('GatherElements axis 1 (negative indices, a smaller extent off the axis)', (T) => oneNode('GatherElements', [X([3, 4], T), { shape: [2, 3], type: DataType.INT64 }], { axis: i(1) }), { x0: { dims: [3, 4] }, x1: { dims: [2, 3], kind: 'int64', data: [0, 3, -1, 2, 2, 1] } });
+for (const reduction of ['none', 'add']) {
+  add(`ScatterElements axis 1, reduction ${reduction}`, (T) => oneNode('ScatterElements', [X([3, 4], T), I64('si', [1, 3, -4, 2, 2, 1], [3, 2]), X([3, 2], T)], { axis: i(1), reduction: s(reduction) }, { opset: 16 }), { x0: { dims: [3, 4] }, x2: { dims: [3, 2] } });
+  add(`ScatterND of rows, reduction ${reduction}`, (T) => oneNode('ScatterND', [X([4, 3, 2], T), I64('ni', [2, 0, -1, 1], [2, 2]), X([2, 2], T)], { reduction: s(reduction) }, { opset: 16 }), { x0: { dims: [4, 3, 2] }, x2: { dims: [2, 2] } });
+}
+add('ScatterND of whole slices (opset 13, no reduction)', (T) => oneNode('ScatterND', [X([4, 3], T), I64('ni2', [3, 1], [2, 1]), X([2, 3], T)], {}, { opset: 13 }), { x0: { dims: [4, 3] }, x2: { dims: [2, 3] } });
 add('Trilu upper with k = 1 and lower', (T) => buildModel({
   inputs: [{ name: 'x', type: T, shape: [2, 3, 4] }],
   outputs: [{ name: 'u' }, { name: 'l' }],

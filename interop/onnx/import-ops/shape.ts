@@ -1,7 +1,8 @@
 /**
  * The ONNX operators that move values without computing new ones (opsets 13–17): Shape and Size,
  * Reshape, Flatten, Transpose, Squeeze, Unsqueeze, Concat, Split, Slice, Gather, GatherElements,
- * Trilu, DepthToSpace, SpaceToDepth, Expand, Tile, Pad, and the makers of constants (Constant, ConstantOfShape, Range). On floating-point data they
+ * ScatterElements, ScatterND, NonZero, Trilu, DepthToSpace, SpaceToDepth, Expand, Tile, Pad, and the
+ * makers of constants (Constant, ConstantOfShape, Range). On floating-point data they
  * are deltagraph's reshape, transpose, concat, split, slice, take, broadcastTo, tile and pad, whose
  * VJPs route the gradient back exactly. On integer data (the shape arithmetic an exporter writes
  * around Reshape and Expand) the same ops run on constants and record nothing; the shapes, axes,
@@ -9,7 +10,7 @@
  */
 import { Tensor, broadcastShapes, checkSize, fmtShape } from '../../../lib';
 import { checkTensorBytes } from '../../../lib/memory';
-import { add, broadcastTo, concat, mul, pad, reshape, slice, split, take, takeAlongAxis, tile, transpose, tril, triu } from '../../../ops';
+import { add, broadcastTo, concat, mul, pad, reshape, scatterAddAt, slice, split, take, takeAlongAxis, tile, transpose, tril, triu } from '../../../ops';
 import { DataType } from '../data-types';
 import {
   Inputs, OnnxNode, OpCompiler, axesIn, axisIn, finiteInts, floatAttr, floatsAttr, intAttr, intChoice, intsAttr, intsOf, need,
@@ -318,6 +319,97 @@ const spaceToDepthOp: OpCompiler = (n) => {
 };
 
 /**
+ * The result of a scatter: data with the updates written at the flat positions `targets` (one per
+ * element of updates), replacing (reduction 'none': data ⊙ the constant mask of the untouched
+ * positions + scatterAddAt(updates)) or adding ('add': data + scatterAddAt(updates)); the gradient
+ * of data is g where it survives, that of updates g gathered at the targets.
+ */
+function scattered(n: OnnxNode, data: Value, updates: Value, targets: Int32Array, reduction: string): Value[] {
+  const size = data.t.size;
+  if (reduction === 'none') {
+    const keep = new Float64Array(size).fill(1);
+    for (const k of targets) {
+      if (keep[k] === 0) throw nodeError(n, `writes position ${k} twice, which reduction 'none' leaves undefined`);
+      keep[k] = 0;
+    }
+    const y = add(mul(data.t, new Tensor(keep, data.t.shape.slice())), scatterAddAt(updates.t, targets, data.t.shape));
+    return [same(data, y)];
+  }
+  return [same(data, add(data.t, scatterAddAt(updates.t, targets, data.t.shape)))];
+}
+
+/**
+ * ScatterElements: data with updates[p] written at p with p[axis] replaced by indices[p] (indices
+ * and updates of one shape, data's rank; negative indices count from the end), reduction 'none'
+ * (the default) or 'add'.
+ */
+const scatterElementsOp: OpCompiler = (n) => {
+  const axisAttr = intAttr(n, 'axis', 0);
+  const reduction = stringChoice(n, 'reduction', ['none', 'add'], 'none');
+  return (inputs) => {
+    const data = need(n, inputs, 0, 'data');
+    const idx = need(n, inputs, 1, 'indices');
+    const updates = need(n, inputs, 2, 'updates');
+    const r = data.t.rank;
+    const axis = axisIn(n, axisAttr, r);
+    const ishape = idx.t.shape;
+    if (idx.t.rank !== r || updates.t.shape.some((d, k) => d !== ishape[k]) || updates.t.rank !== r || ishape.some((d, k) => k !== axis && d > data.t.shape[k]!)) {
+      throw nodeError(n, `indices ${fmtShape(ishape)} and updates ${fmtShape(updates.t.shape)} must have one shape, of data's rank (data ${fmtShape(data.t.shape)})`);
+    }
+    const strides = data.t.shape.map((_, a) => data.t.shape.slice(a + 1).reduce((p, d) => p * d, 1));
+    const targets = new Int32Array(idx.t.size);
+    const at = new Array<number>(r).fill(0);
+    const extent = data.t.shape[axis]!;
+    for (let k = 0; k < targets.length; k++) {
+      const j = idx.t.data[k]!;
+      if (!Number.isInteger(j) || j < -extent || j >= extent) throw nodeError(n, `index ${j} is outside [${-extent}, ${extent - 1}] on axis ${axis}`);
+      let flat = 0;
+      for (let a = 0; a < r; a++) flat += (a === axis ? (j < 0 ? j + extent : j) : at[a]!) * strides[a]!;
+      targets[k] = flat;
+      for (let a = r - 1; a >= 0; a--) {
+        if (++at[a]! < ishape[a]!) break;
+        at[a] = 0;
+      }
+    }
+    return scattered(n, data, updates, targets, reduction);
+  };
+};
+
+/**
+ * ScatterND: data with the slices updates[j] written at data[indices[j]], indices [..., k] naming
+ * the first k coordinates (negative counting from the end) and updates shaped indices.shape[:-1] +
+ * data.shape[k:]; reduction 'none' (the default) or 'add'.
+ */
+const scatterNDOp: OpCompiler = (n) => {
+  const reduction = stringChoice(n, 'reduction', ['none', 'add'], 'none');
+  return (inputs) => {
+    const data = need(n, inputs, 0, 'data');
+    const idx = need(n, inputs, 1, 'indices');
+    const updates = need(n, inputs, 2, 'updates');
+    const ishape = idx.t.shape;
+    const k = ishape[ishape.length - 1];
+    if (k === undefined || k < 1 || k > data.t.rank) throw nodeError(n, `indices of shape ${fmtShape(ishape)} must end in a coordinate count in [1, ${data.t.rank}]`);
+    const expected = [...ishape.slice(0, -1), ...data.t.shape.slice(k)];
+    if (updates.t.rank !== expected.length || updates.t.shape.some((d, a) => d !== expected[a])) throw nodeError(n, `updates must have shape ${fmtShape(expected)}, got ${fmtShape(updates.t.shape)}`);
+    const strides = data.t.shape.map((_, a) => data.t.shape.slice(a + 1).reduce((p, d) => p * d, 1));
+    const slice = data.t.shape.slice(k).reduce((p, d) => p * d, 1);
+    const count = idx.t.size / k;
+    const targets = new Int32Array(count * slice);
+    for (let j = 0; j < count; j++) {
+      let base = 0;
+      for (let a = 0; a < k; a++) {
+        const v = idx.t.data[j * k + a]!;
+        const d = data.t.shape[a]!;
+        if (!Number.isInteger(v) || v < -d || v >= d) throw nodeError(n, `index ${v} is outside [${-d}, ${d - 1}] on axis ${a}`);
+        base += (v < 0 ? v + d : v) * strides[a]!;
+      }
+      for (let e = 0; e < slice; e++) targets[j * slice + e] = base + e;
+    }
+    return scattered(n, data, updates, targets, reduction);
+  };
+};
+
+/**
  * NonZero: the indices of the nonzero elements in row-major order, as an INT64 [rank, count]
  * constant (its extent depends on the values, so it is known only once they are).
  */
@@ -485,6 +577,8 @@ export const SHAPE_OPS: Record<string, OpCompiler> = {
   GatherElements: gatherElementsOp,
   Trilu: triluOp,
   NonZero: nonZeroOp,
+  ScatterElements: scatterElementsOp,
+  ScatterND: scatterNDOp,
   DepthToSpace: depthToSpaceOp,
   SpaceToDepth: spaceToDepthOp,
   Expand: expandOp,
