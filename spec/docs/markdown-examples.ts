@@ -7,10 +7,14 @@
  * A block whose first line is `// continues the previous example` runs after the blocks before
  * it (back to the last block without that line), in one module scope; only its own output is
  * compared. Examples import from 'deltagraph' and from nothing else, unless the document's spec
- * lends them more modules (docs/interop.md's use onnxruntime-node and fs); they may await at the
- * top level (the blocks run as the body of an async function).
+ * lends them more modules; they may await at the top level (the blocks run as the body of an async
+ * function). A document whose examples need a module that does not work inside jest's sandbox
+ * (onnxruntime-node's native binding checks typed arrays against its own realm's) runs them in a
+ * Node process of their own, as a user's program runs.
  */
-import { existsSync, readFileSync } from 'fs';
+import { execFileSync } from 'child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
 import { basename, dirname, join, resolve } from 'path';
 import { format } from 'util';
 import * as ts from 'typescript';
@@ -37,13 +41,22 @@ export interface MarkdownDoc {
   examples: Example[];
   /** The modules the examples may import besides 'deltagraph', by name. */
   modules: Record<string, unknown>;
+  /** When set, the examples run in a Node process of their own and may import these packages too. */
+  processModules: readonly string[] | null;
 }
 
-/** Reads docs/<name> and extracts its examples; `modules` are what they may import besides 'deltagraph'. */
-export function markdownDoc(name: string, modules: Record<string, unknown> = {}): MarkdownDoc {
+export interface MarkdownDocOptions {
+  /** Modules lent to the examples (run inside jest), by the name they import. */
+  modules?: Record<string, unknown>;
+  /** Run the examples in a Node process of their own, where they may import these packages too. */
+  processModules?: readonly string[];
+}
+
+/** Reads docs/<name> and extracts its examples. */
+export function markdownDoc(name: string, options: MarkdownDocOptions = {}): MarkdownDoc {
   const path = join(root, 'docs', name);
   const markdown = readFileSync(path, 'utf8');
-  return { name, path, markdown, examples: examples(markdown, name), modules };
+  return { name, path, markdown, examples: examples(markdown, name), modules: options.modules ?? {}, processModules: options.processModules ?? null };
 }
 
 /** The ```ts blocks of a document, each with the ```text block that must follow it. */
@@ -77,10 +90,7 @@ const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (
 
 /** Runs a chain of blocks as one CommonJS module (an async one); resolves to what each block printed. */
 export async function run(chain: readonly Example[], modules: Record<string, unknown> = {}): Promise<string[]> {
-  const source = chain.map((e) => e.code).join('\n__nextExample();\n');
-  const js = ts.transpileModule(source, {
-    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
-  }).outputText;
+  const js = chainScript(chain);
   const outputs: string[][] = [[]];
   const fakeConsole = { log: (...args: unknown[]) => void outputs[outputs.length - 1]!.push(format(...args)) };
   const fakeRequire = (name: string): unknown => {
@@ -92,6 +102,56 @@ export async function run(chain: readonly Example[], modules: Record<string, unk
   const body = new AsyncFunction('require', 'module', 'exports', 'console', '__nextExample', js);
   await body(fakeRequire, module, module.exports, fakeConsole, () => outputs.push([]));
   return outputs.map((lines) => lines.join('\n'));
+}
+
+/** The JavaScript of a chain of blocks (CommonJS), blocks separated by calls of __nextExample. */
+function chainScript(chain: readonly Example[]): string {
+  const source = chain.map((e) => e.code).join('\n__nextExample();\n');
+  return ts.transpileModule(source, {
+    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+  }).outputText;
+}
+
+/**
+ * Runs chains of blocks in one Node process of their own (working directory: the project's root),
+ * each chain in a scope of its own, 'deltagraph' being the sources as the package's Node face;
+ * returns what each block of each chain printed.
+ */
+export function runInProcess(chains: ReadonlyArray<readonly Example[]>, allowed: readonly string[]): string[][] {
+  const dir = mkdtempSync(join(tmpdir(), 'dg-doc-'));
+  const program = join(dir, 'examples.cjs');
+  writeFileSync(program, `
+const { format } = require('util');
+require(${JSON.stringify(join(root, 'node_modules', 'ts-node'))}).register({ transpileOnly: true, compilerOptions: { module: 'commonjs' } });
+const entry = ${JSON.stringify(join(root, 'node', 'index.ts'))};
+const allowed = ${JSON.stringify(allowed)};
+const fromRoot = require('module').createRequire(${JSON.stringify(join(root, 'package.json'))});
+const exampleRequire = (name) => {
+  if (name === 'deltagraph') return fromRoot(entry);
+  if (allowed.includes(name)) return fromRoot(name);
+  throw new Error("the examples import from 'deltagraph', " + allowed.map((m) => "'" + m + "'").join(', ') + ' only, not from ' + name);
+};
+const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor;
+const scripts = ${JSON.stringify(chains.map(chainScript))};
+(async () => {
+  const all = [];
+  for (const script of scripts) {
+    const outputs = [[]];
+    const exampleConsole = { log: (...args) => void outputs[outputs.length - 1].push(format(...args)) };
+    const module_ = { exports: {} };
+    await new AsyncFunction('require', 'module', 'exports', 'console', '__nextExample', script)(
+      exampleRequire, module_, module_.exports, exampleConsole, () => outputs.push([]),
+    );
+    all.push(outputs.map((lines) => lines.join('\\n')));
+  }
+  process.stdout.write(JSON.stringify(all));
+})().catch((e) => { process.stderr.write(String((e && e.stack) || e)); process.exitCode = 1; });
+`);
+  try {
+    return JSON.parse(execFileSync(process.execPath, [program], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 26 })) as string[][];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /**
@@ -154,11 +214,22 @@ export function describeExamples(doc: MarkdownDoc, minimum: number): void {
     for (const e of all) expect(e.expected.length).toBeGreaterThan(0);
   });
 
+  // In a process of their own, all chains run once, whole, in one process: a chain's outputs serve every block of it.
+  let byChain: Map<Example, string[]> | null = null;
+  const outputsOf = async (example: Example): Promise<string[]> => {
+    if (doc.processModules === null) return run(example.chain, doc.modules);
+    if (byChain === null) {
+      const heads = [...new Set(all.map((e) => e.chain[0]!))];
+      const outputs = runInProcess(heads.map((head) => all.filter((e) => e.chain[0] === head)), doc.processModules);
+      byChain = new Map(heads.map((head, k) => [head, outputs[k]!]));
+    }
+    return byChain.get(example.chain[0]!)!.slice(0, example.chain.length);
+  };
   it.each(all.map((e) => [e.line, e] as const))('the example at line %i prints its text block', async (_line, example) => {
-    const outputs = await run(example.chain, doc.modules);
+    const outputs = await outputsOf(example);
     expect(outputs).toHaveLength(example.chain.length);
     expect(outputs[outputs.length - 1]).toBe(example.expected);
-  });
+  }, 120_000);
 
   it('every example type-checks against the package', () => {
     expect(typeProblems(doc)).toEqual([]);
