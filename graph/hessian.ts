@@ -9,21 +9,33 @@ import { backward } from './backward';
 import { checkedTangents } from './forward-mode';
 import { enableGrad, isRecording } from './mode';
 import { pairing } from './pairing-ops';
-import { argnumList, checkScalar, grad, jacobian, trace } from './transforms';
+import { Argnums, argnumList, checkScalar, checkTransform, grad, jacobian, trace } from './transforms';
 
 /**
- * hessian(f, argnum)(...args): H with shape [...x.shape, ...x.shape] for x = args[argnum] and a
- * scalar f, H[i…, j…] = ∂²f/∂x_i∂x_j: the `jacobian` of `grad(f, argnum)`, one recorded gradient
- * and one backward pass per element of x. Inside another transform H is itself differentiable.
+ * hessian(f, argnums)(...args): for a scalar f and x = args[argnums], H with shape
+ * [...x.shape, ...x.shape], H[i…, j…] = ∂²f/∂x_i∂x_j: the `jacobian` of `grad(f, argnums)`, one
+ * recorded gradient and one backward pass per element of x. With an array of argnums, the blocks
+ * H[a][b] = ∂²f/∂x_a∂x_b of shape [...x_a.shape, ...x_b.shape] for every pair of them. Inside
+ * another transform H is itself differentiable.
  */
-export function hessian(f: (...args: any[]) => Tensor, argnum = 0) {
-  if (!isCallable(f)) throw new ArgumentError(`hessian: f must be a function, got ${describe(f)}`);
-  if (typeof argnum !== 'number') throw new ArgumentError(`hessian: argnum must be one argument index, got ${describe(argnum)}`);
-  const df = grad(f, argnum);
-  const H = jacobian((...args: unknown[]) => df(...args), argnum);
-  return (...args: unknown[]): Tensor => {
-    argnumList('hessian', argnum, args.length);
-    return within('hessian', null, () => H(...args));
+export function hessian(f: (...args: any[]) => Tensor, argnums?: number): (...args: unknown[]) => Tensor;
+export function hessian(f: (...args: any[]) => Tensor, argnums: readonly number[]): (...args: unknown[]) => Tensor[][];
+export function hessian(f: (...args: any[]) => Tensor, argnums: Argnums = 0): (...args: unknown[]) => Tensor | Tensor[][] {
+  checkTransform('hessian', f, argnums);
+  const block = (a: number, b: number) => {
+    const df = grad(f, b);
+    return jacobian((...args: unknown[]) => df(...args), a);
+  };
+  if (typeof argnums === 'number') {
+    const H = block(argnums, argnums);
+    return (...args: unknown[]): Tensor => {
+      argnumList('hessian', argnums, args.length);
+      return within('hessian', null, () => H(...args));
+    };
+  }
+  return (...args: unknown[]): Tensor[][] => {
+    const list = argnumList('hessian', argnums, args.length);
+    return within('hessian', null, () => list.map((a) => list.map((b) => block(a, b)(...args))));
   };
 }
 

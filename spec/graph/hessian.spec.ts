@@ -87,6 +87,18 @@ describe('hessian', () => {
     );
   });
 
+  it('with an array of argnums: every block ∂²f/∂x_a∂x_b, shaped [...x_a.shape, ...x_b.shape]', () => {
+    const f = functions(4)[0]!;
+    const r = rng(8);
+    const args = [randn([2, 2], r), randn([3], r)];
+    const H = hessian(f, [0, 1])(...args);
+    expect(H.map((row) => row.map((b) => b.shape))).toEqual([[[2, 2, 2, 2], [2, 2, 3]], [[3, 2, 2], [3, 3]]]);
+    for (const a of [0, 1]) for (const b of [0, 1]) expectClose(H[a]![b]!.data, jacobian(grad(f, b), a)(...args).data, 1e-14);
+    // H[0][1] and H[1][0] are each other's transpose.
+    for (let i = 0; i < 4; i++) for (let j = 0; j < 3; j++) expect(Math.abs(H[0]![1]!.data[i * 3 + j]! - H[1]![0]!.data[j * 4 + i]!)).toBeLessThan(1e-12);
+    expectClose(H[1]![1]!.data, hessian(f, 1)(...args).data, 0);
+  });
+
   it('of a small MLP loss (nn MLP, tanh) with respect to its inputs, against central differences of grad', () => {
     const mlp = new MLP({ layers: [3, 4, 2], hidden: 'tanh', seed: 7 });
     const y = tensor([[0.5, -1], [1, 0.25]]);
@@ -108,7 +120,8 @@ describe('hessian', () => {
   it('refuses a non-scalar f and a bad argnum, naming hessian', () => {
     expect(() => hessian((x: Tensor) => mul(x, 2))(tensor([1, 2]))).toThrow(GraphError);
     expect(() => hessian((x: Tensor) => mul(x, 2))(tensor([1, 2]))).toThrow(/^hessian: /);
-    expect(() => hessian((x: Tensor) => x, [0] as never)).toThrow(ArgumentError);
+    expect(() => hessian((x: Tensor) => x, 'x' as never)).toThrow(ArgumentError);
+    expect(() => hessian((x: Tensor) => x, 'x' as never)).toThrow(/^hessian: argnums must be/);
     expect(() => hessian((x: Tensor) => sum(x), 3)(tensor(1))).toThrow(/^hessian: argnums 3 is not the index of one of the 1 arguments/);
   });
 });
