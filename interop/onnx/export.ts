@@ -61,7 +61,10 @@ export interface ToOnnxOptions {
   opset?: number;
   /** The element type of every float tensor: 'float32' (default; values rounded with Math.fround) or 'float64'. */
   dtype?: 'float32' | 'float64';
-  /** The first dimension of every input is the symbol `batch` (see the module's comment for the rule). */
+  /**
+   * The first dimension of every input is the symbol `batch`: shapes that hold it are written as
+   * −1 in a Reshape or computed from Shape(input_0)[0] (see toOnnx).
+   */
   dynamicBatch?: boolean;
   /** The graph inputs' names (default input_0, input_1, …), one per example input. */
   inputNames?: readonly string[];
@@ -69,7 +72,7 @@ export interface ToOnnxOptions {
   outputNames?: readonly string[];
   /** ModelProto.producer_name (default 'deltagraph'). */
   producerName?: string;
-  /** ModelProto.producer_version (default the library's version). */
+  /** ModelProto.producer_version (default none). */
   producerVersion?: string;
   /** ModelProto.doc_string (default none). */
   docString?: string;
@@ -79,8 +82,6 @@ export interface ToOnnxOptions {
 
 /** A function of tensors returning a tensor or an array of tensors, or a module (whose forward is called). */
 export type OnnxExportable = Module | ((...inputs: Tensor[]) => Tensor | readonly Tensor[]);
-
-const VERSION = '0.1.0';
 
 interface Trace {
   inputs: Tensor[];
@@ -160,11 +161,26 @@ function namesIn(name: string, value: unknown, count: number | null): string[] |
 }
 
 /**
- * The bytes of an ONNX model (a serialized ModelProto) computing `model` — a function of tensors
- * returning a tensor or an array of tensors, or a module — as traced on `exampleInputs` (see the
- * module's comment): inputs input_0… in order, outputs output_0…, a module's parameters and
- * buffers as initializers under their paths. A recorded op without an ONNX mapping is a
- * GraphError naming it and listing those that have one; an opset outside 13–17 is an ArgumentError.
+ * The bytes of an ONNX model (a serialized ModelProto: IR version 8, or 7 for opsets 13 and 14)
+ * computing `model` — a function of tensors returning a tensor or an array of tensors, or a module,
+ * whose forward is called in eval mode — as traced on `exampleInputs` (see the module's comment).
+ *
+ * - Inputs: input_0, input_1, … (or inputNames) in the order of exampleInputs, shaped as they are,
+ *   their first dimension the symbol `batch` with dynamicBatch; outputs output_0, … (or
+ *   outputNames). Every float tensor is of `dtype` (float32 rounds the values).
+ * - Initializers: a module's parameters and buffers under their paths ("0.W", "1.runningMean"),
+ *   a function's leaves that require a gradient as param_0, …, every other constant as const_k.
+ * - Integer ids: an input whose example values are exactly the indices a take (an embedding)
+ *   used is read by that Gather at run time (cast to INT64), not baked in.
+ * - dynamicBatch: no shape in the model holds the example's batch size: a Reshape target holds −1
+ *   for its one batch-dependent dimension, and every other shape holding the batch (an Expand
+ *   target, a Slice end, a Pad width, a second such dimension, a mean's count) is computed from
+ *   Shape(input_0)[0].
+ *
+ * A recorded op without an ONNX mapping is a GraphError naming it and listing those that have one;
+ * so is a constant that changes with the input values or the batch size (a mask computed without
+ * recording), or a graph that changes with them. An opset outside 13–17, or an option of the wrong
+ * kind, is an ArgumentError.
  */
 export function toOnnx(model: OnnxExportable, exampleInputs: readonly Tensor[], options: ToOnnxOptions = {}): Uint8Array {
   const who = 'toOnnx';
@@ -185,7 +201,7 @@ export function toOnnx(model: OnnxExportable, exampleInputs: readonly Tensor[], 
   const inputNames = namesIn('inputNames', o.inputNames, exampleInputs.length) ?? exampleInputs.map((_, i) => `input_${i}`);
   const givenOutputs = namesIn('outputNames', o.outputNames, null);
   const producerName = stringIn(who, 'producerName', o.producerName, 'deltagraph');
-  const producerVersion = stringIn(who, 'producerVersion', o.producerVersion, VERSION);
+  const producerVersion = o.producerVersion === undefined ? undefined : stringIn(who, 'producerVersion', o.producerVersion, '');
   const graphName = stringIn(who, 'graphName', o.graphName, 'deltagraph');
   if (o.docString !== undefined && typeof o.docString !== 'string') throw new ArgumentError(`${who}: docString must be a string, got ${describe(o.docString)}`);
   const batch = dynamic ? exampleInputs[0]!.shape[0] : undefined;
@@ -258,6 +274,7 @@ export function toOnnx(model: OnnxExportable, exampleInputs: readonly Tensor[], 
   const ioNames = new Set(taken);
   const elemType = dtype === 'float32' ? DataType.FLOAT : DataType.DOUBLE;
   const scalars = new Map<string, string>();
+  const int64Constants = new Map<string, string>();
   let batchValue: string | null = null;
   const emitter: Emitter = {
     opset,
@@ -282,8 +299,13 @@ export function toOnnx(model: OnnxExportable, exampleInputs: readonly Tensor[], 
       return name;
     },
     int64s(values, shape) {
+      const dims = shape ?? [values.length];
+      const key = `${dims.join(',')}:${values.join(',')}`;
+      const known = int64Constants.get(key);
+      if (known !== undefined) return known;
       const name = fresh('shape');
-      initializers.push({ name, dims: [...(shape ?? [values.length])], dataType: DataType.INT64, rawData: rawBytes(values, 'int64') });
+      int64Constants.set(key, name);
+      initializers.push({ name, dims: [...dims], dataType: DataType.INT64, rawData: rawBytes(values, 'int64') });
       return name;
     },
     bools(values, shape) {
@@ -458,7 +480,7 @@ export function toOnnx(model: OnnxExportable, exampleInputs: readonly Tensor[], 
     irVersion: opset <= 14 ? 7 : 8,
     opsetImport: [{ domain: '', version: opset }],
     producerName,
-    producerVersion,
+    ...(producerVersion === undefined ? {} : { producerVersion }),
     ...(o.docString === undefined ? {} : { docString: o.docString }),
     graph: { name: graphName, node: nodes, initializer: initializers, input: graphInputs, output: outputs },
   };

@@ -112,6 +112,8 @@ describe('the model', () => {
     expect(m.irVersion).toBe(8);
     expect(m.opsetImport[0]!.version).toBe(17);
     expect(m.producerName).toBe('deltagraph');
+    const labelled = ModelProto.toObject(ModelProto.decode(toOnnx(two, [input([3, 2]), input([3, 2])], { producerName: 'me', producerVersion: '2.1', opset: 13 })), { longs: Number }) as { producerName: string; producerVersion: string; irVersion: number };
+    expect([labelled.producerName, labelled.producerVersion, labelled.irVersion]).toEqual(['me', '2.1', 7]);
     expect(m.graph.input.map((v) => v.name)).toEqual(['a', 'b']);
     expect(m.graph.input[0]!.type.tensorType.shape.dim).toEqual([{ dimParam: 'batch' }, { dimValue: 2 }]);
     expect(m.graph.input[0]!.type.tensorType.elemType).toBe(1);
