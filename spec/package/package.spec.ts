@@ -217,6 +217,8 @@ describe('a browser bundle (esbuild, platform browser, no shims)', () => {
     expect(inBundle.xor).toEqual(inNode.xor);
     expect(inBundle.wide).toEqual(inNode.wide);
     expect(inBundle.big).toEqual(inNode.big);
+    expect(inBundle.interop).toEqual(inNode.interop);
+    expect(inNode.interop.keys).toEqual(['0.bias', '0.weight', '2.bias', '2.weight', '4.bias', '4.weight']);
     expect(inBundle.svg).toBe('<svg');
     expect(node(['methods-bundle.js'], bundleDir).trim()).toBe('function 3');
   });
@@ -251,6 +253,8 @@ describe('a browser bundle (esbuild, platform browser, no shims)', () => {
       expect(page!.result!.xor).toEqual(inNode.xor);
       expect(page!.result!.wide).toEqual(inNode.wide);
       expect(page!.result!.big).toEqual(inNode.big);
+      // ONNX (protobufjs) and safetensors in the page: the same bytes, the same gradients.
+      expect(page!.result!.interop).toEqual(inNode.interop);
       expect(page!.result!.ready).toMatchObject({ matmul: 'wasm-simd' });
       expect(page!.result!.svg).toBe('<svg');
     });
@@ -263,6 +267,7 @@ describe('a browser bundle (esbuild, platform browser, no shims)', () => {
       expect(page.result!.xor).toEqual(inNode.xor);
       expect(page.result!.wide).toEqual(inNode.wide);
       expect(page.result!.big).toEqual(inNode.big);
+      expect(page.result!.interop).toEqual(inNode.interop);
     });
 
     it("the self-contained file in a plain <script type=\"module\">: the README's snippet prints its gradient and 'wasm-simd'", () => {
