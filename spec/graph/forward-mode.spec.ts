@@ -73,10 +73,11 @@ describe('jvp', () => {
     expect(() => jvp((z: Tensor) => [z, 3] as never, [x], [t])).toThrow(/^jvp: f must return a tensor or an array of tensors, got 3 at index 1 of its array$/);
   });
 
-  it('gives zeros when f does not depend on its primals', () => {
+  it('gives zeros when f does not depend on its primals, or only through a zero', () => {
     const [out, t] = jvp((_: Tensor) => tensor([1, 2, 3]), [tensor(1)], [tensor(1)]);
     expect(out.toArray()).toEqual([1, 2, 3]);
     expect(t.toArray()).toEqual([0, 0, 0]);
+    expect(jvp((x: Tensor) => mul(x, 0), [zeros([2])], [tensor([1, 1])])[1].toArray()).toEqual([0, 0]);
   });
 
   it('works inside noGrad and leaves a constant', () => {
@@ -110,7 +111,7 @@ describe('jvp', () => {
   });
 
   // Every registry op: jvp agrees with the reverse-mode Jacobian times the tangents.
-  describe.each(registry.map((e) => [e.name, e] as const))('%s', (name, entry) => {
+  describe.each(registry.map((e) => [e.name, e] as const))('%s', (_, entry) => {
     it('jvp = J·t', () => {
       fc.assert(
         fc.property(
@@ -124,7 +125,6 @@ describe('jvp', () => {
         ),
         { numRuns: 25 },
       );
-      void name;
     });
   });
 });
@@ -259,6 +259,3 @@ describe('jacfwd', () => {
   });
 });
 
-it('zeros stay zeros', () => {
-  expect(jvp((x: Tensor) => mul(x, 0), [zeros([2])], [tensor([1, 1])])[1].toArray()).toEqual([0, 0]);
-});
