@@ -396,19 +396,26 @@ export function toOnnx(model: OnnxExportable, exampleInputs: readonly Tensor[], 
   };
 
   const casts = new Map<number, string>();
-  const indicesInput = (indices: Int32Array, shape: readonly number[], extent: number): string | null => {
+  /** Whether x's values, as integers wrapped into [0, extent), are exactly `indices`. */
+  const holds = (x: Tensor, indices: Int32Array, extent: number): boolean => {
+    if (x.size !== indices.length) return false;
+    for (let k = 0; k < x.size; k++) {
+      const v = x.data[k]!;
+      if (!Number.isInteger(v) || (v < 0 ? v + extent : v) !== indices[k]) return false;
+    }
+    return true;
+  };
+  const indicesInput = (indices: Int32Array, dims: readonly Dim[], extent: number, partnerIndices: Int32Array): string | null => {
     for (let i = 0; i < exampleInputs.length; i++) {
-      const x: Tensor = exampleInputs[i]!;
-      if (x.rank !== shape.length || x.shape.some((d, k) => d !== shape[k]) || x.size !== indices.length) continue;
-      let same = true;
-      for (let k = 0; k < x.size && same; k++) {
-        const v = x.data[k]!;
-        same = Number.isInteger(v) && (v < 0 ? v + extent : v) === indices[k];
-      }
-      if (!same) continue;
+      if (!holds(exampleInputs[i]!, indices, extent)) continue;
+      if (B !== null && !holds(B.inputs[i]!, partnerIndices, extent)) continue;
       let cast = casts.get(i);
       if (cast === undefined) casts.set(i, (cast = emitter.node('Cast', [inputNames[i]!], { to: { i: DataType.INT64 } })));
-      return cast;
+      const x = exampleInputs[i]!;
+      const sameShape = x.rank === dims.length && dims.every((d, k) => d.a === 0 && d.b === x.shape[k]);
+      const input = dimsOf(A.inputs[i]!);
+      const sameDims = input.length === dims.length && dims.every((d, k) => d.a === input[k]!.a && d.b === input[k]!.b);
+      return sameShape || sameDims ? cast : emitter.reshapeTo(cast, dims);
     }
     return null;
   };

@@ -66,6 +66,8 @@ interface OpCase {
   inputs: () => Tensor[];
 }
 
+/** Integer labels in [0, classes) as a float tensor [n]. */
+const labels = (n: number, classes: number) => new Tensor(Float64Array.from({ length: n }, () => Math.floor(r.uniform() * classes)), [n]);
 const pos = (shape: number[]) => () => [input(shape, 0.2, 3)];
 const one = (shape: number[]) => () => [input(shape)];
 const two = (a: number[], b: number[]) => () => [input(a), input(b)];
@@ -144,6 +146,8 @@ const OPS: OpCase[] = [
   { title: 'avgPool2d (dilated: unfold and a sum)', fn: (x) => avgPool2d(x, 2, { dilation: 2 }), inputs: one([1, 2, 6, 6]) },
   { title: 'unfold', fn: (x) => unfold(x, 2, { stride: 1 }), inputs: one([1, 2, 3, 4]) },
   { title: 'crossEntropy (labels)', fn: (z) => crossEntropy(z, [2, 0, 1]), inputs: one([3, 4]) },
+  { title: 'crossEntropy (labels an input)', fn: (z, y) => crossEntropy(z, y), inputs: () => [input([5, 3]), labels(5, 3)] },
+  { title: 'embedding lookup (ids an input, negative ones too)', fn: (w, ids) => take(w, ids, 0), inputs: () => [input([6, 3]), new Tensor(Float64Array.of(0, 5, -1, 2, 2, -6), [2, 3])] },
   { title: 'crossEntropy (probabilities)', fn: (z, y) => crossEntropy(z, softmax(y)), inputs: two([3, 4], [3, 4]) },
   { title: 'mseLoss', fn: (a, b) => mseLoss(a, b), inputs: two([3, 4], [3, 4]) },
   { title: 'binaryCrossEntropy', fn: (p, y) => binaryCrossEntropy(sigmoid(p), y), inputs: () => [input([3, 4]), input([3, 4], 0, 1)] },
@@ -179,7 +183,10 @@ interface DynamicCase {
   fn: Fn;
   /** The inputs' shapes after their first dimension, the batch. */
   rows: number[][];
+  /** The inputs at a batch size, when not uniform values of those shapes. */
+  make?: (batch: number) => Tensor[];
 }
+
 
 const DYNAMIC: DynamicCase[] = [
   { title: 'reshape merging the batch (−1)', fn: (x) => reshape(x, [x.shape[0]! * 3, 4]), rows: [[3, 4]] },
@@ -192,12 +199,13 @@ const DYNAMIC: DynamicCase[] = [
   { title: 'concat along the batch', fn: (x, y) => concat([x, y, x], 0), rows: [[2], [2]] },
   { title: 'mean over the batch (a run-time count)', fn: (x) => mean(x, 0), rows: [[3]] },
   { title: 'mseLoss (a mean over every element: a run-time count)', fn: (x, y) => mseLoss(x, y), rows: [[3], [3]] },
+  { title: 'crossEntropy with its labels an input (GatherElements; a run-time count)', fn: (z, y) => crossEntropy(z, y), rows: [], make: (n) => [input([n, 4]), labels(n, 4)] },
   { title: 'a soft-target cross-entropy: logSoftmax, sum and a mean over rows (a run-time count)', fn: (z, y) => mean(neg(sum(mul(softmax(y), logSoftmax(z)), 1))), rows: [[4], [4]] },
 ];
 
 for (const d of DYNAMIC) {
-  const xs = d.rows.map((rest) => input([2, ...rest]));
-  const feeds = d.rows.map((rest) => input([5, ...rest]));
+  const xs = d.make?.(2) ?? d.rows.map((rest) => input([2, ...rest]));
+  const feeds = d.make?.(5) ?? d.rows.map((rest) => input([5, ...rest]));
   addCase(`dynamic: ${d.title}`, d.fn, xs, 'float64', { options: { dynamicBatch: true }, feeds });
 }
 

@@ -82,10 +82,11 @@ export interface OpContext extends Emitter {
   /** Refuses the node: a GraphError naming toOnnx, the op and the reason. */
   fail(reason: string): never;
   /**
-   * The graph input whose example values are exactly `indices` (shaped `shape`), cast to INT64,
-   * or null: how integer ids given as an input reach a Gather instead of being baked in.
+   * The graph input whose example values are exactly `indices` (wrapped into [0, extent)), and
+   * whose values in the second trace are `partnerIndices`, cast to INT64 and reshaped to `dims`;
+   * or null: how integer ids or labels given as an input reach a Gather instead of being baked in.
    */
-  indicesInput(indices: Int32Array, shape: readonly number[], extent: number): string | null;
+  indicesInput(indices: Int32Array, dims: readonly Dim[], extent: number, partnerIndices: Int32Array): string | null;
 }
 
 /** Maps a recorded node to ONNX nodes and returns the name of the value standing for its output. */

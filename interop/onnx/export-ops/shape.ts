@@ -108,21 +108,27 @@ export const SHAPE: MappingTable = {
    */
   take: (c) => {
     const { indices, indexShape, axis } = c.attrs as { indices: Int32Array; indexShape: readonly number[]; axis: number };
-    const fromInput = c.indicesInput(indices, indexShape, c.tensors[0]!.shape[axis]!);
-    if (fromInput === null) {
-      const other = c.partnerAttrs as { indices: Int32Array };
-      sameConstant(c, indices, other.indices, 'indices (not a graph input)');
-    }
+    const other = c.partnerAttrs as { indices: Int32Array; indexShape: readonly number[] };
+    // The indices' dimensions: those of the output at the index axes.
+    const dims = c.outDims.slice(axis, axis + indexShape.length);
+    const fromInput = c.indicesInput(indices, dims, c.tensors[0]!.shape[axis]!, other.indices);
+    if (fromInput === null) sameConstant(c, indices, other.indices, 'indices (not a graph input)');
     const idx = fromInput ?? c.int64s(Array.from(indices), indexShape);
     return c.node('Gather', [c.inputs[0]!, idx], { axis: int(axis) });
   },
-  /** y[o, j, i] = x[o, idx[o, j, i], i] → GatherElements(x, idx, axis), idx a constant INT64 initializer. */
+  /**
+   * y[o, j, i] = x[o, idx[o, j, i], i] → GatherElements(x, idx, axis), idx a constant INT64
+   * initializer, or a graph input holding exactly those values (crossEntropy's labels), cast to
+   * INT64 and reshaped to idx's shape.
+   */
   takeAlongAxis: (c) => {
     const { indices, m, axis } = c.attrs as { indices: Int32Array; m: number; axis: number };
     const other = c.partnerAttrs as { indices: Int32Array };
-    sameConstant(c, indices, other.indices, 'indices');
+    const dims = c.outDims;
+    const fromInput = c.indicesInput(indices, dims, c.tensors[0]!.shape[axis]!, other.indices);
+    if (fromInput === null) sameConstant(c, indices, other.indices, 'indices (not a graph input)');
     const shape = c.tensors[0]!.shape.map((d, i) => (i === axis ? m : d));
-    return c.node('GatherElements', [c.inputs[0]!, c.int64s(Array.from(indices), shape)], { axis: int(axis) });
+    return c.node('GatherElements', [c.inputs[0]!, fromInput ?? c.int64s(Array.from(indices), shape)], { axis: int(axis) });
   },
   /** y = cumulative sums along an axis → CumSum(x, axis, reverse). */
   cumsum: (c) => {
