@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import {
-  GraphError, Linear, Tensor, add, ancestors, backward, checkpoint, grad, hessian, jvp, matmul, mul, noGrad, param, randn, rng, sin, sum, tanh,
+  GPTBlock, GraphError, Linear, Tensor, add, ancestors, backward, checkpoint, grad, hessian, jvp, matmul, mul, noGrad, param, randn, rng, sin, sum, tanh,
   tensor,
 } from '../../index';
 
@@ -121,6 +121,20 @@ describe('checkpoint', () => {
     const ckpt = run((f) => checkpoint(f));
     plain.forEach((g, i) => same(g, ckpt[i]!));
     expect(ckpt.length).toBe(5);
+  });
+
+  it('checkpoints a transformer block (attention, layer norms, MLP) read from a closure, the same bits as without', () => {
+    const block = new GPTBlock(8, 2);
+    const x = param(randn([2, 5, 8], rng(4)));
+    const run = (wrap: boolean) => {
+      const f = (h: Tensor) => block.forward(h);
+      const y = wrap ? checkpoint(f)(x) : f(x);
+      const ps = [x, ...block.parameters()];
+      const g = backward(sum(mul(y, y)), { wrt: ps });
+      return ps.map((p) => g.get(p));
+    };
+    const plain = run(false);
+    run(true).forEach((g, i) => same(plain[i]!, g));
   });
 
   it('refuses a recorded result from outside f read from a closure, and a function that is not deterministic', () => {
