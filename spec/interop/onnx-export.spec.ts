@@ -18,7 +18,7 @@ import {
   silu, elu, gelu, clamp, logSigmoid, matmul, sum, mean, max, min, logSumExp, softmax, logSoftmax, layerNorm, variance, std, reshape,
   transpose, broadcastTo, sumTo, concat, slice, split, squeeze, unsqueeze, flatten, stack, tile, flip, pad, where, triu, tril, cumsum,
   take, takeAlongAxis, einsum, conv1d, conv2d, convTranspose2d, maxPool2d, avgPool2d, unfold, crossEntropy, mseLoss,
-  binaryCrossEntropy, bceWithLogits, grad, gatherAt,
+  binaryCrossEntropy, bceWithLogits, grad, gatherAt, fold,
 } from '../../node';
 import { ModelProto } from '../../interop/onnx/schema';
 import { OrtCase, OrtResult, relativeError, runOrt } from './ort';
@@ -145,6 +145,9 @@ const OPS: OpCase[] = [
   { title: 'avgPool2d (padding counted)', fn: (x) => avgPool2d(x, [2, 3], { stride: 1, padding: 1 }), inputs: one([2, 2, 5, 6]) },
   { title: 'avgPool2d (dilated: unfold and a sum)', fn: (x) => avgPool2d(x, 2, { dilation: 2 }), inputs: one([1, 2, 6, 6]) },
   { title: 'unfold', fn: (x) => unfold(x, 2, { stride: 1 }), inputs: one([1, 2, 3, 4]) },
+  { title: 'fold (ConvTranspose with the one-hot kernel)', fn: (x) => fold(x, [4, 5], 2, { stride: 2, padding: 1 }), inputs: one([2, 3 * 4, 9]) },
+  { title: 'conv2d (stride 2, dilation 2, padding)', fn: (x, w) => conv2d(x, w, { stride: 2, dilation: 2, padding: 2 }), inputs: two([2, 3, 7, 8], [4, 3, 3, 2]) },
+  { title: 'maxPool2d (dilation 2)', fn: (x) => maxPool2d(x, 2, { dilation: 2, stride: 1 }), inputs: one([1, 3, 5, 6]) },
   { title: 'crossEntropy (labels)', fn: (z) => crossEntropy(z, [2, 0, 1]), inputs: one([3, 4]) },
   { title: 'crossEntropy (labels an input)', fn: (z, y) => crossEntropy(z, y), inputs: () => [input([5, 3]), labels(5, 3)] },
   { title: 'embedding lookup (ids an input, negative ones too)', fn: (w, ids) => take(w, ids, 0), inputs: () => [input([6, 3]), new Tensor(Float64Array.of(0, 5, -1, 2, 2, -6), [2, 3])] },
