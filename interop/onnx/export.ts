@@ -177,6 +177,11 @@ function namesIn(name: string, value: unknown, count: number | null): string[] |
  *   target, a Slice end, a Pad width, a second such dimension, a mean's count) is computed from
  *   Shape(input_0)[0].
  *
+ * The model runs twice (the second time on the example rows rotated, or at batch + 1 with
+ * dynamicBatch; once when every input has fewer than two rows): a function's side effects, such as
+ * a training-mode batch norm's running statistics, happen twice — give modules, or put the ones a
+ * function uses in eval mode.
+ *
  * A recorded op without an ONNX mapping is a GraphError naming it and listing those that have one;
  * so is a constant that changes with the input values or the batch size (a mask computed without
  * recording), or a graph that changes with them. An opset outside 13–17, or an option of the wrong
