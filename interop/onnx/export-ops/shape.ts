@@ -14,7 +14,7 @@ function dimList(c: OpContext, dims: readonly Dim[]): string {
   return allStatic(dims) ? c.int64s(dims.map((d) => d.b)) : c.shapeOf(dims);
 }
 
-/** The attribute tensors of the node at both batch sizes must hold the same values (constants of the graph). */
+/** An attribute array of the node must hold the same values in both traces: it is written as a constant. */
 function sameConstant(c: OpContext, a: ArrayLike<number>, b: ArrayLike<number>, what: string): void {
   if (a.length !== b.length || Array.prototype.some.call(a, (v: number, i: number) => !Object.is(v, b[i]))) {
     c.fail(`its ${what} changes ${c.dynamic ? 'with the batch size' : 'with the input values'}, so it cannot be a constant of the model (a value computed from an input without recording, such as a comparison's mask, is not part of the graph)`);
