@@ -1,6 +1,6 @@
 /**
- * What an op mapping of the ONNX export sees and uses: the recorded node (and, for a dynamic
- * batch, the same node recorded at a second batch size), the ONNX names of its inputs, the shapes
+ * What an op mapping of the ONNX export sees and uses: the recorded node (and the same node in the
+ * second trace: at batch + 1 for a dynamic batch, else on rotated rows), the ONNX names of its inputs, the shapes
  * of its tensors with the batch-dependent dimensions marked, and an emitter of ONNX nodes and
  * constants. Every mapping returns the ONNX name of the value that stands for the node's output.
  */
@@ -92,7 +92,7 @@ export interface OpContext extends Emitter {
 /** Maps a recorded node to ONNX nodes and returns the name of the value standing for its output. */
 export type OpMapping = (c: OpContext) => string;
 
-/** A mapping's documentation and function, keyed by the deltagraph op's name. */
+/** The mappings, keyed by the deltagraph op's name (each documented where it is defined). */
 export type MappingTable = Record<string, OpMapping>;
 
 /** A GraphError for a node that a mapping cannot express. */
