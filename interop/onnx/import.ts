@@ -20,6 +20,7 @@ import { AttributeType, DataType } from './data-types';
 import { ModelProto } from './schema';
 import { ELEMENTWISE_OPS, MICROSOFT_ELEMENTWISE_OPS } from './import-ops/elementwise';
 import { NN_OPS } from './import-ops/nn';
+import { RECURRENT_OPS } from './import-ops/recurrent';
 import { REDUCE_OPS } from './import-ops/reduce';
 import { SHAPE_OPS } from './import-ops/shape';
 import { AttributeValue, Kernel, OnnxNode, OpCompiler, nodeLabel } from './import-ops/node';
@@ -29,7 +30,7 @@ import { Value, constant, declaredShape, decodeTensor, int64Of, isFloatType, isS
 export const ONNX_OPSETS = { min: 13, max: 17 } as const;
 
 /** The operators of the default domain, by name. */
-const DEFAULT_OPS: Record<string, OpCompiler> = { ...ELEMENTWISE_OPS, ...SHAPE_OPS, ...NN_OPS, ...REDUCE_OPS };
+const DEFAULT_OPS: Record<string, OpCompiler> = { ...ELEMENTWISE_OPS, ...SHAPE_OPS, ...NN_OPS, ...REDUCE_OPS, ...RECURRENT_OPS };
 
 /** The operators of ONNX Runtime's com.microsoft domain that are read. */
 const MICROSOFT_OPS: Record<string, OpCompiler> = MICROSOFT_ELEMENTWISE_OPS;

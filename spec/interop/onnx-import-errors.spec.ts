@@ -9,7 +9,7 @@ import { readFileSync } from 'fs';
 import { join } from 'path';
 import { ArgumentError, DeltaGraphError, MemoryError, Tensor, nextNodeId, param, setMemoryLimit, tensor } from '../../node';
 import { fromOnnx, OnnxModel } from '../../interop';
-import { DataType, buildModel, f, i, ints, modelProto, encodeModel, oneNode, s, tinyMlp } from './onnx-builder';
+import { DataType, buildModel, f, i, ints, modelProto, encodeModel, oneNode, s, strings, tinyMlp } from './onnx-builder';
 
 const mlpBytes = new Uint8Array(readFileSync(join(__dirname, 'fixtures', 'mlp.onnx')));
 
@@ -25,8 +25,8 @@ function message(fn: () => unknown): string {
 
 describe('unsupported models', () => {
   test('an unsupported operator names the node, the operator and what is supported', () => {
-    const m = message(() => fromOnnx(oneNode('LSTM', [{ shape: [1, 2, 3] }])));
-    expect(m).toMatch(/^ArgumentError: fromOnnx: node '\/lstm_0\/LSTM' \(LSTM\): the operator LSTM is not supported \(supported: .*Conv.*Gemm.*\)/);
+    const m = message(() => fromOnnx(oneNode('NonMaxSuppression', [{ shape: [1, 2, 4] }, { shape: [1, 1, 2] }])));
+    expect(m).toMatch(/^ArgumentError: fromOnnx: node '\/nonmaxsuppression_0\/NonMaxSuppression' \(NonMaxSuppression\): the operator NonMaxSuppression is not supported \(supported: .*Conv.*Gemm.*\)/);
   });
 
   test('an unsupported domain names it', () => {
@@ -43,6 +43,10 @@ describe('unsupported models', () => {
     expect(message(() => fromOnnx(oneNode('Gemm', [{ shape: [2, 2] }, { shape: [2, 2] }], { transA: i(2) })))).toMatch(/attribute transA = 2 is not supported/);
     expect(message(() => fromOnnx(oneNode('Gemm', [{ shape: [2, 2] }, { shape: [2, 2] }], { alpha: s('big') })))).toMatch(/attribute alpha must be a float, got a string/);
     expect(message(() => fromOnnx(oneNode('Cast', [{ shape: [2] }], { to: i(DataType.STRING) })))).toMatch(/casting to STRING is not supported/);
+    expect(message(() => fromOnnx(oneNode('LSTM', [{ shape: [1, 1, 2] }, { shape: [1, 4, 2] }, { shape: [1, 4, 1] }], { hidden_size: i(1), activations: strings(['Relu', 'Tanh', 'Tanh']) }, { outputs: 3 })))).toMatch(
+      /\(LSTM\): activations Relu, Tanh, Tanh are not supported \(supported: the defaults, Sigmoid, Tanh, Tanh\)/,
+    );
+    expect(message(() => fromOnnx(oneNode('GRU', [{ shape: [1, 1, 2] }, { shape: [1, 3, 2] }, { shape: [1, 3, 1] }], { hidden_size: i(1), clip: f(3) }, { outputs: 2 })))).toMatch(/\(GRU\): attribute clip is not supported/);
   });
 
   test('opsets outside 13–17 are refused, saying which are read', () => {

@@ -259,3 +259,24 @@ test('ScatterElements and ScatterND: data keeps its gradient where it survives, 
   }));
   expect(gradcheck((a: Tensor, b: Tensor, c: Tensor) => scatter.forward(a, b, c), [x(49, [3, 4]), x(50, [3, 2]), x(51, [1, 4])], { name: 'scatter' }).ok).toBe(true);
 });
+
+test('LSTM and GRU unrolled: gradients of the input, the initial states and the weights', () => {
+  const recurrent = fromOnnx(buildModel({
+    inputs: [{ name: 'x', type: T, shape: [3, 2, 3] }, { name: 'h0', type: T, shape: [2, 2, 4] }, { name: 'c0', type: T, shape: [2, 2, 4] }],
+    outputs: [{ name: 'y' }],
+    initializers: [
+      w('lw', [2, 16, 3], 61), w('lr', [2, 16, 4], 62), w('lb', [2, 32], 63), w('gw', [1, 12, 8], 64), w('gr', [1, 12, 4], 65), w('gb', [1, 24], 66),
+      i64('shape', [3, 2, 8]),
+    ],
+    nodes: [
+      { op: 'LSTM', inputs: ['x', 'lw', 'lr', 'lb', '', 'h0', 'c0'], outputs: ['ly', 'lh', 'lc'], attrs: { hidden_size: i(4), direction: s('bidirectional') } },
+      { op: 'Transpose', inputs: ['ly'], outputs: ['lt'], attrs: { perm: ints([0, 2, 1, 3]) } },
+      { op: 'Reshape', inputs: ['lt', 'shape'], outputs: ['seq'] },
+      { op: 'GRU', inputs: ['seq', 'gw', 'gr', 'gb'], outputs: ['gy', 'gh'], attrs: { hidden_size: i(4), linear_before_reset: i(1) } },
+      { op: 'Add', inputs: ['gh', 'lc'], outputs: ['y'] },
+    ],
+  }));
+  const inputs = [x(71, [3, 2, 3]), x(72, [2, 2, 4]), x(73, [2, 2, 4])];
+  expect(gradcheck((a: Tensor, b: Tensor, c: Tensor) => recurrent.forward(a, b, c), inputs, { name: 'lstm-gru' }).ok).toBe(true);
+  expect(checkParameters(recurrent, inputs)).toEqual([]);
+});

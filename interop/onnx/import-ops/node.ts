@@ -85,6 +85,11 @@ export function floatsAttr(n: OnnxNode, name: string): number[] | undefined {
   return a === undefined ? undefined : (a.value as number[]).slice();
 }
 
+export function stringsOf(n: OnnxNode, name: string): string[] | undefined {
+  const a = attribute(n, name, 'strings');
+  return a === undefined ? undefined : (a.value as string[]).slice();
+}
+
 export function stringAttr(n: OnnxNode, name: string, fallback: string): string {
   const a = attribute(n, name, 'string');
   return a === undefined ? fallback : (a.value as string);
