@@ -350,3 +350,16 @@ test('errors of the constructor name it, those of fromOnnx name fromOnnx', () =>
   expect(message(() => new OnnxModel(bytes))).toBe("ArgumentError: OnnxModel: node '/relu_0/Relu' (Relu): attribute big must be an integer within ±2^53, got a value beyond 2^53");
   expect(message(() => new OnnxModel(oneNode('Relu', [{ shape: [2] }], {}, { opset: 9 })))).toMatch(/^ArgumentError: OnnxModel: opset 9 /);
 });
+
+test('raw float data reads the same at every alignment of the buffer', () => {
+  const values = [0.5, -3, 1e-30, 65504.25];
+  for (const type of [DataType.FLOAT, DataType.DOUBLE]) {
+    const bytes = buildModel({ inputs: [], outputs: [{ name: 'w' }], nodes: [], initializers: [{ name: 'w', type, dims: [4], data: values, raw: true }] });
+    for (const shift of [0, 1, 2, 3, 4, 5, 6, 7]) {
+      const copy = new Uint8Array(new ArrayBuffer(bytes.length + shift), shift);
+      copy.set(bytes);
+      const got = Array.from(fromOnnx(copy).run()[0]!.data);
+      expect(got).toEqual(values.map((v) => (type === DataType.FLOAT ? Math.fround(v) : v)));
+    }
+  }
+});
