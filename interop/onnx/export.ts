@@ -1,6 +1,6 @@
 /**
  * ONNX export: toOnnx(fnOrModule, exampleInputs, options) gives the bytes of an ONNX model
- * (ModelProto, opsets 13–17 of the default domain) that computes what the function or module
+ * (ModelProto, opsets 13–20 of the default domain) that computes what the function or module
  * computes, for ONNX Runtime and the other engines that read ONNX.
  *
  * How: the function is traced — run once on the example inputs with recording on, the inputs
@@ -46,7 +46,7 @@ import { SHAPE } from './export-ops/shape';
 import { findFusions } from './export-ops/fusions';
 
 /** The opsets of the default domain (ai.onnx) that toOnnx writes. */
-export const ONNX_EXPORT_OPSETS = { min: 13, max: 17 } as const;
+export const ONNX_EXPORT_OPSETS = { min: 13, max: 20 } as const;
 
 /** Every deltagraph op that toOnnx maps, by name. */
 const MAPPINGS: MappingTable = { ...ELEMENTWISE, ...SHAPE, ...NN };
@@ -57,7 +57,10 @@ export function onnxExportableOps(): string[] {
 }
 
 export interface ToOnnxOptions {
-  /** The opset of the default domain, 13–17 (default 17, IR version 8; 13 and 14 write IR version 7). */
+  /**
+   * The opset of the default domain, 13–20 (default 17, the newest fromOnnx reads). The IR version
+   * follows: 7 for opsets 13 and 14, 8 for 15–18, 9 for 19 and 20.
+   */
   opset?: number;
   /** The element type of every float tensor: 'float32' (default; values rounded with Math.fround) or 'float64'. */
   dtype?: 'float32' | 'float64';
@@ -147,6 +150,7 @@ function attributeOf(name: string, a: Attr): Record<string, unknown> {
   if ('i' in a) return { name, type: AttributeType.INT, i: a.i };
   if ('f' in a) return { name, type: AttributeType.FLOAT, f: a.f };
   if ('ints' in a) return { name, type: AttributeType.INTS, ints: [...a.ints] };
+  if ('s' in a) return { name, type: AttributeType.STRING, s: Uint8Array.from(a.s, (ch) => ch.charCodeAt(0)) };
   return { name, type: AttributeType.FLOATS, floats: [...a.floats] };
 }
 
@@ -161,7 +165,7 @@ function namesIn(name: string, value: unknown, count: number | null): string[] |
 }
 
 /**
- * The bytes of an ONNX model (a serialized ModelProto: IR version 8, or 7 for opsets 13 and 14)
+ * The bytes of an ONNX model (a serialized ModelProto: IR version 8 at the default opset 17)
  * computing `model` — a function of tensors returning a tensor or an array of tensors, or a module,
  * whose forward is called in eval mode — as traced on `exampleInputs` (see the module's comment).
  *
@@ -184,7 +188,7 @@ function namesIn(name: string, value: unknown, count: number | null): string[] |
  *
  * A recorded op without an ONNX mapping is a GraphError naming it and listing those that have one;
  * so is a constant that changes with the input values or the batch size (a mask computed without
- * recording), or a graph that changes with them. An opset outside 13–17, or an option of the wrong
+ * recording), or a graph that changes with them. An opset outside 13–20, or an option of the wrong
  * kind, is an ArgumentError.
  */
 export function toOnnx(model: OnnxExportable, exampleInputs: readonly Tensor[], options: ToOnnxOptions = {}): Uint8Array {
@@ -489,7 +493,7 @@ export function toOnnx(model: OnnxExportable, exampleInputs: readonly Tensor[], 
   const graphInputs = A.inputs.map((x, i) => valueInfo(inputNames[i]!, dynamic ? [{ a: 1, b: 0 }, ...x.shape.slice(1).map(fixed)] : x.shape.map(fixed)));
 
   const message = {
-    irVersion: opset <= 14 ? 7 : 8,
+    irVersion: opset <= 14 ? 7 : opset <= 18 ? 8 : 9,
     opsetImport: [{ domain: '', version: opset }],
     producerName,
     ...(producerVersion === undefined ? {} : { producerVersion }),

@@ -15,7 +15,7 @@
  */
 import {
   ArgumentError, AvgPool2d, BatchNorm, BatchNorm2d, Conv2d, ConvTranspose2d, SiLU, LSTM, Tanh, GPTBlock, GraphError, Linear, MLP, Module, ReLU, Sequential, Tensor, add, backward, defineOp, fromOnnx,
-  exp, gpt, greater, mnistCnn, mul, neg, rng, sum, takeBackward, toOnnx, where,
+  exp, gelu, gpt, greater, mnistCnn, mul, neg, rng, sum, takeBackward, toOnnx, where,
 } from '../../node';
 import { readFileSync } from 'fs';
 import { join } from 'path';
@@ -75,6 +75,7 @@ const lstm = new LSTM(3, 4, { numLayers: 2 });
 addCase('LSTM (2 layers) float64, dynamic batch (2 → 3)', lstm, input([2, 5, 3]), 'float64', { dynamicBatch: true }, input([3, 5, 3]));
 addCase('GPTBlock float32, dynamic batch (2 → 1)', block, blockX, 'float32', { dynamicBatch: true }, input([1, 5, 16]));
 addCase('GPTBlock float32, dynamic batch, opset 13', block, blockX, 'float32', { dynamicBatch: true, opset: 13 }, input([3, 5, 16]));
+addCase('GPTBlock float32, opset 20 (Gelu)', block, blockX, 'float32', { opset: 20 });
 
 // PyTorch's exports (spec/interop/fixtures), read by fromOnnx and written again by toOnnx.
 const fixtures = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'expected.json'), 'utf8')) as Record<'mlp' | 'cnn', { inputs: { shape: number[]; data: number[] } }>;
@@ -132,6 +133,10 @@ describe('the model', () => {
     // Before opset 17, and in float64, layerNorm is its formula.
     expect(ops(cases.find((c) => c.title === 'GPTBlock float32, dynamic batch, opset 13')!.bytes)).not.toContain('LayerNormalization');
     expect(ops(toOnnx(block, [blockX], { dtype: 'float64' }))).not.toContain('LayerNormalization');
+    // gelu is Gelu from opset 20 (its exact and its tanh form), a formula before.
+    expect(ops(cases.find((c) => c.title === 'GPTBlock float32, opset 20 (Gelu)')!.bytes)).toContain('Gelu');
+    expect(ops(cases.find((c) => c.title === 'GPTBlock float32')!.bytes)).not.toContain('Gelu');
+    expect(ops(toOnnx((x: Tensor) => gelu(x, { approximate: 'tanh' }), [blockX], { opset: 20 }))).toEqual(['Gelu', 'Identity']);
   });
 
   test('an op without a mapping is a GraphError naming it and the supported ops', () => {
@@ -169,7 +174,7 @@ describe('the model', () => {
 
   test('arguments are checked', () => {
     const f = (x: Tensor) => add(x, 1);
-    expect(() => toOnnx(f, [input([2])], { opset: 18 })).toThrow(/toOnnx: opset must be an integer in \[13, 17\], got 18/);
+    expect(() => toOnnx(f, [input([2])], { opset: 21 })).toThrow(/toOnnx: opset must be an integer in \[13, 20\], got 21/);
     expect(() => toOnnx(f, [input([2])], { opset: 12 })).toThrow(ArgumentError);
     expect(() => toOnnx(f, [input([2])], { dtype: 'float16' as 'float32' })).toThrow(/toOnnx: dtype must be one of 'float32', 'float64'/);
     expect(() => toOnnx(f, [])).toThrow(/toOnnx: exampleInputs must be a non-empty array/);

@@ -23,11 +23,12 @@ export const addDims = (x: Dim, y: Dim): Dim => ({ a: x.a + y.a, b: x.b + y.b })
 export const subDims = (x: Dim, y: Dim): Dim => ({ a: x.a - y.a, b: x.b - y.b });
 export const allStatic = (dims: readonly Dim[]): boolean => dims.every(isStatic);
 
-/** An ONNX attribute value: an int, a float, a list of ints or of floats. */
-export type Attr = { readonly i: number } | { readonly f: number } | { readonly ints: readonly number[] } | { readonly floats: readonly number[] };
+/** An ONNX attribute value: an int, a float, a list of ints or of floats, an ASCII string. */
+export type Attr = { readonly i: number } | { readonly f: number } | { readonly ints: readonly number[] } | { readonly floats: readonly number[] } | { readonly s: string };
 export const int = (i: number): Attr => ({ i });
 export const ints = (list: readonly number[]): Attr => ({ ints: list });
 export const float = (f: number): Attr => ({ f });
+export const text = (s: string): Attr => ({ s });
 
 /** Where the ONNX graph is written: nodes, initializers and the batch size as a tensor. */
 export interface Emitter {

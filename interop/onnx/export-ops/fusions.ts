@@ -8,7 +8,7 @@
  */
 import { Tensor } from '../../../lib';
 import type { Node } from '../../../graph/node';
-import { Emitter, float, int, ints } from './context';
+import { Emitter, float, int, ints, text } from './context';
 
 /** What a fused pattern's emitter needs beyond the Emitter: the ONNX name of a tensor the pattern reads. */
 export interface FusionContext extends Emitter {
@@ -280,9 +280,56 @@ function layerNorm(root: Node, uses: (t: Tensor) => number, consumers: (t: Tenso
   };
 }
 
+/** Whether t is `mul(x, c)` (or `mul(c, x)`) with the scalar constant c, returning that node. */
+function scaled(t: Tensor, c: number): Node | null {
+  const n = producerOf(t);
+  if (!isOp(n, 'mul')) return null;
+  const [a, b] = n.inputs as [Tensor, Tensor];
+  return scalarLeaf(b) === c || scalarLeaf(a) === c ? n : null;
+}
+const scaledInput = (n: Node): Tensor => (scalarLeaf(n.inputs![1]!) !== null ? n.inputs![0]! : n.inputs![1]!);
+
+/**
+ * gelu: mul(mul(x, ½), add(erf(mul(x, 1/√2)), 1)) → Gelu(x) (opset 20); the tanh form
+ * mul(mul(x, ½), add(tanh(mul(add(c, mul(c·c·c, 0.044715)), √(2/π))), 1)) with c = clamp(x, −10, 10)
+ * → Gelu(x, approximate = 'tanh') (deltagraph's clamp changes no value: the tanh is ±1 there).
+ */
+function gelu(root: Node, uses: (t: Tensor) => number): Fusion | null {
+  const half = scaled(root.inputs![0]!, 0.5);
+  const plus = producerOf(root.inputs![1]);
+  if (half === null || !isOp(plus, 'add') || scalarLeaf(plus.inputs![1]!) !== 1) return null;
+  const x = scaledInput(half);
+  const f = producerOf(plus.inputs![0]);
+  const inside = (nodes: Node[]) => (nodes.every((n) => uses(n.output) === 1) ? nodes : null);
+  if (f !== null && f.op.name === 'erf' && f.inputs !== null) {
+    const s = scaled(f.inputs[0]!, Math.SQRT1_2);
+    if (s === null || scaledInput(s) !== x) return null;
+    const interior = inside([half, plus, f, s]);
+    return interior === null ? null : { root, interior, emit: (c) => c.node('Gelu', [c.name(x)]) };
+  }
+  if (!isOp(f, 'tanh')) return null;
+  const outer = scaled(f.inputs![0]!, 0.7978845608028654);
+  if (outer === null) return null;
+  const sum = producerOf(scaledInput(outer));
+  if (!isOp(sum, 'add')) return null;
+  const clamp = producerOf(sum.inputs![0]);
+  const cubic = scaled(sum.inputs![1]!, 0.044715);
+  if (!isOp(clamp, 'clamp') || cubic === null || clamp.inputs![0] !== x) return null;
+  const { lo, hi } = clamp.attrs as { lo: number; hi: number };
+  const cx = clamp.output;
+  const c3 = producerOf(scaledInput(cubic));
+  if (lo !== -10 || hi !== 10 || !isOp(c3, 'mul') || c3.inputs![1] !== cx) return null;
+  const c2 = producerOf(c3.inputs![0]);
+  if (!isOp(c2, 'mul') || c2.inputs![0] !== cx || c2.inputs![1] !== cx) return null;
+  const interior = [half, plus, f, outer, sum, cubic, c3, c2];
+  if (interior.some((n) => uses(n.output) !== 1) || uses(cx) !== 4) return null;
+  return { root, interior: [...interior, clamp], emit: (c) => c.node('Gelu', [c.name(x)], { approximate: text('tanh') }) };
+}
+
 /**
  * The fusions of a graph (nodes in creation order; `outputs` the graph's outputs), by root:
- * convolutions and average pooling always, LayerNormalization at opset ≥ 17 in float32 (in float64 the formula is kept: it is deltagraph's own arithmetic, to
+ * convolutions and average pooling always, LayerNormalization at opset ≥ 17 and Gelu at opset ≥ 20
+ * in float32 (in float64 the formula is kept: it is deltagraph's own arithmetic, to
  * the last bit, and ONNX Runtime's double LayerNormalization differs from it by up to 6e-12).
  */
 export function findFusions(nodes: readonly Node[], outputs: readonly Tensor[], opset: number, dtype: 'float32' | 'float64'): Map<Node, Fusion> {
@@ -316,6 +363,9 @@ export function findFusions(nodes: readonly Node[], outputs: readonly Tensor[], 
   }
   if (opset >= 17 && dtype === 'float32') {
     for (const n of nodes) if (!claimed.has(n) && n.op.name === 'div') take(layerNorm(n, uses, consumers));
+  }
+  if (opset >= 20 && dtype === 'float32') {
+    for (let i = nodes.length - 1; i >= 0; i--) if (!claimed.has(nodes[i]!) && nodes[i]!.op.name === 'mul') take(gelu(nodes[i]!, uses));
   }
   return found;
 }

@@ -47,6 +47,13 @@ function reduceOf(c: OpContext): { axes: readonly number[]; keepDims: boolean } 
   return c.attrs as { axes: readonly number[]; keepDims: boolean };
 }
 
+/** ReduceMax or ReduceMin over axes: an attribute before opset 18, an input from 18 on. */
+function extremum(c: OpContext, opType: 'ReduceMax' | 'ReduceMin', x: string, axes: readonly number[], keepDims: boolean): string {
+  if (axes.length === 0) return c.node('Identity', [x]);
+  const keepdims = int(keepDims ? 1 : 0);
+  return c.opset >= 18 ? c.node(opType, [x, c.int64s(axes)], { keepdims }) : c.node(opType, [x], { axes: ints(axes), keepdims });
+}
+
 export const NN: MappingTable = {
   /**
    * C = op(A) op(B) over the last two axes, batch axes broadcast → MatMul (NumPy's matmul
@@ -64,18 +71,10 @@ export const NN: MappingTable = {
     if (axes.length === 0) return c.node('Identity', [c.inputs[0]!]);
     return c.node('ReduceSum', [c.inputs[0]!, c.int64s(axes)], { keepdims: int(keepDims ? 1 : 0) });
   },
-  /** y = max_axes x → ReduceMax(axes, keepdims) (attributes until opset 18). */
-  max: (c) => {
-    const { axes, keepDims } = reduceOf(c);
-    if (axes.length === 0) return c.node('Identity', [c.inputs[0]!]);
-    return c.node('ReduceMax', [c.inputs[0]!], { axes: ints(axes), keepdims: int(keepDims ? 1 : 0) });
-  },
-  /** y = min_axes x → ReduceMin(axes, keepdims). */
-  min: (c) => {
-    const { axes, keepDims } = reduceOf(c);
-    if (axes.length === 0) return c.node('Identity', [c.inputs[0]!]);
-    return c.node('ReduceMin', [c.inputs[0]!], { axes: ints(axes), keepdims: int(keepDims ? 1 : 0) });
-  },
+  /** y = max_axes x → ReduceMax(axes, keepdims) (the axes an attribute before opset 18, an input from 18). */
+  max: (c) => extremum(c, 'ReduceMax', c.inputs[0]!, reduceOf(c).axes, reduceOf(c).keepDims),
+  /** y = min_axes x → ReduceMin(axes, keepdims), as max. */
+  min: (c) => extremum(c, 'ReduceMin', c.inputs[0]!, reduceOf(c).axes, reduceOf(c).keepDims),
   /**
    * y = log Σ_axes eˣ → m + Log(ReduceSum(Exp(x − m))) with m = ReduceMax(x) kept as 1s (the
    * shifted form deltagraph computes), then Squeeze of the axes unless keepDims.
@@ -84,7 +83,7 @@ export const NN: MappingTable = {
     const { axes, keepDims } = reduceOf(c);
     if (axes.length === 0) return c.node('Identity', [c.inputs[0]!]);
     const x = c.inputs[0]!;
-    const m = c.node('ReduceMax', [x], { axes: ints(axes), keepdims: int(1) });
+    const m = extremum(c, 'ReduceMax', x, axes, true);
     const total = c.node('ReduceSum', [c.node('Exp', [c.node('Sub', [x, m])]), c.int64s(axes)], { keepdims: int(1) });
     const kept = c.node('Add', [c.node('Log', [total]), m]);
     return keepDims ? kept : c.node('Squeeze', [kept, c.int64s(axes)]);
