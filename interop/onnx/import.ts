@@ -149,10 +149,18 @@ function valueInfoOf(v: Record<string, unknown>, where: string): GraphInput {
   return { info: Object.freeze({ name, type: typeName(elemType), shape: shape === null ? null : Object.freeze(shape) }), elemType };
 }
 
-/** The layer of a node from its scoped name: '/0/Gemm' → '0', '/layers.1/attn/MatMul' → 'layers.1'. */
+/**
+ * The layer of a node from its scoped name (PyTorch's exporter writes the module path, then the
+ * operator): the scopes down to the first indexed one (a ModuleList's or Sequential's entry), else
+ * the first scope. '/0/Gemm' → '0', '/attn/qkv/MatMul' → 'attn', '/encoder/layer.1/attention/self/
+ * MatMul' → 'encoder.layer.1'; a name without a scope gives none.
+ */
 function layerOf(name: string): string | null {
   const parts = name.split('/').filter((p) => p !== '');
-  return parts.length >= 2 ? parts[0]! : null;
+  if (parts.length < 2) return null;
+  const scopes = parts.slice(0, -1);
+  const indexed = scopes.findIndex((p) => /(^|\.)\d+$/.test(p));
+  return indexed < 0 ? scopes[0]! : scopes.slice(0, indexed + 1).join('.');
 }
 
 function decodeModel(bytes: Uint8Array): Record<string, unknown> {

@@ -363,3 +363,21 @@ test('raw float data reads the same at every alignment of the buffer', () => {
     }
   }
 });
+
+test('layer spans follow the node names: down to the first indexed scope, else the first scope', () => {
+  const names = ['/0/Gemm', '/encoder/layer.1/attention/self/MatMul', '/encoder/layer.1/output/Add', '/attn/qkv/MatMul', 'Relu_7', '/head/Gemm'];
+  const bytes = buildModel({
+    inputs: [{ name: 'x', shape: [2, 2] }],
+    outputs: [{ name: 'y5' }],
+    initializers: [{ name: 'w', type: DataType.FLOAT, dims: [2, 2], data: [1, 0, 0, 1] }],
+    nodes: names.map((name, k) => ({ op: k % 2 === 0 ? 'MatMul' : 'Add', name, inputs: [k === 0 ? 'x' : `y${k - 1}`, 'w'], outputs: [`y${k}`] })),
+  });
+  const m = fromOnnx(bytes);
+  m.forward(param(tensor([[1, 2], [3, 4]])));
+  expect(m.layerSpans().map((sp) => [sp.label, sp.detail, sp.span[1] - sp.span[0]])).toEqual([
+    ['0', 'MatMul', 1],
+    ['encoder.layer.1', 'Add · MatMul', 2],
+    ['attn', 'Add', 1],
+    ['head', 'Add', 1],
+  ]);
+});
