@@ -164,9 +164,9 @@ function convTranspose(root: Node, uses: (t: Tensor) => number): Fusion | null {
  * avgPool2d: reshape(div(sum(reshape(unfold(x), [N, C, kH·kW, L]), 2), count), [N, C, Ho, Wo]) →
  * AveragePool(kernel_shape, strides, pads, count_include_pad): count the window size (padding
  * counted) or, per position, the taps inside x (count_include_pad = 0), checked against the
- * recorded divisor. Not with dilation, which AveragePool has only from opset 19.
+ * recorded divisor. With dilation only from opset 19, where AveragePool has dilations.
  */
-function avgPool(root: Node, uses: (t: Tensor) => number): Fusion | null {
+function avgPool(root: Node, uses: (t: Tensor) => number, opset: number): Fusion | null {
   const div = producerOf(root.inputs![0]);
   if (!isOp(div, 'div')) return null;
   const total = producerOf(div.inputs![0]);
@@ -177,7 +177,8 @@ function avgPool(root: Node, uses: (t: Tensor) => number): Fusion | null {
   const unfold = producerOf(cols.inputs![0]);
   if (!isOp(unfold, 'unfold')) return null;
   const { window: w, padValue, positionsFirst, outH, outW } = unfold.attrs as { window: Window; padValue: number; positionsFirst?: boolean; outH: number; outW: number };
-  if (positionsFirst || padValue !== 0 || w.dH !== 1 || w.dW !== 1) return null;
+  const dilated = w.dH !== 1 || w.dW !== 1;
+  if (positionsFirst || padValue !== 0 || (dilated && opset < 19)) return null;
   const x = unfold.inputs![0]!;
   const [N, C, H, W] = x.shape as [number, number, number, number];
   const taps = w.kH * w.kW;
@@ -189,14 +190,14 @@ function avgPool(root: Node, uses: (t: Tensor) => number): Fusion | null {
   if (divisor.size === 1 && divisor.data[0] === taps) includePad = true;
   else {
     // The taps of each window inside x.
-    const inside = (o: number, k: number, s: number, p: number, n: number) => {
+    const inside = (o: number, k: number, s: number, p: number, d: number, n: number) => {
       let c = 0;
-      for (let i = 0; i < k; i++) if (o * s - p + i >= 0 && o * s - p + i < n) c++;
+      for (let i = 0; i < k; i++) if (o * s - p + i * d >= 0 && o * s - p + i * d < n) c++;
       return c;
     };
     if (divisor.size !== outH * outW) return null;
     for (let p = 0; p < outH; p++) {
-      for (let q = 0; q < outW; q++) if (divisor.data[p * outW + q] !== inside(p, w.kH, w.sH, w.pH, H) * inside(q, w.kW, w.sW, w.pW, W)) return null;
+      for (let q = 0; q < outW; q++) if (divisor.data[p * outW + q] !== inside(p, w.kH, w.sH, w.pH, w.dH, H) * inside(q, w.kW, w.sW, w.pW, w.dW, W)) return null;
     }
     includePad = false;
   }
@@ -208,6 +209,7 @@ function avgPool(root: Node, uses: (t: Tensor) => number): Fusion | null {
       strides: ints([w.sH, w.sW]),
       pads: ints([w.pH, w.pW, w.pH, w.pW]),
       count_include_pad: int(includePad ? 1 : 0),
+      ...(dilated ? { dilations: ints([w.dH, w.dW]) } : {}),
     }),
   };
 }
@@ -358,7 +360,7 @@ export function findFusions(nodes: readonly Node[], outputs: readonly Tensor[], 
   for (let i = nodes.length - 1; i >= 0; i--) {
     const n = nodes[i]!;
     if (claimed.has(n)) continue;
-    if (n.op.name === 'reshape') take(conv(n, uses) ?? groupedConv(n, uses) ?? avgPool(n, uses));
+    if (n.op.name === 'reshape') take(conv(n, uses) ?? groupedConv(n, uses) ?? avgPool(n, uses, opset));
     else if (n.op.name === 'fold') take(convTranspose(n, uses));
   }
   if (opset >= 17 && dtype === 'float32') {
