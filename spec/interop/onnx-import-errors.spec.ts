@@ -381,3 +381,16 @@ test('layer spans follow the node names: down to the first indexed scope, else t
     ['head', 'Add', 1],
   ]);
 });
+
+test('initializers listed among the graph inputs (keep_initializers_as_inputs) are parameters, not inputs', () => {
+  const bytes = buildModel({
+    inputs: [{ name: 'x', shape: ['n', 2] }, { name: 'w', shape: [2, 1] }],
+    outputs: [{ name: 'y' }],
+    initializers: [{ name: 'w', type: DataType.FLOAT, dims: [2, 1], data: [2, -1] }],
+    nodes: [{ op: 'MatMul', inputs: ['x', 'w'], outputs: ['y'] }],
+  });
+  const m = fromOnnx(bytes);
+  expect(m.inputs.map((v) => v.name)).toEqual(['x']);
+  expect(m.namedParameters().map(([k]) => k)).toEqual(['w']);
+  expect(m.forward(tensor([[1, 1], [3, 4]])).toArray()).toEqual([[1], [2]]);
+});
