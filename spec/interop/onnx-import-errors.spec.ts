@@ -394,3 +394,17 @@ test('initializers listed among the graph inputs (keep_initializers_as_inputs) a
   expect(m.namedParameters().map(([k]) => k)).toEqual(['w']);
   expect(m.forward(tensor([[1, 1], [3, 4]])).toArray()).toEqual([[1], [2]]);
 });
+
+test('sizes an input asks for are checked against the memory budget before anything is made', () => {
+  const resize = oneNode('Resize', [{ shape: [1, 1, 2, 2] }, null, null, { name: 'sizes', type: DataType.INT64, dims: [4], data: [1, 1, 40000, 40000] }]);
+  const pad = oneNode('Pad', [{ shape: [2, 2] }, { name: 'pads', type: DataType.INT64, dims: [4], data: [0, 0, 30000, 30000] }], { mode: s('reflect') });
+  const before = setMemoryLimit(1e8);
+  try {
+    for (const bytes of [resize, pad]) {
+      const m = fromOnnx(bytes);
+      expect(() => m.forward(tensor([[[[1, 2], [3, 4]]]]).reshape(m.inputs[0]!.shape as number[]))).toThrow(MemoryError);
+    }
+  } finally {
+    setMemoryLimit(before);
+  }
+});

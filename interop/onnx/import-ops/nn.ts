@@ -8,7 +8,7 @@
  * (zeros for convolutions and average pooling, −∞ for max pooling) and the op runs unpadded.
  * Convolutions and pools take one or two spatial axes (a 1-D input runs as an image of height 1).
  */
-import { Tensor, fmtShape, kernels } from '../../../lib';
+import { Tensor, checkSize, fmtShape, kernels } from '../../../lib';
 import { checkTensorBytes } from '../../../lib/memory';
 import {
   add, avgPool2d, conv1d, conv2d, convTranspose2d, div, einsum, layerNorm, logSoftmax, matmul, max, maxPool2d, mean, mT, mul,
@@ -490,6 +490,8 @@ const resizeOp: OpCompiler = (n) => {
       sizes = scales.map((v, i) => Math.floor(x.shape[i]! * v));
       if (sizes.some((d) => d < 1)) throw nodeError(n, `scales ${fmtShape(scales)} leave an empty axis of X of shape ${fmtShape(x.shape)}`);
     }
+    checkSize(n.opType, sizes);
+    checkTensorBytes(n.opType, sizes);
     let y = x;
     for (let a = 0; a < x.rank; a++) {
       const inSize = x.shape[a]!;

@@ -479,6 +479,7 @@ const padOp: OpCompiler = (n) => {
     const out = x.t.shape.map((d, i) => d + before[i]! + after[i]!);
     if (out.some((d) => d < 0)) throw nodeError(n, `pads ${fmtShape(pads)} crop more than the input of shape ${fmtShape(x.t.shape)} holds`);
     checkSize(`${n.opType}`, out);
+    checkTensorBytes(n.opType, out);
     if (mode !== 'constant') {
       let y = x.t;
       for (let a = 0; a < r; a++) {
