@@ -390,7 +390,7 @@ export function toOnnx(model: OnnxExportable, exampleInputs: readonly Tensor[], 
       return name;
     }
     if (other !== undefined && other !== t && (other.rank !== t.rank || other.shape.some((d, i) => d !== t.shape[i]) || other.data.some((v, i) => !Object.is(v, t.data[i])))) {
-      const reason = `a constant of shape ${fmtShape(t.shape)} changes ${second}: a value computed from an input without recording (such as a comparison's mask) would be baked into the model as a constant`;
+      const reason = `a constant of shape ${fmtShape(t.shape)} changes ${second}: a value computed from an input without recording (such as a comparison's mask), or a random draw (dropout in train mode), would be baked into the model as a constant`;
       if (node === null) throw new GraphError(`${who}: the model returns ${reason}`);
       refuse(node, `it reads ${reason.replace(/^a constant (.*) changes/, 'a constant $1 that changes')}`);
     }
