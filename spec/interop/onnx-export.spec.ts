@@ -161,6 +161,8 @@ const OPS: OpCase[] = [
 ];
 
 const cases: Case[] = [];
+/** The ops whose ONNX operators change with the opset (reduction axes, LayerNormalization, Gelu, AveragePool's dilations, Reshape's allowzero). */
+const BY_OPSET = /^(max|min|logSumExp|sum|mean|variance|layerNorm|gelu|avgPool2d|reshape|squeeze|softmax|logSoftmax|crossEntropy|conv2d)\b/;
 
 function addCase(title: string, model: Fn | { forward(x: Tensor): Tensor }, xs: Tensor[], dtype: 'float32' | 'float64', extra: { tol?: number; options?: Record<string, unknown>; feeds?: Tensor[]; want?: Tensor[] } = {}) {
   const bytes = toOnnx(model as Fn, xs, { dtype, ...extra.options });
@@ -175,8 +177,11 @@ function addCase(title: string, model: Fn | { forward(x: Tensor): Tensor }, xs: 
 for (const op of OPS) {
   const xs = op.inputs();
   addCase(`${op.title} (float32)`, op.fn, xs, 'float32');
-  addCase(`${op.title} (float32, opset 13)`, op.fn, xs, 'float32', { options: { opset: 13 } });
-  addCase(`${op.title} (float32, opset 20)`, op.fn, xs, 'float32', { options: { opset: 20 } });
+  // The ops whose mapping depends on the opset, also at the lowest and the highest.
+  if (BY_OPSET.test(op.title)) {
+    addCase(`${op.title} (float32, opset 13)`, op.fn, xs, 'float32', { options: { opset: 13 } });
+    addCase(`${op.title} (float32, opset 20)`, op.fn, xs, 'float32', { options: { opset: 20 } });
+  }
   // ONNX Runtime may have no double kernel for an operator: the test then accepts its refusal.
   addCase(`${op.title} (float64)`, op.fn, xs, 'float64');
 }
@@ -247,7 +252,7 @@ describe('each op, exported and run in ONNX Runtime', () => {
     const e32 = check(cases[single]!, results[single]!);
     measured.push(`float32 ${e32.toExponential(2)}  ${title}`);
     expect(e32).toBeLessThanOrEqual(cases[single]!.tol);
-    for (const opset of [13, 20]) {
+    for (const opset of BY_OPSET.test(title) ? [13, 20] : []) {
       const other = cases.findIndex((c) => c.title === `${title} (float32, opset ${opset})`);
       const e = check(cases[other]!, results[other]!);
       measured.push(`float32 ${e.toExponential(2)}  ${title} (opset ${opset})`);
