@@ -129,6 +129,8 @@ describe('the model', () => {
     expect(cnnOps.filter((t) => t === 'Conv')).toHaveLength(2);
     expect(cnnOps.filter((t) => t === 'MaxPool')).toHaveLength(2);
     expect(cnnOps).not.toContain('Gather');
+    expect(cnnOps.filter((t) => t === 'Gemm')).toHaveLength(1);
+    expect(ops(cases.find((c) => c.title === 'XOR net float64')!.bytes).filter((t) => t === 'Gemm')).toHaveLength(3);
     expect(ops(cases.find((c) => c.title === 'GPTBlock float32')!.bytes).filter((t) => t === 'LayerNormalization')).toHaveLength(2);
     // Before opset 17, and in float64, layerNorm is its formula.
     expect(ops(cases.find((c) => c.title === 'GPTBlock float32, dynamic batch, opset 13')!.bytes)).not.toContain('LayerNormalization');

@@ -105,6 +105,8 @@ const OPS: OpCase[] = [
   { title: 'matmul', fn: matmul, inputs: two([3, 4], [4, 5]) },
   { title: 'matmul (batched, broadcast)', fn: matmul, inputs: two([2, 3, 3, 4], [3, 4, 2]) },
   { title: 'matmul (vector)', fn: matmul, inputs: two([4], [2, 4, 3]) },
+  { title: 'a linear layer, x·w + b (Gemm)', fn: (x, w, b) => add(matmul(x, w), b), inputs: () => [input([3, 4]), input([4, 5]), input([5])] },
+  { title: 'b + x·w, the bias first and a row of biases (Gemm)', fn: (x, w, b) => add(b, matmul(x, w)), inputs: () => [input([3, 4]), input([4, 5]), input([3, 1])] },
   { title: 'sum (axes, keepDims)', fn: (x) => sum(x, [0, 2], true), inputs: one([2, 3, 4]) },
   { title: 'sum (all)', fn: (x) => sum(x), inputs: one([2, 3, 4]) },
   { title: 'mean', fn: (x) => mean(x, 1), inputs: one([2, 3, 4]) },

@@ -282,6 +282,26 @@ function layerNorm(root: Node, uses: (t: Tensor) => number, consumers: (t: Tenso
   };
 }
 
+/**
+ * A linear layer: add(matmul(x, w), b) (or add(b, matmul(x, w))) with x and w matrices and b
+ * broadcasting to the product's shape → Gemm(x, w, b, transA, transB) (matmul's transpose flags).
+ */
+function gemm(root: Node, uses: (t: Tensor) => number): Fusion | null {
+  const [p, q] = root.inputs as [Tensor, Tensor];
+  const mmFirst = producerOf(p);
+  const mm = isOp(mmFirst, 'matmul') ? mmFirst : producerOf(q);
+  if (!isOp(mm, 'matmul') || uses(mm.output) !== 1) return null;
+  const bias = mm === mmFirst ? q : p;
+  const [x, w] = mm.inputs as [Tensor, Tensor];
+  if (x.rank !== 2 || w.rank !== 2 || bias.rank > 2 || !sameList(root.output.shape, mm.output.shape)) return null;
+  const { a, b } = mm.attrs as { a: boolean; b: boolean };
+  return {
+    root,
+    interior: [mm],
+    emit: (c) => c.node('Gemm', [c.name(x), c.name(w), c.name(bias)], { transA: int(a ? 1 : 0), transB: int(b ? 1 : 0) }),
+  };
+}
+
 /** Whether t is `mul(x, c)` (or `mul(c, x)`) with the scalar constant c, returning that node. */
 function scaled(t: Tensor, c: number): Node | null {
   const n = producerOf(t);
@@ -330,7 +350,7 @@ function gelu(root: Node, uses: (t: Tensor) => number): Fusion | null {
 
 /**
  * The fusions of a graph (nodes in creation order; `outputs` the graph's outputs), by root:
- * convolutions and average pooling always, LayerNormalization at opset ≥ 17 and Gelu at opset ≥ 20
+ * convolutions, average pooling and linear layers (Gemm) always, LayerNormalization at opset ≥ 17 and Gelu at opset ≥ 20
  * in float32 (in float64 the formula is kept: it is deltagraph's own arithmetic, to
  * the last bit, and ONNX Runtime's double LayerNormalization differs from it by up to 6e-12).
  */
@@ -362,6 +382,7 @@ export function findFusions(nodes: readonly Node[], outputs: readonly Tensor[], 
     if (claimed.has(n)) continue;
     if (n.op.name === 'reshape') take(conv(n, uses) ?? groupedConv(n, uses) ?? avgPool(n, uses, opset));
     else if (n.op.name === 'fold') take(convTranspose(n, uses));
+    else if (n.op.name === 'add') take(gemm(n, uses));
   }
   if (opset >= 17 && dtype === 'float32') {
     for (const n of nodes) if (!claimed.has(n) && n.op.name === 'div') take(layerNorm(n, uses, consumers));
