@@ -123,6 +123,26 @@ describe('the model', () => {
     expect(named.graph.initializer.map((t) => t.name)).toEqual(expect.arrayContaining(xor.namedParameters().map(([p]) => p)));
   });
 
+  test('every model is well formed: nodes in topological order, each value defined once, before it is read', () => {
+    for (const c of cases) {
+      const m = ModelProto.toObject(ModelProto.decode(c.bytes)) as {
+        graph: { node: Array<{ input?: string[]; output: string[] }>; initializer: Array<{ name: string }>; input: Array<{ name: string }>; output: Array<{ name: string }> };
+      };
+      const defined = new Set<string>();
+      const define = (name: string) => {
+        expect(defined.has(name)).toBe(false);
+        defined.add(name);
+      };
+      m.graph.input.forEach((v) => define(v.name));
+      m.graph.initializer.forEach((t) => define(t.name));
+      for (const n of m.graph.node) {
+        for (const x of n.input ?? []) if (x !== '') expect(defined.has(x) ? x : `${c.title}: '${x}' read before it is defined`).toBe(x);
+        n.output.forEach(define);
+      }
+      for (const v of m.graph.output) expect(defined.has(v.name)).toBe(true);
+    }
+  });
+
   test("writes deltagraph's composites as ONNX's operators where ONNX has them", () => {
     const ops = (bytes: Uint8Array) => (ModelProto.toObject(ModelProto.decode(bytes)) as { graph: { node: Array<{ opType: string }> } }).graph.node.map((n) => n.opType);
     const cnnOps = ops(cases.find((c) => c.title === 'CNN float32')!.bytes);
