@@ -17,7 +17,7 @@ function dimList(c: OpContext, dims: readonly Dim[]): string {
 /** An attribute array of the node must hold the same values in both traces: it is written as a constant. */
 function sameConstant(c: OpContext, a: ArrayLike<number>, b: ArrayLike<number>, what: string): void {
   if (a.length !== b.length || Array.prototype.some.call(a, (v: number, i: number) => !Object.is(v, b[i]))) {
-    c.fail(`its ${what} changes ${c.dynamic ? 'with the batch size' : 'with the input values'}, so it cannot be a constant of the model (a value computed from an input without recording, such as a comparison's mask, or a random draw is not part of the graph)`);
+    c.fail(`the values of its ${what} change ${c.dynamic ? 'with the batch size' : 'with the input values'}, so they cannot be a constant of the model (a value computed from an input without recording, such as a comparison's mask, or a random draw is not part of the graph)`);
   }
 }
 
