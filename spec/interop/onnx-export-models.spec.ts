@@ -15,7 +15,7 @@
  */
 import {
   ArgumentError, AvgPool2d, BatchNorm, BatchNorm2d, Conv2d, ConvTranspose2d, SiLU, LSTM, Tanh, GPTBlock, GraphError, Linear, MLP, Module, ReLU, Sequential, Tensor, add, backward, defineOp, fromOnnx,
-  exp, gelu, gpt, greater, mnistCnn, mul, neg, rng, sum, takeBackward, toOnnx, where,
+  exp, gelu, gpt, greater, mnistCnn, mul, neg, noGrad, rng, sum, takeBackward, tidy, toOnnx, where,
 } from '../../node';
 import { readFileSync } from 'fs';
 import { join } from 'path';
@@ -209,6 +209,12 @@ describe('the model', () => {
     expect(() => toOnnx(xor, [xorX], { inputNames: [first] })).toThrow(`'${first}' names both a parameter of the model and an input or output`);
     expect(() => toOnnx((x: Tensor) => 3 as unknown as Tensor, [input([2])])).toThrow(/must return a tensor or a non-empty array of tensors/);
     expect(() => toOnnx(f, [input([2, 3]), input([3, 3])], { dynamicBatch: true })).toThrow(/the same first dimension/);
+  });
+
+  test('traces inside noGrad and tidy as outside', () => {
+    const bytes = toOnnx(xor, [xorX]);
+    expect(Buffer.from(noGrad(() => toOnnx(xor, [xorX])))).toEqual(Buffer.from(bytes));
+    expect(Buffer.from(tidy(() => toOnnx(xor, [xorX])))).toEqual(Buffer.from(bytes));
   });
 
   test("leaves the caller's tensors and the module's mode as they were", () => {
