@@ -13,7 +13,8 @@ export const exportHelp = `Usage: deltagraph export MODEL.json [--onnx OUT.onnx]
 
 Writes a model saved by deltagraph train --save for other engines:
   --onnx OUT.onnx         the net as an ONNX graph (opset 17) for ONNX Runtime and other engines:
-                          input 'input' [batch, features], output 'output'; the weights inside
+                          input 'input' [batch, features], output 'output' (a GPT: input 'ids'
+                          [batch, context] of token ids, output 'logits'); the weights inside
   --safetensors OUT.safetensors
                           the weights alone, under PyTorch's state-dict names and layouts
                           (Linear weights [out, in]), for torch's load_state_dict
@@ -61,13 +62,25 @@ export function exportCommand(argv: string[]): number {
     console.log(`wrote ${Object.keys(dict).length} tensors of ${source} to ${safetensorsPath} (safetensors, ${dtype}, ${formatBytes(bytes.length)})`);
   }
   if (onnxPath !== undefined) {
-    if (saved.kind === 'gpt') throw new UsageError(`export: --onnx: '${source}' is a GPT, whose inputs are token ids; ONNX export takes nets of rows of features (MLPs and the CNN)`);
-    const example: Tensor = zeros([fixedBatch ?? 1, saved.inputs]);
-    const bytes = toOnnx(model, [example], { dtype, dynamicBatch: fixedBatch === undefined, inputNames: ['input'], outputNames: ['output'] });
-    write(onnxPath, bytes, 'the ONNX model');
     const batch = fixedBatch ?? 'batch';
-    const outputs = model.forward(example).shape[1];
-    console.log(`wrote ${saved.name} to ${onnxPath} (ONNX opset 17, ${dtype}, input 'input' [${batch}, ${saved.inputs}] → output 'output' [${batch}, ${outputs}], ${formatBytes(bytes.length)})`);
+    // A dynamic batch is traced on two rows (so that no shape holds the example's batch size).
+    const rows = fixedBatch ?? 2;
+    let example: Tensor;
+    let io: string;
+    if (saved.kind === 'gpt') {
+      // Token ids (as floats, cast to integers inside the graph), a full context per row.
+      const { context, vocabSize } = saved.model.config;
+      example = new Tensor(Float64Array.from({ length: rows * context }, (_, i) => i % vocabSize), [rows, context]);
+      io = `input 'ids' [${batch}, ${context}] (token ids) → output 'logits' [${batch}, ${context}, ${vocabSize}]`;
+    } else {
+      example = zeros([rows, saved.inputs]);
+      const outputs = model.forward(example).shape[1];
+      io = `input 'input' [${batch}, ${saved.inputs}] → output 'output' [${batch}, ${outputs}]`;
+    }
+    const names = saved.kind === 'gpt' ? { inputNames: ['ids'], outputNames: ['logits'] } : { inputNames: ['input'], outputNames: ['output'] };
+    const bytes = toOnnx(model, [example], { dtype, dynamicBatch: fixedBatch === undefined, ...names });
+    write(onnxPath, bytes, 'the ONNX model');
+    console.log(`wrote ${saved.name} to ${onnxPath} (ONNX opset 17, ${dtype}, ${io}, ${formatBytes(bytes.length)})`);
   }
   return 0;
 }

@@ -109,14 +109,22 @@ describe('deltagraph export', () => {
     expect(relativeError(result!.outputs!.output!.data, cnn.forward(x).data)).toBeLessThan(1e-5);
   });
 
-  it('refuses to write a GPT as ONNX, in one line, but writes its weights', () => {
+  it('exports a GPT whose input is token ids, which ONNX Runtime runs with deltagraph’s logits', () => {
     const config = { vocabSize: 5, context: 4, embedding: 8, heads: 2, layers: 1 };
     const path = join(dir, 'gpt.json');
-    saveModel(gpt(config, 0), path, { example: 'shakespeare', gpt: config });
-    const r = run(['export', path, '--onnx', join(dir, 'gpt.onnx')]);
-    expect(r.code).toBe(2);
-    expect(r.err).toMatch(/is a GPT, whose inputs are token ids/);
-    expect(r.err.split('\n')).toHaveLength(1);
+    const model = gpt(config, 0);
+    saveModel(model, path, { example: 'shakespeare', gpt: config });
+    const out = join(dir, 'gpt.onnx');
+    const r = run(['export', path, '--onnx', out]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("input 'ids' [batch, 4] (token ids) → output 'logits' [batch, 4, 5]");
+    const ids = [[4, 0, 1, 1], [2, 3, 3, 0], [1, 1, 4, 2]];
+    const feeds = { ids: { type: 'float32' as const, dims: [3, 4], data: ids.flat() } };
+    const [result] = runOrt([{ model: new Uint8Array(readFileSync(out)), feeds }]);
+    expect(result!.error).toBeUndefined();
+    model.eval();
+    expect(result!.outputs!.logits!.dims).toEqual([3, 4, 5]);
+    expect(relativeError(result!.outputs!.logits!.data, model.forward(ids).data)).toBeLessThan(1e-5);
     expect(run(['export', path, '--safetensors', join(dir, 'gpt.safetensors')]).code).toBe(0);
   });
 });
