@@ -4,10 +4,11 @@
  * 'dot' mode compares ⟨u, J v⟩ (J in denominator layout, so J v is the pullback of v) with ⟨(f(x + εu) − f(x − εu))/2ε, v⟩ for random u, v, at any size.
  * With modes ['fwd'] (or ['rev', 'fwd']) it also checks forward mode: for each input, jvp along
  * a random tangent t, Jᵀ t, against (f(x + εt) − f(x − εt))/2ε, element by element of the output.
+ * With batchedGrad it also checks the pullback under vmap against a loop over the cotangents.
  */
 import { ArgumentError, DeltaGraphError, Tensor, asTensor, describe, fmtShape, isCallable, rng, zeros } from '../lib';
 import { optionsIn } from '../lib/args';
-import { jvp, vjp } from '../graph';
+import { jvp, vjp, vmap } from '../graph';
 import { TensorFn, numericDirectional, numericJacobian } from './finite-differences';
 
 export interface GradcheckOptions {
@@ -31,12 +32,18 @@ export interface GradcheckOptions {
   seed?: number;
   /** Throw a GradcheckError on failure (default true); otherwise return the result. */
   raise?: boolean;
+  /**
+   * Also check the gradient under vmap (as PyTorch's check_batched_grad): the pullback vmapped
+   * over a batch of random cotangents must equal the pullback of each cotangent in a loop.
+   * Default false.
+   */
+  batchedGrad?: boolean;
 }
 
 /** The element where analytic and numeric gradients disagree most (relative to the tolerance). */
 export interface WorstElement {
-  /** The check it came from: 'rev' (the VJPs) or 'fwd' (jvp). Absent means 'rev'. */
-  check?: 'rev' | 'fwd';
+  /** The check it came from: 'rev' (the VJPs), 'fwd' (jvp) or 'batched' (vmap of the VJPs, `numeric` being the loop's value). Absent means 'rev'. */
+  check?: 'rev' | 'fwd' | 'batched';
   input: number;
   /** Flat index into the input (full mode), or -1 for a directional check. */
   inputIndex: number;
@@ -54,6 +61,8 @@ export interface GradcheckResult {
   mode: 'full' | 'dot';
   /** The checks that ran (the `modes` option). */
   modes?: Array<'rev' | 'fwd'>;
+  /** True when the batched gradient (option batchedGrad) was checked too. */
+  batchedGrad?: boolean;
   inputShapes: number[][];
   outputShape: number[];
   /** Largest |error| / (atol + rtol·|numeric|): the check passes when it is ≤ 1. */
@@ -85,7 +94,9 @@ function checkedResult(r: unknown): GradcheckResult {
 function describeFailure(r: GradcheckResult): string {
   const w = r.worst!;
   const where =
-    w.check === 'fwd'
+    w.check === 'batched'
+      ? `vmap of the pullback: input ${w.input}[${w.inputIndex}] for cotangent ${w.outputIndex} of the batch, against the loop`
+      : w.check === 'fwd'
       ? `jvp: out[${w.outputIndex}] of the directional derivative along a random tangent of input ${w.input}`
       : w.inputIndex >= 0
         ? `∂out[${w.outputIndex}]/∂input${w.input}[${w.inputIndex}]`
@@ -94,14 +105,14 @@ function describeFailure(r: GradcheckResult): string {
   const shown = (t: Tensor) => `[${Array.from(t.data.subarray(0, 64), (v) => String(Number(v.toPrecision(6)))).join(',')}${t.size > 64 ? `,… (${t.size} values)` : ''}]`;
   const values = r.inputs.map((t, i) => `  input ${i} ${fmtShape(t.shape)}: ${shown(t)}`);
   return [
-    `gradcheck: '${r.name}' failed (${w.check === 'fwd' ? 'forward mode' : `${r.mode} mode`}) for inputs ${r.inputShapes.map(fmtShape).join(', ')} → output ${fmtShape(r.outputShape)}`,
+    `gradcheck: '${r.name}' failed (${w.check === 'fwd' ? 'forward mode' : w.check === 'batched' ? 'batched gradient' : `${r.mode} mode`}) for inputs ${r.inputShapes.map(fmtShape).join(', ')} → output ${fmtShape(r.outputShape)}`,
     `  worst: ${where}: analytic ${w.analytic}, numeric ${w.numeric} (abs error ${w.absError.toExponential(2)}, rel ${w.relError.toExponential(2)})`,
     ...values,
   ].join('\n');
 }
 
 /** The arguments of gradcheck and gradgradcheck, checked; `who` names the checker in messages. */
-export function checkedArguments(who: string, f: unknown, inputs: unknown, options: unknown): { f: TensorFn; inputs: Tensor[]; options: Required<Omit<GradcheckOptions, 'mode' | 'name' | 'modes'>> & Pick<GradcheckOptions, 'mode' | 'name'> & { modes: Array<'rev' | 'fwd'> } } {
+export function checkedArguments(who: string, f: unknown, inputs: unknown, options: unknown): { f: TensorFn; inputs: Tensor[]; options: Required<Omit<GradcheckOptions, 'mode' | 'name' | 'modes' | 'batchedGrad'>> & { batchedGrad?: boolean } & Pick<GradcheckOptions, 'mode' | 'name'> & { modes: Array<'rev' | 'fwd'> } } {
   if (!isCallable(f)) throw new ArgumentError(`${who}: f must be a function of tensors returning a tensor, got ${describe(f)}`);
   if (!Array.isArray(inputs)) throw new ArgumentError(`${who}: inputs must be an array of tensors, got ${describe(inputs)}`);
   for (let i = 0; i < inputs.length; i++) {
@@ -130,6 +141,8 @@ export function checkedArguments(who: string, f: unknown, inputs: unknown, optio
   if (seed !== undefined && (typeof seed !== 'number' || !Number.isFinite(seed))) throw new ArgumentError(`${who}: seed must be a finite number, got ${describe(seed)}`);
   const raise = o.raise;
   if (raise !== undefined && typeof raise !== 'boolean') throw new ArgumentError(`${who}: raise must be true or false, got ${describe(raise)}`);
+  const batchedGrad = o.batchedGrad;
+  if (batchedGrad !== undefined && typeof batchedGrad !== 'boolean') throw new ArgumentError(`${who}: batchedGrad must be true or false, got ${describe(batchedGrad)}`);
   let wrt = inputs.map((_, i) => i);
   if (o.wrt !== undefined) {
     const w = o.wrt;
@@ -159,6 +172,7 @@ export function checkedArguments(who: string, f: unknown, inputs: unknown, optio
       wrt,
       seed: (seed as number | undefined) ?? 0,
       raise: (raise as boolean | undefined) ?? true,
+      batchedGrad: (batchedGrad as boolean | undefined) ?? false,
     },
   };
 }
@@ -185,12 +199,12 @@ export function gradcheck(f: TensorFn, inputs: readonly Tensor[], options: Gradc
 
   let worst: WorstElement | null = null;
   let worstRatio = 0;
-  const consider = (input: number, inputIndex: number, outputIndex: number, analytic: number, numeric: number, check: 'rev' | 'fwd' = 'rev'): void => {
+  const consider = (input: number, inputIndex: number, outputIndex: number, analytic: number, numeric: number, check: 'rev' | 'fwd' | 'batched' = 'rev'): void => {
     const absError = Math.abs(analytic - numeric);
     const ratio = Number.isNaN(absError) ? Infinity : absError / (atol + rtol * Math.abs(numeric));
     if (worst === null || ratio > worstRatio) {
       worstRatio = ratio;
-      worst = { ...(check === 'fwd' ? { check } : {}), input, inputIndex, outputIndex, analytic, numeric, absError, relError: absError / Math.max(Math.abs(numeric), 1e-300) };
+      worst = { ...(check !== 'rev' ? { check } : {}), input, inputIndex, outputIndex, analytic, numeric, absError, relError: absError / Math.max(Math.abs(numeric), 1e-300) };
     }
   };
 
@@ -240,11 +254,30 @@ export function gradcheck(f: TensorFn, inputs: readonly Tensor[], options: Gradc
     }
   }
 
+  if (checked.options.batchedGrad) {
+    // The pullback under vmap over a batch of random cotangents, against the loop over them.
+    const size = 3;
+    const vs = Array.from({ length: size }, () => new Tensor(Float64Array.from({ length: m }, () => random.normal()), out.shape));
+    const stacked = new Float64Array(size * m);
+    vs.forEach((v, b) => stacked.set(v.data, b * m));
+    const batched = vmap((v: Tensor) => pullback(v).filter((_, i) => wrt.includes(i)))(new Tensor(stacked, [size, ...out.shape])) as Tensor[];
+    vs.forEach((v, b) => {
+      const single = pullback(v);
+      wrt.forEach((i, k) => {
+        const n = xs[i]!.size;
+        const got = batched[k]!.data;
+        const want = single[i]!.data;
+        for (let p = 0; p < n; p++) consider(i, p, b, got[b * n + p]!, want[p]!, 'batched');
+      });
+    });
+  }
+
   const result: GradcheckResult = {
     ok: worstRatio <= 1,
     name,
     mode,
     modes: modes.slice(),
+    ...(checked.options.batchedGrad ? { batchedGrad: true } : {}),
     inputShapes: xs.map((x) => x.shape.slice()),
     outputShape: out.shape.slice(),
     worstRatio,

@@ -9,6 +9,7 @@ import { identity } from './builtin-ops';
 import { defineOp } from './define-op';
 import { enableGrad, isRecording, noGrad } from './mode';
 import { Node, nextNodeId, nodeOf } from './node';
+import { isBatched } from './vmap';
 
 /**
  * The tensors that f read without taking them as arguments and that require a gradient, found
@@ -111,7 +112,8 @@ export function checkpoint<F extends (...inputs: Tensor[]) => Tensor>(f: F): (..
       // Recorded once, to see what f reads; those nodes are dropped when this returns.
       const start = nextNodeId();
       const out = returned(f(...xs));
-      if (!out.requiresGrad) return out;
+      // Inside vmap a batched computation is not checkpointed: its values and gradients are f's own.
+      if (!out.requiresGrad || isBatched(out) || xs.some(isBatched)) return out;
       const hidden = closedOver(out, xs, start);
       return op.apply([...xs, ...hidden], { value: new Tensor(out.data, out.shape), arity: xs.length });
     });

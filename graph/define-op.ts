@@ -21,10 +21,28 @@ export function checkSpec(who: string, spec: unknown): asserts spec is OpSpec<un
   if (!isCallable(vjp)) throw new ArgumentError(`${who}: the vjp of op '${name}' must be a function, got ${describe(vjp)}`);
 }
 
+/**
+ * The hook through which vmap (graph/vmap.ts) sees every application: it returns the batched
+ * result when an input carries a batch, else null. Set once, by vmap's module.
+ */
+type BatchHook = (op: Op<any>, inputs: readonly Tensor[], attrs: unknown) => Tensor | null;
+let batchHook: BatchHook | null = null;
+
+export function setBatchHook(hook: BatchHook): void {
+  batchHook = hook;
+}
+
+/** The first op defined under each name (a batching rule registered for a name belongs to it). */
+const firstByName = new Map<string, Op<any>>();
+
+export function firstOpNamed(name: string): Op<any> | undefined {
+  return firstByName.get(name);
+}
+
 export function defineOp<A = undefined>(spec: OpSpec<A>): Op<A> {
   checkSpec('defineOp', spec);
   const name = spec.name;
-  return {
+  const op: Op<A> = {
     name,
     forward: spec.forward,
     vjp: spec.vjp,
@@ -34,6 +52,10 @@ export function defineOp<A = undefined>(spec: OpSpec<A>): Op<A> {
         const x: unknown = inputs[i];
         if (!(x instanceof Tensor)) throw new ArgumentError(`${name}.apply: inputs[${i}] must be a tensor, got ${describe(x)}`);
         if (x.disposed) throw new GraphError(`${name}.apply: inputs[${i}] (a tensor of shape [${x.shape.join(', ')}]) was released when the tidy scope that made it ended`);
+      }
+      if (batchHook !== null) {
+        const batched = batchHook(op, inputs, attrs);
+        if (batched !== null) return batched;
       }
       const value: unknown = spec.forward(inputs, attrs);
       if (!(value instanceof Tensor)) throw new GraphError(`${name}.apply: the op's forward returned ${describe(value)}, expected a tensor`);
@@ -50,4 +72,6 @@ export function defineOp<A = undefined>(spec: OpSpec<A>): Op<A> {
       return out;
     },
   };
+  if (!firstByName.has(name)) firstByName.set(name, op);
+  return op;
 }

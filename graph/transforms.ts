@@ -3,10 +3,11 @@
  * an inner transform called on tensors that are themselves being traced records its backward
  * pass (createGraph), so grad(grad(f)) is the second derivative.
  */
-import { ArgumentError, GraphError, ShapeError, Tensor, asTensor, checkSize, describe, fmtShape, isCallable, param, sizeOf, within, zeros } from '../lib';
+import { ArgumentError, GraphError, ShapeError, Tensor, asTensor, checkSize, describe, fmtShape, isCallable, sizeOf, within, zeros } from '../lib';
 import { backward } from './backward';
 import { identity, stackTrailing } from './builtin-ops';
 import { enableGrad, isRecording, withRecording } from './mode';
+import { leafOf } from './vmap';
 
 /**
  * Which arguments to differentiate: one index, or an array of indices (then the gradients come as an array in the same order).
@@ -24,9 +25,10 @@ let activeTraces = 0;
 /**
  * A fresh edge for x to differentiate against: a new leaf for a constant, or an identity node
  * when x is already part of an enclosing trace (so the outer transform still sees through it).
+ * Inside vmap, the leaf of a batched tensor is batched too.
  */
 export function attach(x: Tensor): Tensor {
-  return x.requiresGrad && isRecording() ? enableGrad(() => identity.apply([x], undefined)) : param(x);
+  return x.requiresGrad && isRecording() ? enableGrad(() => identity.apply([x], undefined)) : leafOf(x);
 }
 
 /** Checks, when a transform is made, that f is a function and argnums a number or an array of them. */

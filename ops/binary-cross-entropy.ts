@@ -1,4 +1,5 @@
 import { ShapeError, Tensor, TensorLike, fmtShape, kernels, sameShape } from '../lib';
+import { equal } from './compare/comparisons';
 import { asTensor } from './args';
 import { add } from './add';
 import { log } from './log';
@@ -17,7 +18,7 @@ const ZERO = new Tensor(Float64Array.of(0), []);
  * and a gradient of 0 there (the clamp's slope) instead of log's 0/0.
  */
 function clampedLog(q: Tensor): Tensor {
-  return maximum(log(where(kernels.equal(q, ZERO), 1e-300, q)), -100);
+  return maximum(log(where(equal(q, ZERO), 1e-300, q)), -100);
 }
 
 /**

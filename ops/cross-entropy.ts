@@ -1,4 +1,5 @@
 import { ArgumentError, ShapeError, Tensor, TensorLike, fmtShape, kernels, sameShape } from '../lib';
+import { equal } from './compare/comparisons';
 import { asTensor } from './args';
 import { logSoftmax } from './log-softmax';
 import { mul } from './mul';
@@ -58,7 +59,7 @@ export function crossEntropy(logits: TensorLike, targets: TensorLike, options?: 
       `crossEntropy: targets ${fmtShape(t.shape)} fit neither logits ${fmtShape(z.shape)} (one-hot rows) nor [${n}] (class labels)`,
     );
   }
-  const terms = where(kernels.equal(t, ZERO), ZERO, mul(t, logSoftmax(z, 1)));
+  const terms = where(equal(t, ZERO), ZERO, mul(t, logSoftmax(z, 1)));
   return reduceLoss('crossEntropy', neg(sum(terms, 1)), options);
 }
 

@@ -88,3 +88,4 @@ export type { Domain, ValueRange, ShapeKind, Pick } from './domain';
 export { constantOps, registry } from './registry';
 export { tensorMethodNames, type TensorMethods } from './methods';
 export type { ConstantOpEntry, RegistryEntry } from './registry';
+export { batchedElementwise } from './batching/rules';

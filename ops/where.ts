@@ -1,5 +1,6 @@
 import { Tensor, TensorLike, kernels, broadcastShapes } from '../lib';
-import { defineOp } from '../graph';
+import { constantOf, defineOp, isBatched } from '../graph';
+import { batchedElementwise } from './batching/rules';
 import { asTensor } from './args';
 import { sumTo } from './sum-to';
 import { Domain } from './domain';
@@ -27,6 +28,8 @@ export function where(cond: TensorLike, a: TensorLike, b: TensorLike): Tensor {
   const x = asTensor('where', a, 'a');
   const y = asTensor('where', b, 'b');
   broadcastShapes('where', c.shape, broadcastShapes('where', x.shape, y.shape));
+  // Inside vmap with a batched condition: once on the whole batch.
+  if (isBatched(c)) return batchedElementwise('where', [constantOf(c), x, y], ([pc, px, py]) => where(pc!, px!, py!))!;
   return op.apply([x, y], new Tensor(c.data, c.shape));
 }
 

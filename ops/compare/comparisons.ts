@@ -12,11 +12,16 @@
  * `equal` is elementwise, as torch.eq: it is not torch.equal (one boolean for the whole tensors).
  */
 import { Tensor, TensorLike, kernels } from '../../lib';
+import { constantOf } from '../../graph';
 import { asTensor } from '../args';
+import { batchedElementwise } from '../batching/rules';
 
 function compare(op: string, a: TensorLike, b: TensorLike, kernel: (a: Tensor, b: Tensor) => Tensor): Tensor {
   const x = asTensor(op, a, 'a');
   const y = asTensor(op, b, 'b');
+  // Inside vmap: once on the whole batch (a constant, as outside).
+  const batched = batchedElementwise(op, [constantOf(x), constantOf(y)], ([p, q]) => compare(op, p!, q!, kernel));
+  if (batched !== null) return batched;
   return kernel(x, y); // a constant; shapes that do not broadcast are a ShapeError naming op
 }
 

@@ -6,6 +6,7 @@
  * summed where windows overlap. The route is a constant, so the second derivative is 0.
  */
 import { ArgumentError, Tensor, TensorLike, kernels } from '../../lib';
+import { batchedAsN } from '../batching/rules';
 import { asTensor } from '../args';
 import { Domain } from '../domain';
 import { Pair, WindowOptions, optionsOf, pairOf, rankOf, windowOnImage } from './geometry';
@@ -19,6 +20,9 @@ import { gatherAt } from './gather-at';
 export function maxPool2d(x: TensorLike, kernel: Pair, options: WindowOptions = {}): Tensor {
   const op = 'maxPool2d';
   const input = rankOf(op, 'x', asTensor(op, x, 'x'), 4, '[N, C, H, W]');
+  // Inside vmap: the batch joins N, for one pooling of the whole batch.
+  const batched = batchedAsN(op, input, (xs) => maxPool2d(xs, kernel, options));
+  if (batched !== null) return batched;
   const size = pairOf(op, 'kernel', kernel, [1, 1], 1);
   const { window, outH, outW } = windowOnImage(op, input, size, optionsOf(op, options), size);
   if (2 * window.pH > window.kH || 2 * window.pW > window.kW) {

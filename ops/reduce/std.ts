@@ -1,4 +1,5 @@
 import { Tensor, TensorLike, kernels } from '../../lib';
+import { equal } from '../compare/comparisons';
 import { asTensor } from '../args';
 import { add } from '../add';
 import { mul } from '../mul';
@@ -25,7 +26,7 @@ export function std(
   const t = asTensor('std', x);
   varianceArgs('std', t, axes, keepDims, options); // errors name std, not variance
   const v = variance(t, axes, keepDims, options);
-  const zero = kernels.equal(v, ZERO);
+  const zero = equal(v, ZERO);
   return where(zero, 0, sqrt(where(zero, 1, v)));
 }
 
