@@ -11,8 +11,10 @@
  *
  * Composite functions (mean, variance, std, layerNorm, the losses, einsum, stack, split,
  * squeeze, unsqueeze, flatten, tile, the convolutions and pools) are built from these ops and
- * batch through them. The ops without a rule here (unfold, fold, triu and tril's relatives and a
- * user's defineOp) run in vmap's loop over the batch.
+ * batch through them; unfold and fold (under conv1d, conv2d, convTranspose2d and the pools) and
+ * maxPool2d's kernel take the batch into N. Functions that cannot be one op batch with
+ * `batchedElementwise` (the comparisons, where with a batched condition) and `batchedAsN`
+ * (maxPool2d). An op without a rule (a user's defineOp) runs in vmap's loop over the batch.
  */
 import { Tensor, sizeOf } from '../../lib';
 import { BatchCall, allBatched, batchedCall, isBatched, registerBatchRule } from '../../graph';
@@ -71,8 +73,8 @@ for (const name of ['neg', 'exp', 'log', 'sqrt', 'abs', 'sin', 'cos', 'tanh', 's
 for (const name of ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum']) {
   registerBatchRule(name, (c) => again(c, aligned(c, maxRank(c)), c.attrs));
 }
-// The fused backward loops want operands of one shape.
-for (const name of ['tanhBackward', 'sigmoidBackward']) registerBatchRule(name, (c) => again(c, allBatched(c), c.attrs));
+// The fused loops want operands of one shape.
+for (const name of ['tanhBackward', 'sigmoidBackward', 'bceWithLogits']) registerBatchRule(name, (c) => again(c, allBatched(c), c.attrs));
 registerBatchRule<Tensor>('where', (c) => again(c, aligned(c, maxRank(c, c.attrs.rank)), c.attrs));
 
 // Reductions and axis-wise ops.
@@ -124,6 +126,15 @@ registerBatchRule<{ indices: Int32Array; shape: readonly number[] }>('gatherAt',
 registerBatchRule<{ indices: Int32Array; shape: readonly number[] }>('scatterAddAt', (c) =>
   again(c, c.inputs, { indices: perExample(c.attrs.indices, c.size, sizeOf(c.attrs.shape)), shape: [c.size, ...c.attrs.shape] }),
 );
+
+// Images: the batch joins the first axis (N, or N·L for windows laid out positions first).
+for (const name of ['unfold', 'fold']) {
+  registerBatchRule(name, (c) => {
+    const [first, ...rest] = c.shapes[0]!;
+    const out = again(c, [reshape(c.inputs[0]!, [c.size * first!, ...rest])], c.attrs);
+    return reshape(out, [c.size, out.shape[0]! / c.size, ...out.shape.slice(1)]);
+  });
+}
 
 // Products.
 registerBatchRule('matmul', (c) => {

@@ -66,8 +66,26 @@ describe('vmap of every registry op', () => {
         const expected = loopOf(f, args, inAxes, outAxis, size);
         const got = vmap(f, { inAxes, outAxes: outAxis })(...args) as Tensor;
         expectClose(got, expected);
+        expect(warn).not.toHaveBeenCalled();
       }),
       { numRuns: 12 },
+    );
+    void name;
+  });
+
+  it.each(registry.map((e) => [e.name, e] as const))('%s: vmap of its gradient equals the per-example loop', (name, entry) => {
+    fc.assert(
+      fc.property(opCase(entry.domain), (c) => {
+        const f = callCase(entry, c);
+        const loss = (...xs: Tensor[]) => sum(sin(f(...xs)));
+        const args = c.inputs.map((x) => stack([x, new Tensor(x.data.map((v) => v * 0.95), x.shape)]));
+        const argnums = c.inputs.map((_, i) => i);
+        const got = vmap(grad(loss, argnums))(...args) as Tensor[];
+        const loop = Array.from({ length: 2 }, (_, b) => grad(loss, argnums)(...args.map((x) => exampleOf(x, 0, b))) as Tensor[]);
+        got.forEach((g, i) => expectClose(g, stack(loop.map((l) => l[i]!)), 1e-10));
+        expect(warn).not.toHaveBeenCalled();
+      }),
+      { numRuns: 4 },
     );
     void name;
   });
