@@ -20,8 +20,8 @@ import { run } from '../bin/run';
 
 const GiB = 2 ** 30;
 
-/** Runs f, expecting a MemoryError in under a second; returns it. */
-function refused(f: () => unknown): MemoryError {
+/** Runs f once, timed; returns what it threw and how long it took. */
+function attempt(f: () => unknown): { caught: unknown; ms: number } {
   const started = performance.now();
   let caught: unknown;
   try {
@@ -29,7 +29,17 @@ function refused(f: () => unknown): MemoryError {
   } catch (e) {
     caught = e;
   }
-  const ms = performance.now() - started;
+  return { caught, ms: performance.now() - started };
+}
+
+/**
+ * Runs f, expecting a MemoryError in under a second; returns it. A loaded machine (the other
+ * suites run beside this one) or a collection can stall one call, so a slow refusal is timed once
+ * more and fails only when it is slow twice.
+ */
+function refused(f: () => unknown): MemoryError {
+  let { caught, ms } = attempt(f);
+  if (ms >= 1000) ({ caught, ms } = attempt(f));
   expect(caught).toBeInstanceOf(MemoryError);
   expect(caught).toBeInstanceOf(DeltaGraphError);
   expect(ms).toBeLessThan(1000);
