@@ -20,11 +20,14 @@
  *    example. The first fallback of each op name prints one `console.warn` naming the op;
  * 3. records, when recording is on and a logical input requires a gradient, a *logical* node on
  *    the BatchedTensors, so that transforms called inside f (`vmap(grad(f))`, `vmap(jvp(...))`)
- *    see an ordinary graph of per-example tensors. The VJP of a logical node is computed on the
- *    physical level: the rule runs again on fresh leaves (an unbatched input that wants a gradient
- *    is first broadcast over the batch, so that its gradient is per example) and an ordinary
- *    backward pass gives the batched gradients; that computation is itself a logical node of the
- *    same kind, so gradients inside vmap can be differentiated again (jvp, hessian).
+ *    see an ordinary graph of per-example tensors. The VJP of a logical node is the op's own VJP
+ *    called on the BatchedTensors (its ops batch in turn). When that VJP reads an input's values
+ *    (relu's mask, max's ties: kernels called on the inputs), the op is remembered and its VJP is
+ *    computed on the physical level instead: the rule runs again on fresh leaves (an unbatched
+ *    input that wants a gradient is first broadcast over the batch, so that its gradient is per
+ *    example) and an ordinary backward pass gives the batched gradients; that computation is
+ *    itself a logical node of the same kind, so gradients inside vmap can be differentiated again
+ *    (jvp, hessian).
  *
  * An unbatched tensor (an argument with `inAxes` null, a tensor f closes over, a constant f
  * makes) stays unbatched: the rules broadcast it. A batched tensor's values cannot be read inside
@@ -38,7 +41,7 @@ import { backward } from './backward';
 import { accumulate, identity } from './builtin-ops';
 import { Op, defineOp, firstOpNamed, setBatchHook } from './define-op';
 import { enableGrad, isRecording } from './mode';
-import { Node, OpSpec } from './node';
+import { Node, OpSpec, VjpContext } from './node';
 import { pairing, pickLeading, scaleBy, stackLeading } from './pairing-ops';
 
 /** A tensor carrying a batch inside vmap: the shape of one example, and the whole batch (batch axis first). */
@@ -67,7 +70,7 @@ export class BatchedTensor extends Tensor {
   }
 
   override get data(): Float64Array {
-    throw new GraphError(
+    throw new BatchedValuesError(
       `vmap: the values of a batched tensor (one example of shape ${fmtShape(this.shape)}, batch of ${this.batchSize}) cannot be read inside f; ` +
         'pass the tensor with inAxes null if its values are needed, or compute with ops only',
     );
@@ -83,6 +86,9 @@ export class BatchedTensor extends Tensor {
     return `BatchedTensor(shape ${fmtShape(this.shape)}, batch of ${this.batchSize})`;
   }
 }
+
+/** Reading the values of a batched tensor inside vmap's f. */
+export class BatchedValuesError extends GraphError {}
 
 /** What a batching rule is given: the physical inputs (batched ones with the batch axis first) and the logical shapes. */
 export interface BatchCall<A> {
@@ -119,6 +125,9 @@ export function hasBatchRule(op: OpSpec<unknown>): boolean {
 }
 
 const warned = new Set<string>();
+
+/** The ops whose VJP read the values of a batched tensor: their VJPs inside vmap differentiate the batched computation instead. */
+const readsValues = new Set<string>();
 
 /** Forgets which ops have warned about the loop fallback (for tests). */
 export function resetBatchWarnings(): void {
@@ -268,7 +277,13 @@ function levelOf(inputs: readonly Tensor[]): number {
  * for input i differentiates `compute` on the physical level (input i broadcast over the batch
  * first if unbatched, so that its gradient is per example), itself through this function.
  */
-function lift(name: string, inputs: readonly Tensor[], level: number, compute: (physical: Tensor[], batched: boolean[], size: number) => Tensor): Tensor {
+function lift(
+  name: string,
+  inputs: readonly Tensor[],
+  level: number,
+  compute: (physical: Tensor[], batched: boolean[], size: number) => Tensor,
+  direct?: (g: Tensor, ctx: VjpContext<undefined>) => ReadonlyArray<Tensor | null>,
+): Tensor {
   const batched = inputs.map((x) => x instanceof BatchedTensor && x.level === level);
   const physical = inputs.map((x, i) => (batched[i] ? (x as BatchedTensor).physical : x));
   const size = (inputs.find((_, i) => batched[i]) as BatchedTensor).batchSize;
@@ -279,8 +294,17 @@ function lift(name: string, inputs: readonly Tensor[], level: number, compute: (
     forward: () => {
       throw new GraphError(`vmap: the node '${name}' of a batched computation cannot be run again`);
     },
-    vjp: (g, { inputs: xs, needs }) =>
-      xs.map((_, i) => {
+    vjp: (g, ctx) => {
+      if (direct !== undefined && !readsValues.has(name)) {
+        try {
+          return direct(g, ctx);
+        } catch (e) {
+          if (!(e instanceof BatchedValuesError)) throw e;
+          readsValues.add(name);
+        }
+      }
+      const { inputs: xs, needs } = ctx;
+      return xs.map((_, i) => {
         if (!needs[i]) return null;
         return lift(`${name}'`, [...xs, g], level, (ps, bs, n) => {
           const pg = bs[xs.length] ? ps[xs.length]! : expandLeading.apply([ps[xs.length]!], { size: n });
@@ -294,7 +318,8 @@ function lift(name: string, inputs: readonly Tensor[], level: number, compute: (
           if (!o.requiresGrad) return expandLeading.apply([zeros(xs[i]!.shape)], { size: n });
           return backward(o, { wrt: [leaves[i]!], gradient: pg, createGraph: record, retainGraph: record }).get(leaves[i]!);
         });
-      }),
+      });
+    },
   };
   const node = new Node<undefined>(spec, inputs, undefined);
   const result = new BatchedTensor(out, level, node);
@@ -338,7 +363,13 @@ setBatchHook((op, inputs, attrs) => {
   const level = levelOf(inputs);
   if (level < 0) return null;
   const shapes = inputs.map((x) => x.shape);
-  return lift(op.name, inputs, level, (physical, batched, size) => runBatched({ op, inputs: physical, batched, shapes, attrs, size }));
+  return lift(
+    op.name,
+    inputs,
+    level,
+    (physical, batched, size) => runBatched({ op, inputs: physical, batched, shapes, attrs, size }),
+    (g, ctx) => op.vjp(g, { inputs: ctx.inputs, output: ctx.output, needs: ctx.needs, attrs }),
+  );
 });
 
 /** Axes for vmap: one for every argument (or output), or one per argument; null for unbatched. */
