@@ -1,14 +1,18 @@
 import { Tensor, TensorLike, kernels } from '../lib';
-import { defineOp } from '../graph';
+import { defineOp, isBatched } from '../graph';
 import { asTensor } from './args';
+import { greater } from './compare/comparisons';
 import { mul } from './mul';
 import { Domain } from './domain';
+
+const ZERO = new Tensor(Float64Array.of(0), []);
 
 /** y = max(x, 0).  x̄ = g ⊙ [x > 0], taking ReLU′(0) = 0 at ±0 (PyTorch's threshold_backward) */
 const op = defineOp({
   name: 'relu',
   forward: ([x]) => kernels.relu(x!),
-  vjp: (g, { inputs: [x] }) => [mul(g, kernels.positiveMask(x!))],
+  // Inside vmap (x batched) the same mask from the comparison, which batches.
+  vjp: (g, { inputs: [x] }) => [mul(g, isBatched(x!) ? greater(x!, ZERO) : kernels.positiveMask(x!))],
 });
 
 export function relu(x: TensorLike): Tensor {

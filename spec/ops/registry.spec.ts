@@ -1,6 +1,7 @@
 /**
  * Every op of the registry, property-checked against central differences: first order (the VJP)
- * and second order (the VJP of the VJP, through a recorded backward pass), 100 random cases each.
+ * and second order (the VJP of the VJP, through a recorded backward pass), 100 random cases each;
+ * and the pullback under vmap against the loop over a batch of cotangents (gradcheck's batchedGrad).
  */
 import fc from 'fast-check';
 import { add, constantOps, mul, registry, sum } from '../../ops';
@@ -17,6 +18,15 @@ describe.each(registry.map((e) => [e.name, e] as const))('%s', (name, entry) => 
         gradcheck(callCase(entry, c), c.inputs, { name });
       }),
       { numRuns: RUNS },
+    );
+  });
+
+  it('its pullback under vmap equals the loop over the cotangents (batchedGrad)', () => {
+    fc.assert(
+      fc.property(opCase(entry.domain), (c) => {
+        gradcheck(callCase(entry, c), c.inputs, { name, batchedGrad: true, mode: 'dot' });
+      }),
+      { numRuns: 10 },
     );
   });
 
