@@ -16,9 +16,11 @@
  *    alive for the backward pass (every distinct Float64Array an unreleased node holds), and the
  *    peak of live ArrayBuffer memory during the backward pass (process.memoryUsage().arrayBuffers
  *    after a full garbage collection, sampled at every layer by an identity whose VJP reads it).
+ * 3. The same for the shakespeare GPT (GPT.checkpointBlocks): what its graph keeps and the live
+ *    memory after the forward pass, each block plain or checkpointed.
  */
 import {
-  Tensor, add, ancestors, backward, checkpoint, customVjp, detectAnomaly, grad, hvp, jvp, linearize, matmul, param, randn, rng, sum, tanh,
+  Tensor, add, ancestors, backward, checkpoint, gpt, customVjp, detectAnomaly, grad, hvp, jvp, linearize, matmul, param, randn, rng, sum, tanh,
   valueAndGrad,
 } from '../node';
 import { median, timeOnce } from './timing';
@@ -135,5 +137,32 @@ function checkpointMemory(): void {
   if (rows[0][1].gradient !== rows[1][1].gradient) throw new Error('checkpoint changed the gradient');
 }
 
+/**
+ * The same for the character GPT of `train shakespeare` (4 blocks, width 128, context 64), one
+ * batch of 12 windows: its blocks plain or checkpointed (GPT.checkpointBlocks).
+ */
+function gptCheckpointMemory(): void {
+  const data = Array.from({ length: 12 * 65 }, (_, i) => (i * 7919) % 65);
+  const ids = new Tensor(Float64Array.from(data.slice(0, 12 * 64)), [12, 64]);
+  const targets = new Tensor(Float64Array.from(data.slice(1, 12 * 64 + 1)), [12, 64]);
+  const model = gpt({ vocabSize: 65, layers: quick ? 2 : 4, heads: 4, embedding: 128, context: 64 }, 0);
+  const run = (checkpointed: boolean) => {
+    model.checkpointBlocks = checkpointed;
+    const loss = model.loss(ids, targets);
+    const kept = graphBytes(loss);
+    gc?.();
+    const afterForward = process.memoryUsage().arrayBuffers;
+    const grads = backward(loss);
+    return { kept, afterForward, gradient: grads.get(model.parameters()[0]!).data[0]! };
+  };
+  console.log(`checkpoint, the shakespeare GPT (${model.config.layers} blocks, width 128, context 64), 12 windows:`);
+  const rows = [['plain', run(false)], ['checkpoint per block', run(true)]] as const;
+  for (const [label, m] of rows) {
+    console.log(`  ${label.padEnd(22)} graph keeps ${(m.kept / MiB).toFixed(1).padStart(6)} MiB   live after forward ${(m.afterForward / MiB).toFixed(1).padStart(6)} MiB`);
+  }
+  if (rows[0][1].gradient !== rows[1][1].gradient) throw new Error('checkpoint changed the gradient');
+}
+
 forwardMode();
 checkpointMemory();
+gptCheckpointMemory();

@@ -3,7 +3,7 @@
  * runnable examples (examples/mnist-cnn.ts) and the command line (deltagraph train mnist-cnn).
  */
 import { ArgumentError, MAX_ELEMENTS, Rng, Tensor, TensorLike, describe, fmtShape, globalRng, manualSeed, tidy, within } from '../lib';
-import { nextNodeId, noGrad } from '../graph';
+import { checkpoint, nextNodeId, noGrad } from '../graph';
 import { add, crossEntropy, matmul, mT, reshape, take } from '../ops';
 import { indexArrayOf } from '../ops/indexing/indices';
 import { asTensor, numberIn, optionsIn, rngIn, sizeIn } from './args';
@@ -154,6 +154,12 @@ export class GPT extends Module {
   readonly positions: Embedding;
   readonly blocks: readonly GPTBlock[];
   readonly lnF: LayerNorm;
+  /**
+   * Recompute each block's activations in the backward pass instead of keeping them (graph's
+   * checkpoint): the same gradients, bit for bit, for the memory of the blocks' inputs alone; the
+   * picture of such a pass shows one node per block. Default false.
+   */
+  checkpointBlocks = false;
   private lastSpans: LayerSpan[] = [];
 
   constructor(readonly config: GPTConfig) {
@@ -198,7 +204,7 @@ export class GPT extends Module {
       return add(take(tokenWeight, ids, 0), positions); // [N, T, C]
     });
     this.blocks.forEach((block, i) => {
-      x = block.forward(x);
+      x = this.checkpointBlocks ? checkpoint((h: Tensor) => block.forward(h))(x) : block.forward(x);
       spans.push(...block.layerSpans().map((s) => ({ ...s, label: `blocks.${i}.${s.label}` })));
     });
     const h = spanned(spans, 'lnF', this.lnF, () => reshape(this.lnF.forward(x), [N * T, C]));
