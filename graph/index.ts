@@ -15,5 +15,5 @@ export type { CustomVjpContext, CustomVjpRule } from './custom-vjp';
 export { checkpoint } from './checkpoint';
 export { detectAnomaly, AnomalyError } from './anomaly';
 export type { AnomalyPhase } from './anomaly';
-export { vmap, BatchedTensor, registerBatchRule, hasBatchRule, resetBatchWarnings, batchedCall, isBatched, constantOf, allBatched, batchedInput } from './vmap';
+export { vmap, registerBatchRule, hasBatchRule, isBatched } from './vmap';
 export type { VmapOptions, VmapAxes, BatchCall, BatchRule } from './vmap';

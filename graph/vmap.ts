@@ -54,6 +54,10 @@ export class BatchedTensor extends Tensor {
     producer: Node | null = null,
     requiresGrad = producer !== null,
   ) {
+    if (!(physical instanceof Tensor) || physical.rank === 0) throw new ArgumentError(`BatchedTensor: physical must be a tensor whose first axis is the batch, got ${describe(physical)}`);
+    if (typeof level !== 'number' || !Number.isInteger(level) || level < 1) throw new ArgumentError(`BatchedTensor: level must be a vmap nesting level (an integer ≥ 1), got ${describe(level)}`);
+    if (producer !== null && !(producer instanceof Node)) throw new ArgumentError(`BatchedTensor: producer must be a graph node or null, got ${describe(producer)}`);
+    if (typeof requiresGrad !== 'boolean') throw new ArgumentError(`BatchedTensor: requiresGrad must be true or false, got ${describe(requiresGrad)}`);
     const shape = physical.shape.slice(1);
     let n = 1;
     for (const d of shape) n *= d;
@@ -121,6 +125,7 @@ export function registerBatchRule<A = any>(name: string, rule: BatchRule<A>): vo
 
 /** Whether the op has a batching rule (else vmap runs it in a loop over the batch). */
 export function hasBatchRule(op: OpSpec<unknown>): boolean {
+  if (op === null || typeof op !== 'object' || typeof op.name !== 'string') throw new ArgumentError(`hasBatchRule: expected an op, got ${describe(op)}`);
   return rules.has(op.name) && firstOpNamed(op.name) === op;
 }
 

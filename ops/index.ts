@@ -1,3 +1,5 @@
+// The ops' batching rules for vmap register themselves when ops/ loads.
+import './batching/rules';
 export { add } from './add';
 export { sub } from './sub';
 export { mul } from './mul';
@@ -88,4 +90,3 @@ export type { Domain, ValueRange, ShapeKind, Pick } from './domain';
 export { constantOps, registry } from './registry';
 export { tensorMethodNames, type TensorMethods } from './methods';
 export type { ConstantOpEntry, RegistryEntry } from './registry';
-export { batchedElementwise } from './batching/rules';

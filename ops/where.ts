@@ -1,5 +1,6 @@
 import { Tensor, TensorLike, kernels, broadcastShapes } from '../lib';
-import { constantOf, defineOp, isBatched } from '../graph';
+import { defineOp } from '../graph';
+import { constantOf, isBatched } from '../graph/vmap';
 import { batchedElementwise } from './batching/rules';
 import { asTensor } from './args';
 import { sumTo } from './sum-to';

@@ -17,7 +17,7 @@
  * (maxPool2d). An op without a rule (a user's defineOp) runs in vmap's loop over the batch.
  */
 import { Tensor, sizeOf } from '../../lib';
-import { BatchCall, allBatched, batchedCall, isBatched, registerBatchRule } from '../../graph';
+import { BatchCall, allBatched, batchedCall, isBatched, registerBatchRule } from '../../graph/vmap';
 import { reshape } from '../reshape';
 
 /** The op applied again to other inputs and attributes. */

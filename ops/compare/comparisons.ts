@@ -12,7 +12,7 @@
  * `equal` is elementwise, as torch.eq: it is not torch.equal (one boolean for the whole tensors).
  */
 import { Tensor, TensorLike, kernels } from '../../lib';
-import { constantOf } from '../../graph';
+import { constantOf } from '../../graph/vmap';
 import { asTensor } from '../args';
 import { batchedElementwise } from '../batching/rules';
 

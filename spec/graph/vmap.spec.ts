@@ -6,7 +6,8 @@
  */
 import fc from 'fast-check';
 import { DeltaGraphError, Tensor, param, randn, rng, tensor } from '../../lib';
-import { checkpoint, customVjp, defineOp, grad, hasBatchRule, jvp, resetBatchWarnings, vjp, vmap } from '../../graph';
+import { checkpoint, customVjp, defineOp, grad, hasBatchRule, jvp, vjp, vmap } from '../../graph';
+import { resetBatchWarnings } from '../../graph/vmap';
 import { add, matmul, mean, mul, registry, relu, sin, stack, sum, tanh, crossEntropy, softmax, greater, where, exp } from '../../ops';
 import { callCase, gradcheck, opCase } from '../../check';
 
