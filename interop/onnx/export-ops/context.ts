@@ -6,6 +6,7 @@
  */
 import { GraphError, Tensor } from '../../../lib';
 import type { Node } from '../../../graph';
+import type { Window2d } from '../../../lib/kernels';
 
 /**
  * A dimension as a function of the batch size B: a·B + b. A static dimension has a = 0. With
@@ -27,6 +28,16 @@ export const allStatic = (dims: readonly Dim[]): boolean => dims.every(isStatic)
 export type Attr = { readonly i: number } | { readonly f: number } | { readonly ints: readonly number[] } | { readonly floats: readonly number[] } | { readonly s: string };
 export const int = (i: number): Attr => ({ i });
 export const ints = (list: readonly number[]): Attr => ({ ints: list });
+
+/** A 2-d window (a convolution's or a pooling's) as the attributes of ONNX's Conv, ConvTranspose and pooling operators. */
+export function windowAttrs(w: Window2d): Record<string, Attr> {
+  return {
+    kernel_shape: ints([w.kH, w.kW]),
+    strides: ints([w.sH, w.sW]),
+    pads: ints([w.pH, w.pW, w.pH, w.pW]),
+    dilations: ints([w.dH, w.dW]),
+  };
+}
 export const float = (f: number): Attr => ({ f });
 export const text = (s: string): Attr => ({ s });
 

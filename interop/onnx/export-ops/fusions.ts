@@ -8,7 +8,8 @@
  */
 import { Tensor } from '../../../lib';
 import type { Node } from '../../../graph/node';
-import { Emitter, float, int, ints, text } from './context';
+import type { Window2d } from '../../../lib/kernels';
+import { Emitter, float, int, ints, text, windowAttrs } from './context';
 
 /** What a fused pattern's emitter needs beyond the Emitter: the ONNX name of a tensor the pattern reads. */
 export interface FusionContext extends Emitter {
@@ -24,26 +25,11 @@ export interface Fusion {
   emit(c: FusionContext): string;
 }
 
-interface Window {
-  kH: number;
-  kW: number;
-  sH: number;
-  sW: number;
-  pH: number;
-  pW: number;
-  dH: number;
-  dW: number;
-}
+type Window = Window2d;
 
 const producerOf = (t: Tensor | undefined): Node | null => (t === undefined ? null : ((t.producer as Node | null) ?? null));
 const sameList = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((v, i) => v === b[i]);
 const isOp = (n: Node | null, name: string): n is Node => n !== null && n.op.name === name && n.inputs !== null;
-const windowAttrs = (w: Window) => ({
-  kernel_shape: ints([w.kH, w.kW]),
-  strides: ints([w.sH, w.sW]),
-  pads: ints([w.pH, w.pW, w.pH, w.pW]),
-  dilations: ints([w.dH, w.dW]),
-});
 
 /** A constant scalar leaf (a number an op was given), or null. */
 function scalarLeaf(t: Tensor): number | null {

@@ -4,28 +4,10 @@
  * avgPool2d are composites of unfold or fold, matmul and reshapes; maxPool2d records a gatherAt).
  */
 import { Tensor } from '../../../lib';
-import { MappingTable, OpContext, int, ints, isStatic } from './context';
+import type { Window2d } from '../../../lib/kernels';
+import { MappingTable, OpContext, int, ints, isStatic, windowAttrs } from './context';
 
-interface Window {
-  kH: number;
-  kW: number;
-  sH: number;
-  sW: number;
-  pH: number;
-  pW: number;
-  dH: number;
-  dW: number;
-}
-
-/** The window as ONNX's Conv and pooling attributes. */
-function windowAttrs(w: Window) {
-  return {
-    kernel_shape: ints([w.kH, w.kW]),
-    strides: ints([w.sH, w.sW]),
-    pads: ints([w.pH, w.pW, w.pH, w.pW]),
-    dilations: ints([w.dH, w.dW]),
-  };
-}
+type Window = Window2d;
 
 /** The one-hot kernel [C·kH·kW, 1, kH, kW] that copies tap (i, j) of channel c into channel (c·kH + i)·kW + j. */
 function tapKernel(c: OpContext, channels: number, w: Window): string {
