@@ -38,7 +38,7 @@
  */
 import { ArgumentError, GraphError, ShapeError, Tensor, asTensor, describe, fmtShape, isCallable, kernels, param, sameShape, zeros } from '../lib';
 import { backward } from './backward';
-import { accumulate, identity } from './builtin-ops';
+import { accumulate, identity, pickTrailing, stackTrailing } from './builtin-ops';
 import { Op, defineOp, firstOpNamed, setBatchHook } from './define-op';
 import { enableGrad, isRecording } from './mode';
 import { Node, OpSpec, VjpContext } from './node';
@@ -237,6 +237,13 @@ registerBatchRule<{ outer: readonly number[]; inner: readonly number[] }>('stack
 });
 registerBatchRule<{ outer: readonly number[]; inner: readonly number[]; index: number }>('pickLeading', ({ inputs: [x], attrs, size }) =>
   pickLeading.apply([moveAxis.apply([x!], { from: 0, to: attrs.outer.length })], { ...attrs, inner: [size, ...attrs.inner] }),
+);
+
+registerBatchRule<{ inner: readonly number[]; outer: readonly number[] }>('stackTrailing', (c) =>
+  stackTrailing.apply(allBatched(c), { ...c.attrs, inner: [c.size, ...c.attrs.inner] }),
+);
+registerBatchRule<{ inner: readonly number[]; outer: readonly number[]; index: number }>('pickTrailing', ({ inputs: [J], attrs, size }) =>
+  pickTrailing.apply([J!], { ...attrs, inner: [size, ...attrs.inner] }),
 );
 
 /** The loop fallback: each example picked, the op run on it, the results stacked. */

@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { DeltaGraphError, Tensor, param, randn, rng, tensor } from '../../lib';
-import { checkpoint, customVjp, defineOp, grad, hasBatchRule, jvp, vjp, vmap } from '../../graph';
+import { checkpoint, customVjp, defineOp, grad, hasBatchRule, hessian, jacobian, jvp, vjp, vmap } from '../../graph';
 import { resetBatchWarnings } from '../../graph/vmap';
 import { add, matmul, mean, mul, registry, relu, sin, stack, sum, tanh, crossEntropy, softmax, greater, where, exp } from '../../ops';
 import { callCase, gradcheck, opCase } from '../../check';
@@ -136,6 +136,18 @@ describe('vmap and gradients', () => {
     expectClose(batched, loop);
     const [, outer] = jvp((x: Tensor) => vmap(f)(x) as Tensor, [xs], [ts]);
     expectClose(outer, loop);
+  });
+
+  it('vmap of jacobian and hessian, several outputs with their own outAxes, a negative inAxes', () => {
+    const f = (x: Tensor) => mul(sin(x), sum(mul(x, x)));
+    resetBatchWarnings();
+    expectClose(vmap(jacobian(f))(xs) as Tensor, stack(Array.from({ length: 6 }, (_, b) => jacobian(f)(exampleOf(xs, 0, b)))));
+    expectClose(vmap(hessian((x: Tensor) => sum(f(x))))(xs) as Tensor, stack(Array.from({ length: 6 }, (_, b) => hessian((x: Tensor) => sum(f(x)))(exampleOf(xs, 0, b)))), 1e-10);
+    expect(warn).not.toHaveBeenCalled();
+    const ts = randn([5, 6], r);
+    const [a, c] = vmap((x: Tensor, t: Tensor) => [sin(x), mul(x, t)], { inAxes: [0, -1], outAxes: [1, 0] })(xs, ts) as Tensor[];
+    expectClose(a!, loopOf((x) => sin(x), [xs], [0], 1, 6));
+    expectClose(c!, loopOf((x, t) => mul(x, t), [xs, ts], [0, 1], 0, 6));
   });
 
   it('checkpoint and customVjp inside vmap', () => {
