@@ -31,8 +31,10 @@
  *
  * An unbatched tensor (an argument with `inAxes` null, a tensor f closes over, a constant f
  * makes) stays unbatched: the rules broadcast it. A batched tensor's values cannot be read inside
- * f (`data`, `item`, `toArray` throw a GraphError): an op whose public function reads an input's
- * values (crossEntropy's integer labels, take's indices) needs that input unbatched. Inside vmap,
+ * f (`data`, `item`, `toArray` throw a GraphError): a function that reads a tensor's values to
+ * decide what to compute (indices or labels given as a tensor, oneHot) needs that tensor
+ * unbatched (inAxes null); crossEntropy's integer labels are the exception, batched with
+ * `batchedCall`. Inside vmap,
  * `checkpoint` computes its function without checkpointing (same values and gradients). vmaps
  * nest: each has a level, and an op is batched over the innermost level among its inputs.
  */

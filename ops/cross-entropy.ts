@@ -1,4 +1,5 @@
 import { ArgumentError, ShapeError, Tensor, TensorLike, fmtShape, kernels, sameShape } from '../lib';
+import { batchedCall, constantOf, expandLeading, isBatched } from '../graph/vmap';
 import { equal } from './compare/comparisons';
 import { asTensor } from './args';
 import { logSoftmax } from './log-softmax';
@@ -50,6 +51,14 @@ export function crossEntropy(logits: TensorLike, targets: TensorLike, options?: 
   if (z.rank !== 2) throw new ShapeError(`crossEntropy: logits must be [n, c] (rows are examples), got ${fmtShape(z.shape)}`);
   const [n, c] = z.shape as [number, number];
   if (t.rank === 1 && t.shape[0] === n) {
+    if (isBatched(t)) {
+      // Inside vmap with batched labels (whose values f cannot read): the losses of the whole batch at once.
+      const losses = batchedCall('crossEntropy', [z, constantOf(t)], (ps, bs, size) => {
+        const [pz, pt] = ps.map((p, i) => (bs[i] ? p : expandLeading.apply([p], { size })));
+        return reshape(crossEntropy(reshape(pz!, [size * n, c]), reshape(pt!, [size * n]), { reduction: 'none' }), [size, n]);
+      })!;
+      return reduceLoss('crossEntropy', losses, options);
+    }
     const indices = labelIndices(t, c);
     const picked = takeAlongAxisChecked(logSoftmax(z, 1), { indices, m: 1, axis: 1 });
     return reduceLoss('crossEntropy', neg(reshape(picked, [n])), options);

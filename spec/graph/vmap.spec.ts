@@ -113,6 +113,15 @@ describe('vmap and gradients', () => {
     });
   });
 
+  it('per-example gradients with integer class labels', () => {
+    const labels = tensor([2, 0, 1, 1, 0, 2]);
+    const lossL = (w1: Tensor, x: Tensor, y: Tensor) => crossEntropy(matmul(tanh(matmul(x.reshape([1, 5]), w1)), W2), y.reshape([1]));
+    const got = vmap(grad(lossL), { inAxes: [null, 0, 0] })(W1, xs, labels) as Tensor;
+    const loop = stack(Array.from({ length: 6 }, (_, b) => grad(lossL)(W1, exampleOf(xs, 0, b), exampleOf(labels, 0, b)) as Tensor));
+    expectClose(got, loop);
+    expectClose(vmap(lossL, { inAxes: [null, 0, 0] })(W1, xs, labels) as Tensor, loopOf((x, y) => lossL(W1, x, y), [xs, labels], [0, 0], 0, 6));
+  });
+
   it('the gradient of a function using vmap equals the gradient of the loop (check_batched_grad)', () => {
     const batchLoss = (w1: Tensor, bias: Tensor, w2: Tensor) => sum(vmap(loss, { inAxes: [null, null, null, 0, 0] })(w1, bias, w2, xs, ys) as Tensor);
     const loopLoss = (w1: Tensor, bias: Tensor, w2: Tensor) => sum(loopOf((x, y) => loss(w1, bias, w2, x, y), [xs, ys], [0, 0], 0, 6));
