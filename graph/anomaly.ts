@@ -79,7 +79,14 @@ export function firstNonFinite(data: Float64Array): number {
   return -1;
 }
 
-const allFinite = (ts: readonly Tensor[]): boolean => ts.every((t) => firstNonFinite(t.data) < 0);
+/** t's values; for a tensor carrying a vmap batch (graph/vmap.ts), those of the whole batch. */
+function valuesOf(t: Tensor): Float64Array {
+  let x: Tensor = t;
+  while ('physical' in x && x.physical instanceof Tensor) x = x.physical;
+  return x.data;
+}
+
+const allFinite = (ts: readonly Tensor[]): boolean => ts.every((t) => firstNonFinite(valuesOf(t)) < 0);
 
 /** The directory holding the library's folders (graph/, ops/, …), from this file's own frame. */
 let libraryRoot: string | null | undefined;
@@ -123,12 +130,12 @@ const shapesOf = (ts: readonly Tensor[]) => ts.map((t) => t.shape.slice());
 
 /** In anomaly mode, after an op's forward: an AnomalyError if the output has NaN or ±∞ that its finite inputs did not. */
 export function checkForward(op: string, inputs: readonly Tensor[], output: Tensor): void {
-  const k = firstNonFinite(output.data);
+  const k = firstNonFinite(valuesOf(output));
   if (k < 0 || !allFinite(inputs)) return;
   const createdAt = creationStack();
   throw new AnomalyError(
     `detectAnomaly: the forward pass of '${op}' turned finite inputs ${inputs.map((t) => fmtShape(t.shape)).join(', ') || '(none)'} into ` +
-      `${output.data[k]} at index ${k} of its output ${fmtShape(output.shape)}; ${where(createdAt)}`,
+      `${valuesOf(output)[k]} at index ${k} of its output ${fmtShape(output.shape)}; ${where(createdAt)}`,
     op, 'forward', shapesOf(inputs), output.shape.slice(), createdAt,
   );
 }
@@ -146,12 +153,12 @@ export interface CheckedNode {
  * input `index`) holds NaN or ±∞ although the incoming gradient g and the node's inputs are finite.
  */
 export function checkBackward(node: CheckedNode, inputs: readonly Tensor[], g: Tensor, index: number, gradient: Tensor, what = 'the VJP'): void {
-  const k = firstNonFinite(gradient.data);
-  if (k < 0 || firstNonFinite(g.data) >= 0 || !allFinite(inputs)) return;
+  const k = firstNonFinite(valuesOf(gradient));
+  if (k < 0 || firstNonFinite(valuesOf(g)) >= 0 || !allFinite(inputs)) return;
   const op = node.op.name;
   throw new AnomalyError(
     `backward: ${what} of '${op}' (node ${node.id}, inputs ${inputs.map((t) => fmtShape(t.shape)).join(', ')} → output ${fmtShape(node.output.shape)}) ` +
-      `turned a finite gradient and finite inputs into ${gradient.data[k]} at index ${k} of the gradient of its input ${index}; ${where(node.createdAt)}`,
+      `turned a finite gradient and finite inputs into ${valuesOf(gradient)[k]} at index ${k} of the gradient of its input ${index}; ${where(node.createdAt)}`,
     op, 'backward', shapesOf(inputs), node.output.shape.slice(), node.createdAt,
   );
 }
@@ -161,11 +168,11 @@ export function checkBackward(node: CheckedNode, inputs: readonly Tensor[], g: T
  * AnomalyError if the finite parts overflowed to ±∞.
  */
 export function checkSum(node: CheckedNode, index: number, a: Tensor, b: Tensor, sum: Tensor): void {
-  const k = firstNonFinite(sum.data);
-  if (k < 0 || firstNonFinite(a.data) >= 0 || firstNonFinite(b.data) >= 0) return;
+  const k = firstNonFinite(valuesOf(sum));
+  if (k < 0 || firstNonFinite(valuesOf(a)) >= 0 || firstNonFinite(valuesOf(b)) >= 0) return;
   throw new AnomalyError(
     `backward: summing the finite gradients that reach input ${index} (${fmtShape(a.shape)}) of '${node.op.name}' (node ${node.id}) over several paths ` +
-      `gave ${sum.data[k]} at index ${k} (an overflow); ${where(node.createdAt)}`,
+      `gave ${valuesOf(sum)[k]} at index ${k} (an overflow); ${where(node.createdAt)}`,
     'accumulate', 'backward', [a.shape.slice(), b.shape.slice()], sum.shape.slice(), node.createdAt,
   );
 }

@@ -6,9 +6,9 @@
  */
 import fc from 'fast-check';
 import { DeltaGraphError, Tensor, param, randn, rng, tensor } from '../../lib';
-import { checkpoint, customVjp, defineOp, grad, hasBatchRule, hessian, jacobian, jvp, vjp, vmap } from '../../graph';
+import { checkpoint, customVjp, defineOp, detectAnomaly, grad, hasBatchRule, hessian, jacobian, jvp, vjp, vmap } from '../../graph';
 import { resetBatchWarnings } from '../../graph/vmap';
-import { add, matmul, mean, mul, registry, relu, sin, stack, sum, tanh, crossEntropy, softmax, greater, where, exp } from '../../ops';
+import { add, matmul, mean, mul, registry, relu, sin, stack, sum, tanh, crossEntropy, softmax, greater, where, exp, sqrt } from '../../ops';
 import { callCase, gradcheck, opCase } from '../../check';
 
 let warn: jest.SpyInstance;
@@ -188,6 +188,15 @@ describe('vmap and gradients', () => {
       return stack(Array.from({ length: 5 }, (_, k) => mul(sin(exampleOf(row, 0, k)), row)));
     }));
     expectClose(outer(xs) as Tensor, expected);
+  });
+});
+
+describe('vmap inside detectAnomaly', () => {
+  it('checks the whole batch, and names the op whose VJP is not finite', () => {
+    const f = (x: Tensor) => sum(sqrt(mul(x, x)));
+    const good = tensor([[1, 2], [3, 4]]);
+    expectClose(detectAnomaly(() => vmap(grad(f))(good) as Tensor), tensor([[1, 1], [1, 1]]));
+    expect(() => detectAnomaly(() => vmap(grad(f))(tensor([[1, 2], [0, 4]])))).toThrow(/'sqrt'/);
   });
 });
 
