@@ -159,6 +159,14 @@ describe('vmap and gradients', () => {
     expectClose(c!, loopOf((x, t) => mul(x, t), [xs, ts], [0, 1], 0, 6));
   });
 
+  it('outAxes null for an output that does not depend on the batch; an unbatched output is broadcast', () => {
+    const [a, c] = vmap((x: Tensor) => [sin(x), sum(W1)], { outAxes: [0, null] })(xs) as Tensor[];
+    expectClose(a!, sin(xs));
+    expectClose(c!, sum(W1));
+    expectClose(vmap(() => sum(W1), { inAxes: 0 })(xs) as Tensor, stack(Array.from({ length: 6 }, () => sum(W1))));
+    expect(() => vmap((x: Tensor) => sin(x), { outAxes: null })(xs)).toThrow(/vmap: outAxes is null for its result, but it depends on the batch/);
+  });
+
   it('checkpoint and customVjp inside vmap', () => {
     const block = checkpoint((x: Tensor) => tanh(matmul(x.reshape([1, 5]), W1)));
     const cp = vmap((x: Tensor) => sum(block(x)));
