@@ -23,12 +23,12 @@ export function checkSpec(who: string, spec: unknown): asserts spec is OpSpec<un
 
 /**
  * The hook through which vmap (graph/vmap.ts) sees every application: it returns the batched
- * result when an input carries a batch, else null. Set once, by vmap's module.
+ * result when an input carries a batch, else null. Set by vmap while it runs its f, null otherwise.
  */
 type BatchHook = (op: Op<any>, inputs: readonly Tensor[], attrs: unknown) => Tensor | null;
 let batchHook: BatchHook | null = null;
 
-export function setBatchHook(hook: BatchHook): void {
+export function setBatchHook(hook: BatchHook | null): void {
   batchHook = hook;
 }
 

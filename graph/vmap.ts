@@ -4,8 +4,9 @@
  * Design. While vmap runs f, every tensor that carries the batch is a `BatchedTensor`: a tensor
  * whose `shape` is the shape of one example (the *logical* shape, what f sees and what the ops'
  * argument checks and attributes are computed from) and which holds the *physical* tensor, the
- * whole batch with the batch axis in front. defineOp's `apply` hands every application that has a
- * batched input to this file (a hook, so that graph/ still never imports ops/), which
+ * whole batch with the batch axis in front. While a vmap runs f, defineOp's `apply` hands every
+ * application that has a batched input to this file (a hook, so that graph/ still never imports
+ * ops/; a batched tensor that escapes f cannot be used after vmap returns), which
  *
  * 1. runs the op's **batching rule** on the physical tensors: a function, registered per op name
  *    with `registerBatchRule` (the rules of ops/ live in ops/batching/, those of the engine's own
@@ -373,7 +374,8 @@ export function isBatched(x: unknown): x is BatchedTensor {
   return x instanceof BatchedTensor;
 }
 
-setBatchHook((op, inputs, attrs) => {
+/** defineOp's hook, installed while a vmap runs its f (outside, applications pay nothing). */
+const hook = (op: Op<any>, inputs: readonly Tensor[], attrs: unknown): Tensor | null => {
   const level = levelOf(inputs);
   if (level < 0) return null;
   const shapes = inputs.map((x) => x.shape);
@@ -384,7 +386,7 @@ setBatchHook((op, inputs, attrs) => {
     (physical, batched, size) => runBatched({ op, inputs: physical, batched, shapes, attrs, size }),
     (g, ctx) => op.vjp(g, { inputs: ctx.inputs, output: ctx.output, needs: ctx.needs, attrs }),
   );
-});
+};
 
 /** Axes for vmap: one for every argument (or output), or one per argument; null for unbatched. */
 export type VmapAxes = number | null | ReadonlyArray<number | null>;
@@ -444,12 +446,12 @@ export function vmap(f: (...args: any[]) => Tensor | readonly Tensor[], options:
       return new BatchedTensor(ax === 0 ? x : moveAxis.apply([x], { from: ax, to: 0 }), level);
     });
     if (size < 0) throw new ArgumentError(`vmap: no argument is batched (inAxes is null for all ${args.length}), so the batch size is unknown`);
-    depth++;
+    if (depth++ === 0) setBatchHook(hook);
     let result: unknown;
     try {
       result = f(...callArgs);
     } finally {
-      depth--;
+      if (--depth === 0) setBatchHook(null);
     }
     const many = Array.isArray(result);
     const outs: unknown[] = many ? (result as unknown[]) : [result];
