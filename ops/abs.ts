@@ -1,4 +1,5 @@
 import { Tensor, TensorLike, kernels } from '../lib';
+import { maskOf } from './batching/rules';
 import { defineOp } from '../graph';
 import { asTensor } from './args';
 import { mul } from './mul';
@@ -8,7 +9,7 @@ import { Domain } from './domain';
 const op = defineOp({
   name: 'abs',
   forward: ([x]) => kernels.abs(x!),
-  vjp: (g, { inputs: [x] }) => [mul(g, kernels.sign(x!))],
+  vjp: (g, { inputs: [x] }) => [mul(g, maskOf(x!, kernels.sign))],
 });
 
 export function abs(x: TensorLike): Tensor {

@@ -1,4 +1,5 @@
 import { Tensor, TensorLike, kernels } from '../lib';
+import { maskOf } from './batching/rules';
 import { defineOp } from '../graph';
 import { asTensor, numberOf } from './args';
 import { mul } from './mul';
@@ -8,7 +9,7 @@ import { Domain } from './domain';
 const op = defineOp<number>({
   name: 'leakyRelu',
   forward: ([x], alpha) => kernels.leakyRelu(x!, alpha),
-  vjp: (g, { inputs: [x], attrs: alpha }) => [mul(g, kernels.leakyMask(x!, alpha))],
+  vjp: (g, { inputs: [x], attrs: alpha }) => [mul(g, maskOf(x!, (t) => kernels.leakyMask(t, alpha)))],
 });
 
 /** Leaky ReLU with negative slope α (default 0.01, as in PyTorch). */

@@ -1,5 +1,6 @@
 import { Tensor, TensorLike, kernels, reducedShape, ShapeError, fmtShape } from '../lib';
 import { defineOp } from '../graph';
+import { batchedCall, constantOf, isBatched } from '../graph/vmap';
 import { asTensor, axesOf, boolOf } from './args';
 import { broadcastTo } from './broadcast-to';
 import { reshape } from './reshape';
@@ -13,10 +14,17 @@ import { Domain } from './domain';
  */
 export function extremumVjp(g: Tensor, x: Tensor, output: Tensor, axes: readonly number[]): Tensor {
   const keep = reducedShape(x.shape, axes, true);
-  const hits = kernels.equal(x, new Tensor(output.data, keep));
-  const counts = kernels.reduce(hits, axes, 'sum');
-  const share = kernels.div(hits, counts);
+  // Inside vmap (x batched, and so its extremum) the shares of the whole batch at once.
+  const share = isBatched(x)
+    ? batchedCall('extremumShare', [constantOf(x), constantOf(output)], ([px, po], _, size) => shareOf(px!, new Tensor(po!.data, [size, ...keep]), axes.map((a) => a + 1)))!
+    : shareOf(x, new Tensor(output.data, keep), axes);
   return mul(broadcastTo(reshape(g, keep), x.shape), share);
+}
+
+/** 1/(number of ties) where x equals its extremum (shaped with the reduced axes kept), 0 elsewhere. */
+function shareOf(x: Tensor, extremum: Tensor, axes: readonly number[]): Tensor {
+  const hits = kernels.equal(x, extremum);
+  return kernels.div(hits, kernels.reduce(hits, axes, 'sum'));
 }
 
 export function checkNonEmpty(op: string, x: Tensor, axes: readonly number[]): void {

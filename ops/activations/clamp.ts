@@ -1,4 +1,5 @@
 import { ArgumentError, Tensor, TensorLike, describe, kernels } from '../../lib';
+import { maskOf } from '../batching/rules';
 import { defineOp } from '../../graph';
 import { asTensor } from '../args';
 import { mul } from '../mul';
@@ -16,7 +17,7 @@ interface ClampAttrs {
 const op = defineOp<ClampAttrs>({
   name: 'clamp',
   forward: ([x], { lo, hi }) => kernels.clamp(x!, lo, hi),
-  vjp: (g, { inputs: [x], attrs: { lo, hi } }) => [mul(g, kernels.clampMask(x!, lo, hi))],
+  vjp: (g, { inputs: [x], attrs: { lo, hi } }) => [mul(g, maskOf(x!, (t) => kernels.clampMask(t, lo, hi)))],
 });
 
 function boundOf(name: 'min' | 'max', value: unknown): number | undefined {

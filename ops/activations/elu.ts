@@ -1,4 +1,5 @@
 import { Tensor, TensorLike, kernels } from '../../lib';
+import { maskOf } from '../batching/rules';
 import { defineOp } from '../../graph';
 import { asTensor, numberOf } from '../args';
 import { add } from '../add';
@@ -14,7 +15,7 @@ const op = defineOp<number>({
   name: 'elu',
   forward: ([x], alpha) => kernels.elu(x!, alpha),
   // y + α rather than αeˣ: no overflow of eˣ for large positive x, whose branch is masked out.
-  vjp: (g, { inputs: [x], output, attrs: alpha }) => [where(kernels.positiveMask(x!), g, mul(g, add(output, alpha)))],
+  vjp: (g, { inputs: [x], output, attrs: alpha }) => [where(maskOf(x!, kernels.positiveMask), g, mul(g, add(output, alpha)))],
 });
 
 /** The exponential linear unit (F.elu) with slope scale `alpha` (default 1, any finite number). */

@@ -17,7 +17,7 @@
  * (maxPool2d). An op without a rule (a user's defineOp) runs in vmap's loop over the batch.
  */
 import { Tensor, sizeOf } from '../../lib';
-import { BatchCall, allBatched, batchedCall, isBatched, registerBatchRule } from '../../graph/vmap';
+import { BatchCall, allBatched, batchedCall, constantOf, isBatched, registerBatchRule } from '../../graph/vmap';
 import { reshape } from '../reshape';
 
 /** The op applied again to other inputs and attributes. */
@@ -62,6 +62,15 @@ export function batchedAsN(name: string, x: Tensor, fn: (x: Tensor) => Tensor): 
     const out = fn(reshape(p!, [size * n!, ...rest]));
     return reshape(out, [size, n!, ...out.shape.slice(1)]);
   });
+}
+
+/**
+ * A VJP's constant mask from an elementwise kernel of x (relu's [x > 0], abs's sign): the kernel
+ * itself outside vmap; for a batched x, the kernel once on the whole batch, a batched constant.
+ */
+export function maskOf(x: Tensor, kernel: (x: Tensor) => Tensor): Tensor {
+  if (!isBatched(x)) return kernel(x);
+  return batchedCall('mask', [constantOf(x)], ([p]) => kernel(p!))!;
 }
 
 const shift = (axes: readonly number[]): number[] => axes.map((a) => a + 1);
