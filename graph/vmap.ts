@@ -23,7 +23,7 @@
  *    the BatchedTensors, so that transforms called inside f (`vmap(grad(f))`, `vmap(jvp(...))`)
  *    see an ordinary graph of per-example tensors. The VJP of a logical node is the op's own VJP
  *    called on the BatchedTensors (its ops batch in turn). When that VJP reads an input's values
- *    (relu's mask, max's ties: kernels called on the inputs), the op is remembered and its VJP is
+ *    (kernels called on the inputs: pow, maximum, minimum, logSumExp), the op is remembered and its VJP is
  *    computed on the physical level instead: the rule runs again on fresh leaves (an unbatched
  *    input that wants a gradient is first broadcast over the batch, so that its gradient is per
  *    example) and an ordinary backward pass gives the batched gradients; that computation is

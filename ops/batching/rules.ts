@@ -14,7 +14,8 @@
  * batch through them; unfold and fold (under conv1d, conv2d, convTranspose2d and the pools) and
  * maxPool2d's kernel take the batch into N. Functions that cannot be one op batch with
  * `batchedElementwise` (the comparisons, where with a batched condition) and `batchedAsN`
- * (maxPool2d). An op without a rule (a user's defineOp) runs in vmap's loop over the batch.
+ * (maxPool2d); the constant masks of VJPs (relu, abs, leakyRelu, elu, clamp) with `maskOf`.
+ * An op without a rule (a user's defineOp) runs in vmap's loop over the batch.
  */
 import { Tensor, sizeOf } from '../../lib';
 import { BatchCall, allBatched, batchedCall, constantOf, isBatched, registerBatchRule } from '../../graph/vmap';
