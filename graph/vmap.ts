@@ -4,7 +4,7 @@
  * Design. While vmap runs f, every tensor that carries the batch is a `BatchedTensor`: a tensor
  * whose `shape` is the shape of one example (the *logical* shape, what f sees and what the ops'
  * argument checks and attributes are computed from) and which holds the *physical* tensor, the
- * whole batch with the batch axis in front. While a vmap runs f, defineOp's `apply` hands every
+ * whole batch with the batch axis in front. While f runs, defineOp's `apply` hands every
  * application that has a batched input to this file (a hook, so that graph/ still never imports
  * ops/; a batched tensor that escapes f cannot be used after vmap returns), which
  *
@@ -23,21 +23,21 @@
  *    the BatchedTensors, so that transforms called inside f (`vmap(grad(f))`, `vmap(jvp(...))`)
  *    see an ordinary graph of per-example tensors. The VJP of a logical node is the op's own VJP
  *    called on the BatchedTensors (its ops batch in turn). When that VJP reads an input's values
- *    (kernels called on the inputs: pow, maximum, minimum, logSumExp), the op is remembered and its VJP is
- *    computed on the physical level instead: the rule runs again on fresh leaves (an unbatched
- *    input that wants a gradient is first broadcast over the batch, so that its gradient is per
- *    example) and an ordinary backward pass gives the batched gradients; that computation is
- *    itself a logical node of the same kind, so gradients inside vmap can be differentiated again
- *    (jvp, hessian).
+ *    (kernels called on the inputs: pow, maximum, minimum, logSumExp), the op is remembered and
+ *    its VJP is computed on the physical level instead: the rule runs again on fresh leaves (an
+ *    unbatched input that wants a gradient is first broadcast over the batch, so that its
+ *    gradient is per example) and an ordinary backward pass gives the batched gradients; that
+ *    computation is itself a logical node of the same kind, so gradients inside vmap can be
+ *    differentiated again (jvp, hessian).
  *
  * An unbatched tensor (an argument with `inAxes` null, a tensor f closes over, a constant f
  * makes) stays unbatched: the rules broadcast it. A batched tensor's values cannot be read inside
  * f (`data`, `item`, `toArray` throw a GraphError): a function that reads a tensor's values to
  * decide what to compute (indices or labels given as a tensor, oneHot) needs that tensor
  * unbatched (inAxes null); crossEntropy's integer labels are the exception, batched with
- * `batchedCall`. Inside vmap,
- * `checkpoint` computes its function without checkpointing (same values and gradients). vmaps
- * nest: each has a level, and an op is batched over the innermost level among its inputs.
+ * `batchedCall`. Inside vmap, `checkpoint` computes its function without checkpointing (the same
+ * values and gradients). vmaps nest: each has a level, and an op is batched over the innermost
+ * level among its inputs.
  */
 import { ArgumentError, GraphError, ShapeError, Tensor, asTensor, describe, fmtShape, isCallable, kernels, param, sameShape, zeros } from '../lib';
 import { backward } from './backward';
