@@ -7,6 +7,7 @@
 import { ArgumentError, GraphError, ShapeError, Tensor, TensorLike, asTensor, describe, fmtShape, isCallable, sameShape, within } from '../lib';
 import { defineOp } from './define-op';
 import { noGrad } from './mode';
+import { customVjpBatched } from './vmap';
 
 /** What a custom VJP rule sees: the function's inputs, its output, and which inputs want a gradient. */
 export interface CustomVjpContext {
@@ -58,8 +59,13 @@ export function customVjp<F extends (...inputs: Tensor[]) => Tensor>(f: F, vjp: 
       });
     },
   });
+  const returned = (out: unknown): Tensor => {
+    if (!(out instanceof Tensor)) throw new GraphError(`${who}: f must return a tensor, got ${describe(out)}`);
+    return asTensor(who, out, "f's result");
+  };
   return (...inputs: TensorLike[]): Tensor => {
     const xs = inputs.map((x, i) => asTensor(who, x, `input ${i}`));
-    return within(who, null, () => op.apply(xs, undefined));
+    // Inside vmap, f and the rule run on the batched tensors (see graph/vmap.ts).
+    return within(who, null, () => customVjpBatched(op, f, xs, returned) ?? op.apply(xs, undefined));
   };
 }

@@ -36,14 +36,15 @@
  * decide what to compute (indices or labels given as a tensor, oneHot) needs that tensor
  * unbatched (inAxes null); crossEntropy's integer labels are the exception, batched with
  * `batchedCall`. Inside vmap, `checkpoint` computes its function without checkpointing (the same
- * values and gradients). vmaps nest: each has a level, and an op is batched over the innermost
+ * values and gradients), and a `customVjp` function runs f and its rule on the batched tensors
+ * (`customVjpBatched`; nested vmaps take the loop). vmaps nest: each has a level, and an op is batched over the innermost
  * level among its inputs.
  */
 import { ArgumentError, GraphError, ShapeError, Tensor, asTensor, describe, fmtShape, isCallable, kernels, param, sameShape, zeros } from '../lib';
 import { backward } from './backward';
 import { accumulate, identity, pickTrailing, stackTrailing } from './builtin-ops';
 import { Op, defineOp, firstOpNamed, setBatchHook } from './define-op';
-import { enableGrad, isRecording } from './mode';
+import { enableGrad, isRecording, noGrad } from './mode';
 import { Node, OpSpec, VjpContext } from './node';
 import { pairing, pickLeading, scaleBy, stackLeading } from './pairing-ops';
 
@@ -351,6 +352,61 @@ function lift(
 export function batchedCall(name: string, inputs: readonly Tensor[], compute: (physical: Tensor[], batched: boolean[], size: number) => Tensor): Tensor | null {
   const level = levelOf(inputs);
   return level < 0 ? null : lift(name, inputs, level, compute);
+}
+
+/** Runs fn with one more vmap level open (the hook installed), for a VJP computed outside f. */
+function atNewLevel<T>(fn: (level: number) => T): T {
+  if (depth++ === 0) setBatchHook(hook);
+  try {
+    return fn(depth);
+  } finally {
+    if (--depth === 0) setBatchHook(null);
+  }
+}
+
+interface CustomAttrs {
+  value: Tensor;
+  batched: readonly boolean[];
+  size: number;
+}
+
+/**
+ * A customVjp function applied inside vmap to inputs some of which are batched (graph/custom-vjp.ts):
+ * f runs on the batched tensors (its ops batch), and both the logical node and the physical one
+ * (for a transform outside vmap) take their gradients from the user's rule, `op.vjp`, applied to
+ * batched tensors — the rule batches like any function of ops. An unbatched input's gradient on
+ * the physical level is summed over the batch.
+ */
+export function customVjpBatched(op: Op<undefined>, f: (...xs: Tensor[]) => Tensor, xs: readonly Tensor[], check: (out: unknown) => Tensor): Tensor | null {
+  const level = levelOf(xs);
+  if (level < 0) return null;
+  // Nested vmaps (an input of an outer level, or batched twice) take the loop of op.apply.
+  if (xs.some((x) => x instanceof BatchedTensor && (x.level !== level || x.physical instanceof BatchedTensor))) return null;
+  const out = check(noGrad(() => f(...xs)));
+  const physicalOp = defineOp<CustomAttrs>({
+    name: op.name,
+    forward: (_, { value }) => value,
+    vjp: (pg, { inputs: ps, output, needs, attrs: { batched, size } }) =>
+      atNewLevel((inner) => {
+        const wrap = (p: Tensor) => new BatchedTensor(p, inner);
+        const grads = op.vjp(wrap(pg), { inputs: ps.map((p, i) => (batched[i] ? wrap(p) : p)), output: wrap(output), needs, attrs: undefined });
+        return grads.map((gx, i) => {
+          if (gx === null) return null;
+          const phys = gx instanceof BatchedTensor && gx.level === inner ? gx.physical : expandLeading.apply([gx], { size });
+          return batched[i] ? phys : sumLeading.apply([phys], undefined);
+        });
+      }),
+  });
+  return lift(
+    op.name,
+    xs,
+    level,
+    (physical, batched, size) => {
+      const value = out instanceof BatchedTensor && out.level === level ? out.physical : expandLeading.apply([out], { size });
+      return physicalOp.apply(physical, { value: constantOf(value), batched, size });
+    },
+    (g, ctx) => op.vjp(g, { ...ctx, attrs: undefined }),
+  );
 }
 
 /** A fresh edge for a physical tensor (see transforms' attach). */

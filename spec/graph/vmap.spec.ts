@@ -193,6 +193,7 @@ describe('vmap and gradients', () => {
       stack(Array.from({ length: 6 }, (_, b) => grad((x: Tensor) => sum(block(x)))(exampleOf(xs, 0, b)) as Tensor)),
     );
     // A straight-through estimator: forward rounds, backward passes g through.
+    resetBatchWarnings();
     const ste = customVjp((x: Tensor) => mul(greater(x, 0), x), (g) => [g]);
     const per = vmap(grad((x: Tensor) => sum(mul(ste(x), x))))(xs) as Tensor;
     const loop = stack(Array.from({ length: 6 }, (_, b) => grad((x: Tensor) => sum(mul(ste(x), x)))(exampleOf(xs, 0, b)) as Tensor));
@@ -201,6 +202,16 @@ describe('vmap and gradients', () => {
     const [, pull] = vjp((v: Tensor) => sum(vmap((x: Tensor) => ste(matmul(x.reshape([1, 5]), v)))(xs) as Tensor), w);
     const [, pullLoop] = vjp((v: Tensor) => sum(stack(Array.from({ length: 6 }, (_, b) => ste(matmul(exampleOf(xs, 0, b).reshape([1, 5]), v))))), w);
     expectClose(pull(tensor(1))[0]!, pullLoop(tensor(1))[0]!);
+    // The rule sees batched tensors: a clipped gradient, and one for a shared input.
+    const clip = customVjp((x: Tensor, w: Tensor) => mul(x, w), (g, { inputs: [x, w] }) => [mul(g, w!), mul(tanh(g), x!)]);
+    const lossC = (v: Tensor) => sum(sin(vmap((x: Tensor) => clip(x, v), { inAxes: 0 })(xs) as Tensor));
+    const lossLoop = (v: Tensor) => sum(sin(stack(Array.from({ length: 6 }, (_, b) => clip(exampleOf(xs, 0, b), v)))));
+    const v0 = randn([5], r);
+    expectClose(grad(lossC)(v0) as Tensor, grad(lossLoop)(v0) as Tensor);
+    const perC = vmap(grad((x: Tensor, v: Tensor) => sum(sin(clip(x, v))), [0, 1]), { inAxes: [0, null] })(xs, v0) as Tensor[];
+    const loopC = Array.from({ length: 6 }, (_, b) => grad((x: Tensor, v: Tensor) => sum(sin(clip(x, v))), [0, 1])(exampleOf(xs, 0, b), v0) as Tensor[]);
+    perC.forEach((g, k) => expectClose(g, stack(loopC.map((l) => l[k]!))));
+    expect(warn).not.toHaveBeenCalled();
   });
 
   it('a batched condition of where, a comparison, and nested vmap', () => {
