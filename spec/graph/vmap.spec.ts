@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { DeltaGraphError, Tensor, param, randn, rng, tensor } from '../../lib';
 import { checkpoint, customVjp, defineOp, detectAnomaly, grad, hasBatchRule, hessian, jacobian, jvp, vjp, vmap } from '../../graph';
 import { resetBatchWarnings } from '../../graph/vmap';
-import { add, matmul, mean, mul, registry, relu, sin, stack, sum, tanh, crossEntropy, softmax, greater, where, exp, sqrt, reshape, slice } from '../../ops';
+import { add, matmul, mean, mul, registry, relu, sin, stack, sum, tanh, crossEntropy, softmax, greater, where, exp, sqrt, reshape, slice, pow, maximum } from '../../ops';
 import { callCase, gradcheck, opCase } from '../../check';
 
 let warn: jest.SpyInstance;
@@ -224,6 +224,13 @@ describe('vmap and gradients', () => {
       return stack(Array.from({ length: 5 }, (_, k) => mul(sin(exampleOf(row, 0, k)), row)));
     }));
     expectClose(outer(xs) as Tensor, expected);
+    // Nested vmap of grad, through ops whose VJPs read values (pow, maximum).
+    const w = randn([5, 2], r);
+    const g = (x: Tensor) => add(sum(sin(matmul(pow(x, 1.5).reshape([1, 5]), w))), sum(maximum(x, 1)));
+    const cube = stack([xs, mul(xs, 0.5)]).abs();
+    const twice = vmap(vmap(grad(g)))(cube) as Tensor;
+    const loops = stack([0, 1].map((a) => stack(Array.from({ length: 6 }, (_, b) => grad(g)(exampleOf(exampleOf(cube, 0, a), 0, b)) as Tensor))));
+    expectClose(twice, loops);
   });
 });
 
