@@ -172,12 +172,17 @@ export const moveAxis: Op<{ from: number; to: number }> = defineOp<{ from: numbe
   vjp: (g, { attrs: { from, to } }) => [moveAxis.apply([g], { from: to, to: from })],
 });
 
-/** s[b] = Σᵢ ⟨aᵢ[b], bᵢ[b]⟩ for batched inputs [a₁ … aₙ, b₁ … bₙ] (batch axis first).  āᵢ = scaleLeading(ḡ, bᵢ) */
-export const pairingLeading: Op<undefined> = defineOp<undefined>({
+/**
+ * s[b…] = Σᵢ ⟨aᵢ[b…], bᵢ[b…]⟩ over the first `lead` axes b… of inputs [a₁ … aₙ, b₁ … bₙ] (the
+ * batch axes first), s of their shape.  āᵢ = scaleLeading(ḡ, bᵢ)
+ */
+export const pairingLeading: Op<number> = defineOp<number>({
   name: 'pairingLeading',
-  forward: (xs) => {
+  forward: (xs, lead) => {
     const n = xs.length / 2;
-    const size = xs[0]!.shape[0]!;
+    const shape = xs[0]!.shape.slice(0, lead);
+    let size = 1;
+    for (const d of shape) size *= d;
     const out = new Float64Array(size);
     for (let i = 0; i < n; i++) {
       const a = xs[i]!.data;
@@ -189,7 +194,7 @@ export const pairingLeading: Op<undefined> = defineOp<undefined>({
         out[s] = out[s]! + acc;
       }
     }
-    return new Tensor(out, [size]);
+    return new Tensor(out, shape);
   },
   vjp: (g, { inputs, needs }) => {
     const n = inputs.length / 2;
@@ -197,7 +202,7 @@ export const pairingLeading: Op<undefined> = defineOp<undefined>({
   },
 });
 
-/** y[b] = c[b]·x[b] for c of shape [size].  c̄ = pairingLeading(g, x),  x̄ = scaleLeading(c, g) */
+/** y[b…] = c[b…]·x[b…] for c of the shape of x's first axes.  c̄ = pairingLeading(g, x),  x̄ = scaleLeading(c, g) */
 export const scaleLeading: Op<undefined> = defineOp<undefined>({
   name: 'scaleLeading',
   forward: ([c, x]) => {
@@ -212,7 +217,7 @@ export const scaleLeading: Op<undefined> = defineOp<undefined>({
     return new Tensor(out, x!.shape);
   },
   vjp: (g, { inputs: [c, x], needs }) => [
-    needs[0] ? pairingLeading.apply([g, x!], undefined) : null,
+    needs[0] ? pairingLeading.apply([g, x!], c!.rank) : null,
     needs[1] ? scaleLeading.apply([c!, g], undefined) : null,
   ],
 });
@@ -233,7 +238,9 @@ registerBatchRule('accumulate', (c) => accumulate.apply(allBatched(c), undefined
 registerBatchRule('expandLeading', ({ inputs: [x], attrs }) => moveAxis.apply([expandLeading.apply([x!], attrs)], { from: 1, to: 0 }));
 registerBatchRule('sumLeading', ({ inputs: [x] }) => sumLeading.apply([moveAxis.apply([x!], { from: 1, to: 0 })], undefined));
 registerBatchRule<{ from: number; to: number }>('moveAxis', ({ inputs: [x], attrs: { from, to } }) => moveAxis.apply([x!], { from: from + 1, to: to + 1 }));
-registerBatchRule('pairing', (c) => pairingLeading.apply(allBatched(c), undefined));
+registerBatchRule('pairing', (c) => pairingLeading.apply(allBatched(c), 1));
+registerBatchRule<number>('pairingLeading', (c) => pairingLeading.apply(allBatched(c), c.attrs + 1));
+registerBatchRule('scaleLeading', (c) => scaleLeading.apply(allBatched(c), undefined));
 registerBatchRule('scaleBy', (c) => scaleLeading.apply(allBatched(c), undefined));
 registerBatchRule<{ outer: readonly number[]; inner: readonly number[] }>('stackLeading', (c) => {
   const stacked = stackLeading.apply(allBatched(c), { outer: c.attrs.outer, inner: [c.size, ...c.attrs.inner] });

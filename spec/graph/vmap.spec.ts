@@ -162,6 +162,13 @@ describe('vmap and gradients', () => {
     expectClose(batched, loop);
     const [, outer] = jvp((x: Tensor) => vmap(f)(x) as Tensor, [xs], [ts]);
     expectClose(outer, loop);
+    // Nested: vmap(vmap(jvp)) without the loop.
+    resetBatchWarnings();
+    const xx = stack([xs, mul(xs, 2)]);
+    const tt = stack([ts, sin(ts)]);
+    const nested = vmap(vmap((x: Tensor, t: Tensor) => jvp(f, [x], [t])[1]))(xx, tt) as Tensor;
+    expectClose(nested, stack([0, 1].map((a) => stack(Array.from({ length: 6 }, (_, b) => jvp(f, [exampleOf(exampleOf(xx, 0, a), 0, b)], [exampleOf(exampleOf(tt, 0, a), 0, b)])[1])))));
+    expect(warn).not.toHaveBeenCalled();
   });
 
   it('vmap of jacobian and hessian, several outputs with their own outAxes, a negative inAxes', () => {
