@@ -297,8 +297,10 @@ function levelOf(inputs: readonly Tensor[]): number {
  * Applies a physical computation to logical inputs at a level: `compute` gets the inputs (batched
  * ones as their physical tensors, batch axis first) and returns the physical result; the result
  * is a BatchedTensor, recorded as a logical node when an input requires a gradient. The node's VJP
- * for input i differentiates `compute` on the physical level (input i broadcast over the batch
- * first if unbatched, so that its gradient is per example), itself through this function.
+ * is `direct` (the op's own VJP on the logical tensors) unless it is absent or has read a batched
+ * tensor's values; then the VJP for input i differentiates `compute` on the physical level (input
+ * i broadcast over the batch first if unbatched, so that its gradient is per example), itself
+ * through this function.
  */
 function lift(
   name: string,
