@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { DeltaGraphError, Tensor, param, randn, rng, tensor } from '../../lib';
-import { checkpoint, customVjp, defineOp, detectAnomaly, grad, hasBatchRule, hessian, jacobian, jvp, vjp, vmap } from '../../graph';
+import { checkpoint, customVjp, defineOp, detectAnomaly, grad, hasBatchRule, registerBatchRule, hessian, jacobian, jvp, vjp, vmap } from '../../graph';
 import { resetBatchWarnings } from '../../graph/vmap';
 import { add, matmul, mean, mul, registry, relu, sin, stack, sum, tanh, crossEntropy, softmax, greater, where, exp, sqrt, reshape, slice, pow, maximum } from '../../ops';
 import { callCase, gradcheck, opCase } from '../../check';
@@ -265,6 +265,25 @@ describe('the loop fallback', () => {
     expectClose(vmap(grad(f))(xs) as Tensor, loopOf(grad(f), [xs], [0], 0, 4));
     expect(warn).toHaveBeenCalledTimes(1);
     expect(String(warn.mock.calls[0]![0])).toMatch(/userCube/);
+  });
+
+  it('a user op with a registered rule runs once on the batch', () => {
+    const square = defineOp<undefined>({
+      name: 'userSquare',
+      forward: ([x]) => new Tensor(x!.data.map((v) => v * v), x!.shape),
+      vjp: (g, { inputs: [x] }) => [mul(g, mul(x!, 2))],
+    });
+    let calls = 0;
+    registerBatchRule('userSquare', ({ op, inputs }) => {
+      calls++;
+      return op.apply(inputs, undefined); // elementwise: the batch as it is
+    });
+    expect(hasBatchRule(square)).toBe(true);
+    const xs = randn([4, 3], rng(4));
+    const f = (x: Tensor) => sum(square.apply([x], undefined));
+    expectClose(vmap(grad(f))(xs) as Tensor, loopOf(grad(f), [xs], [0], 0, 4));
+    expect(calls).toBe(1);
+    expect(warn).not.toHaveBeenCalled();
   });
 });
 
