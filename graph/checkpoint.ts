@@ -9,7 +9,7 @@ import { identity } from './builtin-ops';
 import { defineOp } from './define-op';
 import { enableGrad, isRecording, noGrad } from './mode';
 import { Node, nextNodeId, nodeOf } from './node';
-import { isBatched } from './vmap';
+import { constantOf, customVjpBatched, isBatched, leafOf } from './vmap';
 
 /**
  * The tensors that f read without taking them as arguments and that require a gradient, found
@@ -90,10 +90,11 @@ export function checkpoint<F extends (...inputs: Tensor[]) => Tensor>(f: F): (..
       const targets = inputs.map((x, i) => {
         if (i >= arity) return x; // a parameter from f's closure: f reads it itself
         if (higher) return needs[i] ? enableGrad(() => identity.apply([x], undefined)) : x;
-        return needs[i] ? param(x) : new Tensor(x.data, x.shape);
+        return needs[i] ? leafOf(x) : constantOf(x);
       });
       const out = returned(enableGrad(() => f(...targets.slice(0, arity))));
-      if (!sameShape(out.shape, output.shape) || !sameValues(out, output)) {
+      // (Inside vmap the values are not compared: a batched tensor's values are the batch's.)
+      if (!sameShape(out.shape, output.shape) || (!isBatched(out) && !isBatched(output) && !sameValues(out, output))) {
         throw new GraphError(
           `checkpoint: recomputing f for the backward pass gave ${sameShape(out.shape, output.shape) ? 'other values' : `shape ${fmtShape(out.shape)}`} than its forward pass ` +
             `(${fmtShape(output.shape)}); f must be deterministic (no dropout or random draws inside a checkpoint)`,
@@ -112,8 +113,15 @@ export function checkpoint<F extends (...inputs: Tensor[]) => Tensor>(f: F): (..
       // Recorded once, to see what f reads; those nodes are dropped when this returns.
       const start = nextNodeId();
       const out = returned(f(...xs));
-      // Inside vmap a batched computation is not checkpointed: its values and gradients are f's own.
-      if (!out.requiresGrad || isBatched(out) || xs.some(isBatched)) return out;
+      if (isBatched(out) || xs.some(isBatched)) {
+        // Inside vmap: one node on the batch whose VJP recomputes f on the batched tensors.
+        if (!out.requiresGrad && !(isBatched(out) && out.physical.requiresGrad)) return out;
+        const hiddenHere = out.requiresGrad ? closedOver(out, xs, start) : [];
+        const arity = xs.length;
+        const all = [...xs, ...hiddenHere];
+        return customVjpBatched(op, (...a: Tensor[]) => f(...a.slice(0, arity)), all, returned, { value: out, arity }, out) ?? out;
+      }
+      if (!out.requiresGrad) return out;
       const hidden = closedOver(out, xs, start);
       return op.apply([...xs, ...hidden], { value: new Tensor(out.data, out.shape), arity: xs.length });
     });

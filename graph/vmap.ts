@@ -35,9 +35,9 @@
  * f (`data`, `item`, `toArray` throw a GraphError): a function that reads a tensor's values to
  * decide what to compute (indices or labels given as a tensor, oneHot) needs that tensor
  * unbatched (inAxes null); crossEntropy's integer labels are the exception, batched with
- * `batchedCall`. Inside vmap, `checkpoint` computes its function without checkpointing (the same
- * values and gradients), and a `customVjp` function runs f and its rule on the batched tensors
- * (`customVjpBatched`; nested vmaps take the loop). vmaps nest: each has a level, and an op is batched over the innermost
+ * `batchedCall`. Inside vmap, a `customVjp` function runs f and its rule on the batched tensors
+ * and a `checkpoint` stays one node whose VJP recomputes f on them (`customVjpBatched`; inside
+ * nested vmaps a checkpoint is computed without checkpointing, a customVjp in the loop). vmaps nest: each has a level, and an op is batched over the innermost
  * level among its inputs.
  */
 import { ArgumentError, GraphError, ShapeError, Tensor, asTensor, describe, fmtShape, isCallable, kernels, param, sameShape, zeros } from '../lib';
@@ -386,19 +386,26 @@ interface CustomAttrs {
  * batched tensors — the rule batches like any function of ops. An unbatched input's gradient on
  * the physical level is summed over the batch.
  */
-export function customVjpBatched(op: Op<undefined>, f: (...xs: Tensor[]) => Tensor, xs: readonly Tensor[], check: (out: unknown) => Tensor): Tensor | null {
+export function customVjpBatched<A>(
+  op: Op<A>,
+  f: (...xs: Tensor[]) => Tensor,
+  xs: readonly Tensor[],
+  check: (out: unknown) => Tensor,
+  attrs?: A,
+  value?: Tensor,
+): Tensor | null {
   const level = levelOf(xs);
   if (level < 0) return null;
   // Nested vmaps (an input of an outer level, or batched twice) take the loop of op.apply.
   if (xs.some((x) => x instanceof BatchedTensor && (x.level !== level || x.physical instanceof BatchedTensor))) return null;
-  const out = check(noGrad(() => f(...xs)));
+  const out = value ?? check(noGrad(() => f(...xs)));
   const physicalOp = defineOp<CustomAttrs>({
     name: op.name,
     forward: (_, { value }) => value,
     vjp: (pg, { inputs: ps, output, needs, attrs: { batched, size } }) =>
       atNewLevel((inner) => {
         const wrap = (p: Tensor) => new BatchedTensor(p, inner);
-        const grads = op.vjp(wrap(pg), { inputs: ps.map((p, i) => (batched[i] ? wrap(p) : p)), output: wrap(output), needs, attrs: undefined });
+        const grads = op.vjp(wrap(pg), { inputs: ps.map((p, i) => (batched[i] ? wrap(p) : p)), output: wrap(output), needs, attrs: attrs as A });
         return grads.map((gx, i) => {
           if (gx === null) return null;
           const phys = gx instanceof BatchedTensor && gx.level === inner ? gx.physical : expandLeading.apply([gx], { size });
@@ -414,7 +421,7 @@ export function customVjpBatched(op: Op<undefined>, f: (...xs: Tensor[]) => Tens
       const value = out instanceof BatchedTensor && out.level === level ? out.physical : expandLeading.apply([out], { size });
       return physicalOp.apply(physical, { value: constantOf(value), batched, size });
     },
-    (g, ctx) => op.vjp(g, { ...ctx, attrs: undefined }),
+    (g, ctx) => op.vjp(g, { ...ctx, attrs: attrs as A }),
   );
 }
 

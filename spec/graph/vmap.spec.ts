@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { DeltaGraphError, Tensor, param, randn, rng, tensor } from '../../lib';
-import { checkpoint, customVjp, defineOp, detectAnomaly, grad, hasBatchRule, registerBatchRule, hessian, jacobian, jvp, vjp, vmap } from '../../graph';
+import { ancestors, checkpoint, customVjp, defineOp, detectAnomaly, grad, hasBatchRule, registerBatchRule, hessian, jacobian, jvp, vjp, vmap } from '../../graph';
 import { resetBatchWarnings } from '../../graph/vmap';
 import { add, matmul, mean, mul, registry, relu, sin, stack, sum, tanh, crossEntropy, softmax, greater, where, exp, sqrt, reshape, slice, pow, maximum } from '../../ops';
 import { callCase, gradcheck, opCase } from '../../check';
@@ -199,6 +199,19 @@ describe('vmap and gradients', () => {
       vmap(grad((x: Tensor) => sum(block(x))))(xs) as Tensor,
       stack(Array.from({ length: 6 }, (_, b) => grad((x: Tensor) => sum(block(x)))(exampleOf(xs, 0, b)) as Tensor)),
     );
+    // With a parameter from the closure: per-example gradients, and the gradient through vmap,
+    // where the batch is one checkpoint node that keeps none of f's intermediates.
+    const blockW = (w: Tensor) => checkpoint(function layer(x: Tensor) { return tanh(matmul(sin(x.reshape([1, 5])), w)); });
+    const wp = param(W1);
+    const lossOf = (w: Tensor) => sum(vmap((x: Tensor) => sum(blockW(w)(x)))(xs) as Tensor);
+    const loopLossOf = (w: Tensor) => sum(stack(Array.from({ length: 6 }, (_, b) => sum(blockW(w)(exampleOf(xs, 0, b))))));
+    expectClose(grad(lossOf)(W1) as Tensor, grad(loopLossOf)(W1) as Tensor);
+    const total = lossOf(wp);
+    const names = ancestors(total, 'spec', '').map((n) => n.op.name);
+    expect(names).toContain('checkpoint(layer)');
+    expect(names).not.toContain('tanh');
+    const perW = vmap(grad((w: Tensor, x: Tensor) => sum(blockW(w)(x))), { inAxes: [null, 0] })(W1, xs) as Tensor;
+    expectClose(perW, stack(Array.from({ length: 6 }, (_, b) => grad((w: Tensor, x: Tensor) => sum(blockW(w)(x)))(W1, exampleOf(xs, 0, b)) as Tensor)));
     // A straight-through estimator: forward rounds, backward passes g through.
     resetBatchWarnings();
     const ste = customVjp((x: Tensor) => mul(greater(x, 0), x), (g) => [g]);
