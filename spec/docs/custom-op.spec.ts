@@ -6,7 +6,7 @@
 // Names used only by the checks below; the example itself starts at the next import.
 import { readFileSync } from 'fs';
 import { join } from 'path';
-import { ShapeError, backward, param, sum } from 'deltagraph';
+import { ShapeError, backward, param, sum, vmap, jvp, jacobian, registerBatchRule, hasBatchRule, randn, rng, ancestors } from 'deltagraph';
 
 import fc from 'fast-check';
 import {
@@ -43,6 +43,17 @@ const wrongOp = defineOp({
 });
 const hypotWrong = (a: Tensor, b: Tensor): Tensor => wrongOp.apply([a, b], undefined);
 
+/** The batching rule of docs/vjp-contract.md, registered by enableHypotRule (so the loop runs first). */
+function enableHypotRule(): void {
+registerBatchRule('hypot', ({ op, inputs, batched, shapes, size }) => {
+  const rank = Math.max(...shapes.map((s) => s.length));
+  const aligned = inputs.map((x, i) =>
+    batched[i] ? x.reshape([size, ...new Array<number>(rank - shapes[i]!.length).fill(1), ...shapes[i]!]) : x,
+  );
+  return op.apply(aligned, undefined);
+});
+}
+
 /** The first ```ts block under the heading `### <title>` of docs/vjp-contract.md. */
 function docBlock(title: string): string {
   const doc = readFileSync(join(__dirname, '..', '..', 'docs', 'vjp-contract.md'), 'utf8');
@@ -57,6 +68,8 @@ describe('docs/vjp-contract.md', () => {
     const spec = readFileSync(__filename, 'utf8');
     expect(spec).toContain(docBlock('The op'));
     expect(spec).toContain(docBlock('A wrong VJP is caught'));
+    // The rule's body, as the page shows it (the page imports registerBatchRule; here it is wrapped in a function).
+    expect(spec).toContain(docBlock('Forward mode and vmap').replace("import { registerBatchRule } from 'deltagraph';\n\n", ''));
   });
 });
 
@@ -125,3 +138,49 @@ describe('the checks catch a wrong VJP', () => {
     );
   });
 });
+
+describe('a user-defined op under the other transforms', () => {
+  it('has forward mode from its VJP: jvp equals the Jacobian applied to the tangent, and gradcheck passes in fwd mode', () => {
+    const r = rng(5);
+    const a = randn([3], r).add(4);
+    const b = randn([2, 3], r);
+    const t = randn([3], r);
+    const [, dy] = jvp((x: Tensor) => hypot(x, b), [a], [t]);
+    const J = jacobian((x: Tensor) => hypot(x, b))(a); // [3, 2, 3]
+    for (let i = 0; i < 2; i++) for (let k = 0; k < 3; k++) {
+      let s = 0;
+      for (let j = 0; j < 3; j++) s += J.data[j * 6 + i * 3 + k]! * t.data[j]!;
+      expect(dy.data[i * 3 + k]).toBeCloseTo(s, 12);
+    }
+    gradcheck(hypot, [a, b], { modes: ['rev', 'fwd'] });
+  });
+
+  it('runs under vmap in a loop with one warning, then with the rule in one call; both equal the loop over the examples', () => {
+    const r = rng(6);
+    const as = randn([5, 3], r);
+    const b = randn([3], r);
+    const loop = Array.from({ length: 5 }, (_, n) => Array.from(hypot(as.slice([n, 0], [1, 3]).reshape([3]), b).data)).flat();
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      // Recorded (the batch requires a gradient): the loop applies the op once per example.
+      const hypotNodes = (t: Tensor) => ancestors(t, 'spec', '').filter((n) => n.op.name === 'hypot').length;
+      const looped = vmap((x: Tensor) => hypot(x, b))(param(as)) as Tensor;
+      expect(Array.from(looped.data)).toEqual(loop);
+      expect(hypotNodes(looped)).toBe(5);
+      vmap((x: Tensor) => hypot(x, b))(as);
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(String(warn.mock.calls[0]![0])).toMatch(/hypot/);
+      enableHypotRule();
+      expect(hasBatchRule(hypotOp)).toBe(true);
+      const batched = vmap((x: Tensor) => hypot(x, b))(param(as)) as Tensor;
+      expect(batched.shape).toEqual([5, 3]);
+      expect(hypotNodes(batched)).toBe(1);
+      expect(Array.from(batched.data)).toEqual(loop);
+      expect(warn).toHaveBeenCalledTimes(1);
+    } finally {
+      warn.mockRestore();
+    }
+    gradcheck(hypot, [randn([2, 3], r).add(4), randn([3], r)], { modes: ['rev', 'fwd'], batchedGrad: true });
+  });
+});
+
