@@ -4,7 +4,7 @@
  * avgPool2d are composites of unfold or fold, matmul and reshapes; maxPool2d records a gatherAt).
  */
 import { Tensor } from '../../../lib';
-import type { Window2d } from '../../../lib/kernels';
+import { Window2d, maxPool } from '../../../lib/kernels';
 import { MappingTable, OpContext, int, ints, isStatic, windowAttrs } from './context';
 
 type Window = Window2d;
@@ -174,33 +174,8 @@ function poolWindow(seen: ReadonlyArray<readonly [Tensor, Int32Array]>, outH: nu
   return null;
 }
 
-/** Whether the first maximum of every window (row-major within it, NaN winning) is at `indices`. */
+/** Whether the first maximum of every window (row-major within it, NaN winning) is at `indices`: the max-pooling kernel's own positions. */
 function firstMaxima(x: Tensor, w: Window, outH: number, outW: number, indices: Int32Array): boolean {
-  const [N, C, H, W] = x.shape as [number, number, number, number];
-  const src = x.data;
-  let o = 0;
-  for (let nc = 0; nc < N * C; nc++) {
-    const plane = nc * H * W;
-    for (let oh = 0; oh < outH; oh++) {
-      for (let ow = 0; ow < outW; ow++, o++) {
-        let best = -Infinity;
-        let at = -1;
-        for (let i = 0; i < w.kH; i++) {
-          const ih = oh * w.sH - w.pH + i * w.dH;
-          if (ih < 0 || ih >= H) continue;
-          for (let j = 0; j < w.kW; j++) {
-            const iw = ow * w.sW - w.pW + j * w.dW;
-            if (iw < 0 || iw >= W) continue;
-            const v = src[plane + ih * W + iw]!;
-            if (v > best || at < 0 || (v !== v && best === best)) {
-              best = v;
-              at = plane + ih * W + iw;
-            }
-          }
-        }
-        if (at !== indices[o]) return false;
-      }
-    }
-  }
-  return true;
+  const { argmax } = maxPool(x, w, outH, outW);
+  return argmax.length === indices.length && argmax.every((at, o) => at === indices[o]);
 }
