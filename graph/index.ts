@@ -16,4 +16,4 @@ export { checkpoint } from './checkpoint';
 export { detectAnomaly, AnomalyError } from './anomaly';
 export type { AnomalyPhase } from './anomaly';
 export { vmap, registerBatchRule, hasBatchRule, isBatched } from './vmap';
-export type { VmapOptions, VmapAxes, BatchCall, BatchRule } from './vmap';
+export type { VmapOptions, VmapAxes, BatchCall, BatchRule, BatchedTensor } from './vmap';
