@@ -83,9 +83,10 @@ async function buildEsm(esbuild) {
     const declarations = readFileSync(join(dist, 'cjs', `${base}.d.ts`), 'utf8');
     write(join(dist, 'esm', `${base}.d.ts`), withExtensions(declarations, base));
   }
-  // Side-effect free but for the entry and ops/methods.js, which installs the Tensor methods: a
-  // bundler must keep it even when only `tensor` is imported, or x.add(…) would be undefined.
-  write(join(dist, 'esm', 'package.json'), '{ "type": "module", "sideEffects": ["./index.js", "./ops/index.js", "./ops/methods.js"] }\n');
+  // Side-effect free but for the entry, ops/methods.js, which installs the Tensor methods (a
+  // bundler must keep it even when only `tensor` is imported, or x.add(…) would be undefined), and
+  // ops/batching/rules.js, which registers vmap's batching rules (without it vmap loops).
+  write(join(dist, 'esm', 'package.json'), '{ "type": "module", "sideEffects": ["./index.js", "./ops/index.js", "./ops/methods.js", "./ops/batching/rules.js"] }\n');
 }
 
 /** ES-module entries for Node that re-export the CommonJS build by name. */
