@@ -6,6 +6,9 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/spec'],
   testMatch: ['**/*.spec.ts'],
+  // The playground's browser test runs on its own, after the rest (npm run test:playground), so that
+  // the frame rate it measures is the page's and not the other suites'.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/spec/playground-browser/'],
   // The package refers to itself by name in examples, as a user's code in Node would (the Node face).
   moduleNameMapper: { '^deltagraph$': '<rootDir>/node/index.ts', '^deltagraph/check$': '<rootDir>/check/index.ts' },
   // The kernels as the Node entry configures them (worker threads, DELTAGRAPH_WASM, DELTAGRAPH_THREADS),
