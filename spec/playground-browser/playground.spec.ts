@@ -104,7 +104,7 @@ interface Seen {
     loadModelJson(model, json);
     const n = data.y.length;
     const loss = new BCELoss({ logits: true }).forward(model.forward(tensor(Float64Array.from(data.X), [n, 2])), tensor(Float64Array.from(data.y), [n, 1]));
-    const expected = ancestors(loss).reverse().map((node) => node.op.name);
+    const expected = ancestors(loss, 'playground spec', '').reverse().map((node) => node.op.name);
     expect(ops).toEqual(expected);
     expect(indices[0]).toBe(`step 1 of ${expected.length}`);
     expect(indices[indices.length - 1]).toBe(`step ${expected.length} of ${expected.length}`);
