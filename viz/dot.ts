@@ -25,6 +25,24 @@ export interface DotOptions {
   showIds?: boolean;
   /** Draw a key to the colours (default true). */
   legend?: boolean;
+  /**
+   * Draw each edge with a width that grows with its tensor's gradient norm (default false): the
+   * largest ‖∂L/∂t‖ in the graph gets the widest line, and each decade below it a thinner one,
+   * down to the thinnest at four decades or more. Needs a description with gradients.
+   */
+  gradientWidths?: boolean;
+}
+
+/** Widths of gradientWidths: the largest gradient, and every norm ≤ 1e-4 of it. */
+const WIDEST = 5;
+const THINNEST = 0.6;
+const DECADES = 4;
+
+/** The penwidth attribute of an edge whose tensor's gradient norm is g, the largest being max. */
+function gradientWidth(g: number | undefined, max: number): string {
+  if (g === undefined || !(max > 0)) return '';
+  const decades = g > 0 ? Math.max(-DECADES, Math.log10(g / max)) : -DECADES;
+  return `, penwidth=${(THINNEST + (WIDEST - THINNEST) * (1 + decades / DECADES)).toFixed(2)}`;
 }
 
 /**
@@ -120,6 +138,7 @@ function checkDotOptions(options: unknown): DotOptions {
   choiceIn('toDot', 'direction', o.direction, ['TB', 'LR'], 'TB');
   boolIn('toDot', 'showIds', o.showIds, true);
   boolIn('toDot', 'legend', o.legend, true);
+  boolIn('toDot', 'gradientWidths', o.gradientWidths, false);
   return o as DotOptions;
 }
 
@@ -132,6 +151,8 @@ export function toDot(d: GraphDescription, options: DotOptions = {}): string {
   const home = style === 'flat' ? new Map<string, number | undefined>() : homes(d);
   const byKey = new Map(d.nodes.map((n) => [n.key, n]));
   const shown = (key: string): string => (style === 'boxes' && home.get(key) !== undefined ? `g${home.get(key)}` : key);
+  const largestGradient = options.gradientWidths ? d.edges.reduce((m, e) => Math.max(m, e.gradNorm ?? 0), 0) : 0;
+  const width = (e: VizEdge): string => (options.gradientWidths ? gradientWidth(e.gradNorm, largestGradient) : '');
 
   const out: string[] = [
     'digraph deltagraph {',
@@ -195,13 +216,13 @@ export function toDot(d: GraphDescription, options: DotOptions = {}): string {
       // A parameter or constant may sit beside the op it feeds (same rank), so a layer's
       // weights do not take a rank of their own and push the next layer sideways.
       const beside = producer?.kind === 'parameter' || producer?.kind === 'constant' ? ', minlen=0' : '';
-      out.push(`  ${quote(tail)} -> ${quote(shown(first.to))} [label=${edgeLabel(first, name, gradName, true)}${beside}];`);
+      out.push(`  ${quote(tail)} -> ${quote(shown(first.to))} [label=${edgeLabel(first, name, gradName, true)}${beside}${width(first)}];`);
       continue;
     }
     const sigma = `sum_${from}`;
     const tip = `${name ?? producer?.label ?? from} ${shapeText(first.shape)} feeds ${targets.length} inputs: the backward pass adds the ${targets.length} gradients that come back here`;
     out.push(`  ${quote(sigma)} [${nodeAttributes('join', '"Σ"', tip)}, fontcolor="${EDGE.join}"];`);
-    out.push(`  ${quote(tail)} -> ${quote(sigma)} [label=${edgeLabel(first, name, gradName, true)}, arrowhead=none];`);
+    out.push(`  ${quote(tail)} -> ${quote(sigma)} [label=${edgeLabel(first, name, gradName, true)}, arrowhead=none${width(first)}];`);
     const into = new Map<string, number>();
     for (const e of targets) {
       const head = shown(e.to);
@@ -210,7 +231,7 @@ export function toDot(d: GraphDescription, options: DotOptions = {}): string {
       // Parallel arrows into one op (x ⊙ x) would stack their mid-edge labels on each other;
       // the second and later ones carry theirs next to the arrowhead instead.
       const label = k === 0 ? `label=${edgeLabel(e, name, gradName, false)}` : `headlabel=${edgeLabel(e, name, gradName, false)}, labeldistance=2.4, labelangle=${k % 2 === 1 ? -40 : 40}`;
-      out.push(`  ${quote(sigma)} -> ${quote(head)} [${label}, color="${EDGE.join}", fontcolor="${EDGE.join}"];`);
+      out.push(`  ${quote(sigma)} -> ${quote(head)} [${label}, color="${EDGE.join}", fontcolor="${EDGE.join}"${width(e)}];`);
     }
   }
 

@@ -48,6 +48,26 @@ describe('toDot', () => {
     expect(parseDot(toDot(xorDescription(false))).edges.some((e) => (e.attrs.label ?? '').includes('∂L'))).toBe(false);
   });
 
+  it('with gradientWidths, draws wider edges for larger gradient norms, on a log scale', () => {
+    const d = xorDescription(true);
+    const g = parseDot(toDot(d, { gradientWidths: true }));
+    const widthOf = (from: string, to: string) => g.edges.find((e) => e.from === from && e.to === to)?.attrs.penwidth;
+    const drawn = d.edges.filter((e) => e.gradNorm !== undefined && !e.join).map((e) => ({ norm: e.gradNorm!, width: Number(widthOf(e.from, e.to)) }));
+    expect(drawn.length).toBeGreaterThan(10);
+    const largest = Math.max(...drawn.map((e) => e.norm));
+    for (const e of drawn) {
+      // The width the doc comment states: 5 at the largest norm, 1.1 less per decade below it, 0.6 from four decades down.
+      const decades = Math.max(-4, Math.log10(e.norm / largest));
+      expect(e.width).toBeCloseTo(0.6 + 4.4 * (1 + decades / 4), 2);
+    }
+    for (const a of drawn) for (const b of drawn) if (a.norm > b.norm) expect(a.width).toBeGreaterThanOrEqual(b.width);
+    // Tensors the pass did not reach (the targets y) keep the default width; without the option no edge has one.
+    const y = d.nodes.find((n) => n.name === 'y')!.key;
+    expect(g.edges.find((e) => e.from === y)!.attrs.penwidth).toBeUndefined();
+    expect(parseDot(toDot(d)).edges.some((e) => e.attrs.penwidth !== undefined)).toBe(false);
+    expect(() => toDot(d, { gradientWidths: 'yes' as unknown as boolean })).toThrow(/toDot: gradientWidths must be/);
+  });
+
   it('routes a join through a Σ node that feeds both branches of a diamond', () => {
     const { x, t, loss } = diamond();
     const d = describeGraph(loss, { names: new Map([[x, 'x'], [t, 't']]) });
