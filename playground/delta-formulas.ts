@@ -138,8 +138,8 @@ export function compactDeltas(inputs: CompactInputs): CompactLayer[] {
     for (let r = 0; r < n; r++) {
       for (let j = 0; j < units; j++) {
         const d = delta[r * units + j]!;
-        biasGrad[j] += d;
-        for (let i = 0; i < inUnits; i++) weightGrad[i * units + j] += previous[r * inUnits + i]! * d;
+        biasGrad[j] = biasGrad[j]! + d;
+        for (let i = 0; i < inUnits; i++) weightGrad[i * units + j] = weightGrad[i * units + j]! + previous[r * inUnits + i]! * d;
       }
     }
     layers[l] = { delta, units, weightGrad, biasGrad };
