@@ -24,6 +24,8 @@ export interface Session {
   /** Training set: X [n, 2], y [n, 1]. */
   readonly X: Tensor;
   readonly y: Tensor;
+  /** True when the loss is cross-entropy on logits (the output is a logit); false for squared error. */
+  readonly logits: boolean;
   /** Optimizer steps taken so far. */
   readonly steps: number;
   /** Records a fresh forward pass and loss over the whole training set with the current weights. */
