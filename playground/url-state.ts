@@ -11,21 +11,26 @@ import {
 /** Widths and counts the controls allow: a net the page can train at frame rate. */
 export const LIMITS = { maxLayers: 6, maxWidth: 32, maxBatch: 200, maxNoise: 0.5 } as const;
 
+/**
+ * The fragment for a configuration. Values are percent-encoded as in a query string (a space is
+ * +), but leaving the characters a link keeps readable (commas, parentheses, *) as they are, so
+ * that a shared link shows its net and formula: hidden=8,8&formula=sigmoid(X+*+W+%2B+b).
+ */
 export function encodeConfig(config: PlaygroundConfig): string {
-  const params = new URLSearchParams({
-    dataset: config.dataset,
-    noise: String(config.noise),
-    hidden: config.hidden.join(','),
-    activation: config.activation,
-    loss: config.loss,
-    optimizer: config.optimizer,
-    lr: String(config.lr),
-    batch: String(config.batchSize),
-    speed: String(config.speed),
-    seed: String(config.seed),
-    formula: config.formula,
-  });
-  return params.toString();
+  const fields: Array<[string, string]> = [
+    ['dataset', config.dataset],
+    ['noise', String(config.noise)],
+    ['hidden', config.hidden.join(',')],
+    ['activation', config.activation],
+    ['loss', config.loss],
+    ['optimizer', config.optimizer],
+    ['lr', String(config.lr)],
+    ['batch', String(config.batchSize)],
+    ['speed', String(config.speed)],
+    ['seed', String(config.seed)],
+    ['formula', config.formula],
+  ];
+  return fields.map(([key, value]) => `${key}=${encodeURIComponent(value).replace(/%20/g, '+').replace(/%2C/g, ',')}`).join('&');
 }
 
 export interface Decoded {

@@ -14,7 +14,7 @@ const configs: fc.Arbitrary<PlaygroundConfig> = fc.record({
   batchSize: fc.integer({ min: 0, max: LIMITS.maxBatch }),
   speed: fc.constantFrom(...SPEEDS),
   seed: fc.integer({ min: 0, max: 4294967295 }),
-  formula: fc.string(),
+  formula: fc.string({ unit: 'binary' }),
 });
 
 describe('the playground URL', () => {
@@ -24,6 +24,13 @@ describe('the playground URL', () => {
       expect(problems).toEqual([]);
       expect(back).toEqual(config);
     }), { numRuns: 300 });
+  });
+
+  it('writes a link a person can read: commas, parentheses and * stay, a space is +', () => {
+    const hash = encodeConfig(DEFAULT_CONFIG);
+    expect(hash).toContain('hidden=8,8');
+    expect(hash).toContain('formula=sigmoid(X+*+W+%2B+b)');
+    expect(decodeConfig(`#${hash}`).config).toEqual(DEFAULT_CONFIG);
   });
 
   it('keeps the defaults for fields a link leaves out', () => {
