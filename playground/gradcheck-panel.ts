@@ -9,9 +9,10 @@ import type { Panel, PlaygroundHost, Session } from './host';
 import { NetCheckRow, checkNet, checkOpsStepwise, checkedOpNames } from './gradcheck-runner';
 
 /** Random cases per op and order: enough to exercise shapes and values, few enough that every op is done in seconds. */
-const RUNS_PER_OP = 5;
+const RUNS_PER_OP = 20;
 
-const COLUMNS = ['Parameter or op', 'Shape or kind', 'Cases', 'Largest error, 1st order', 'Largest error, 2nd order', 'Result'];
+/** As formatOpTable's columns, with the net's parameters in the same table. */
+const COLUMNS = ['Checked', 'Shape or kind', 'Cases', 'Max error (1st)', 'Max error (2nd)', 'Result'];
 
 function element<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
@@ -34,8 +35,8 @@ function row(cells: string[], ok: boolean): HTMLTableRowElement {
 }
 
 function netRow(r: NetCheckRow): HTMLTableRowElement {
-  const size = r.shape.reduce((a, b) => a * b, 1);
-  const cases = r.mode === 'full' ? `${size} ${size === 1 ? 'element' : 'elements'}` : '1 random direction';
+  // Full mode compares every element of the gradient; dot mode one random direction.
+  const cases = r.mode === 'full' ? String(r.shape.reduce((a, b) => a * b, 1)) : '1 direction';
   const tr = row([r.name, `[${r.shape.join(', ')}]`, cases, formatError(r.absError), '–'], r.ok);
   tr.title = `worst element: backward pass ${r.analytic}, central difference ${r.numeric}`;
   return tr;
@@ -82,7 +83,7 @@ export function mountGradcheckPanel(root: HTMLElement, host: PlaygroundHost): Pa
   table.id = 'gradcheck-table';
   const caption = element(
     'caption',
-    "For a parameter, the largest error is |backward − central difference| at its worst element; for an op, the largest |analytic − numeric| / (1 + |numeric|) over all its random cases. An entry passes when it is within gradcheck's tolerance (1e-5 + 1e-4 × |numeric|).",
+    "Max error: for a parameter, |backward pass − central difference| at its worst element; for an op, the largest |analytic − numeric| / (1 + |numeric|) over its random cases, of the first derivative (1st) and of the second (2nd). An entry passes when it is within gradcheck's tolerance (1e-5 + 1e-4 × |numeric|).",
   );
   const head = element('thead');
   const headRow = element('tr');
@@ -93,7 +94,11 @@ export function mountGradcheckPanel(root: HTMLElement, host: PlaygroundHost): Pa
   }
   head.append(headRow);
   table.append(caption, head);
+  // The table scrolls inside its box; the box takes the focus so that the keyboard can scroll it too.
   const scroller = element('div', undefined, 'gradcheck-scroll');
+  scroller.tabIndex = 0;
+  scroller.setAttribute('role', 'region');
+  scroller.setAttribute('aria-label', 'Results of the gradient check');
   scroller.append(table);
   root.append(intro, controls, note, scroller);
 
