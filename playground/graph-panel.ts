@@ -34,10 +34,17 @@ export function mountGraphPanel(root: HTMLElement): Panel {
     <p class="explain">One forward pass over the training set, with the gradients of the backward pass that follows it.
     Edges are tensors, labelled with their shape and ‖∂L/∂t‖; the wider an edge, the larger its gradient (each decade below
     the largest is one step thinner). A Σ marks a tensor used twice: its gradients are added there.</p>
-    <div id="graph-view" class="graph-view" tabindex="0" role="img" aria-label="The net's computational graph"></div>
+    <div class="buttons"><button id="graph-zoom" type="button" aria-pressed="false">Actual size</button></div>
+    <div id="graph-view" class="graph-view fit" tabindex="0" role="img" aria-label="The net's computational graph"></div>
     <p class="note" id="graph-note"></p>`;
   const view = root.querySelector<HTMLElement>('#graph-view')!;
   const note = root.querySelector<HTMLElement>('#graph-note')!;
+  // Fitted to the panel's width the whole net shows at once; at actual size the labels read best.
+  const zoom = root.querySelector<HTMLButtonElement>('#graph-zoom')!;
+  zoom.addEventListener('click', () => {
+    const actual = view.classList.toggle('fit') === false;
+    zoom.setAttribute('aria-pressed', String(actual));
+  });
   let drawing = false;
   return {
     async refresh(session: Session): Promise<void> {

@@ -7,7 +7,11 @@
  */
 import type { Tensor } from 'deltagraph';
 import { BackwardWalk, InputStep, NodeStep, walkBackward } from './backward-walk';
-import { escapeHtml, formatNumber, formatShape, norm, tensorTable } from './format';
+import { escapeHtml, formatNumber, formatShape, norm, tensorTable as fullTable } from './format';
+
+/** Rows of a tensor shown: all eight of XOR's examples. */
+const ROWS = 8;
+const tensorTable = (t: Tensor) => fullTable(t, ROWS);
 import type { Panel, PlaygroundHost, Session } from './host';
 import { nameOf, tensorNames } from './tensor-names';
 import { ruleOf } from './vjp-rules';
