@@ -26,6 +26,7 @@ function sessionWithSquare(base: TrainingSession, factor: number): Session {
     X: base.X,
     y: base.y,
     steps: base.steps,
+    logits: false,
     lossGraph() {
       const output = base.model.forward(base.X);
       return { X: base.X, y: base.y, output, loss: mean(square.apply([sub(output, base.y)], undefined)) };
