@@ -1,5 +1,6 @@
 // npm run playground: builds the playground and serves dist/playground/ on localhost, printing
-// its URL. PORT chooses the port (default 8080; the next free one is taken when it is busy).
+// its URL. PORT chooses the port (default 8080; the next free one is taken when it is busy; 0
+// lets the system choose).
 // The page is served cross-origin isolated (COOP/COEP), which lets the kernels share memory
 // with workers; it works without, and opened as a file.
 import { existsSync, readFileSync, statSync } from 'node:fs';
@@ -40,7 +41,7 @@ function listen(port, triesLeft) {
       process.exit(1);
     }
   });
-  server.listen(port, '127.0.0.1', () => console.log(`deltagraph playground: http://localhost:${port}/  (Ctrl+C stops)`));
+  server.listen(port, '127.0.0.1', () => console.log(`deltagraph playground: http://localhost:${server.address().port}/  (Ctrl+C stops)`));
 }
 
 listen(Number(process.env.PORT ?? 8080), 20);

@@ -6,12 +6,12 @@
  * check, reopens a shared link, and checks keyboard use and contrast with axe-core. Screenshots
  * go to dist/playground/screenshots/. Without Chromium the suite is skipped, with one line saying so.
  */
-import { execFile, execFileSync } from 'child_process';
+import { execFile, spawn } from 'child_process';
 import { mkdirSync } from 'fs';
 import { join } from 'path';
 import { pathToFileURL } from 'url';
 import { BCELoss, MLP, Tensor, ancestors, backward, fromExpression, loadModelJson, tensor } from 'deltagraph';
-import { findChromium, serveDirectory } from '../package/browser';
+import { findChromium } from '../package/browser';
 
 const root = join(__dirname, '..', '..');
 const out = join(root, 'dist', 'playground');
@@ -38,22 +38,47 @@ interface Seen {
   sharedLink?: Record<string, unknown> & { config: Record<string, unknown> };
 }
 
+/** Runs scripts/serve-playground.mjs (npm run playground) with PORT=0 and reads the URL it prints. */
+function startPlaygroundServer(): Promise<{ url: string; stop(): void }> {
+  const child = spawn(process.execPath, [join(root, 'scripts', 'serve-playground.mjs')], { cwd: root, env: { ...process.env, PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => {
+      child.kill();
+      reject(new Error(`npm run playground printed no URL within 120 s: ${output}`));
+    }, 120_000);
+    const read = (chunk: Buffer) => {
+      output += chunk.toString();
+      const url = /deltagraph playground: (http:\/\/localhost:\d+\/)/.exec(output)?.[1];
+      if (url === undefined) return;
+      clearTimeout(timer);
+      resolve({ url, stop: () => child.kill() });
+    };
+    child.stdout.on('data', read);
+    child.stderr.on('data', read);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`npm run playground exited with ${code}: ${output}`));
+    });
+  });
+}
+
 (chromium === null ? describe.skip : describe)('the playground in headless Chromium', () => {
   let seen: Seen;
   beforeAll(async () => {
-    execFileSync(process.execPath, [join(root, 'scripts', 'build-playground.mjs')], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+    // The page as `npm run playground` builds and serves it: the script's own server, on a free port.
+    const server = await startPlaygroundServer();
     const shots = join(out, 'screenshots');
     mkdirSync(shots, { recursive: true });
-    const server = await serveDirectory(out);
     try {
       const text = await new Promise<string>((resolve, reject) => {
-        const args = [join(__dirname, 'driver.mjs'), chromium!, `${server.url}/index.html`, shots, require.resolve('axe-core/axe.min.js'), pathToFileURL(join(out, 'index.html')).href];
+        const args = [join(__dirname, 'driver.mjs'), chromium!, `${server.url}index.html`, shots, require.resolve('axe-core/axe.min.js'), pathToFileURL(join(out, 'index.html')).href];
         execFile(process.execPath, args, { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 }, (error, stdout, stderr) =>
           error ? reject(new Error(`driver.mjs failed: ${stderr || error.message}`)) : resolve(stdout));
       });
       seen = JSON.parse(text) as Seen;
     } finally {
-      await server.close();
+      server.stop();
     }
     process.stderr.write(`playground: ${seen.training?.fps.toFixed(1)} frames per second training the default net (${seen.fastFrameRate?.toFixed(1)} as fast as it goes); screenshots: ${seen.screenshots.join(', ')}\n`);
   }, 300_000);
