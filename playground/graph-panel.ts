@@ -9,6 +9,9 @@ import { widthsOf } from './config';
 import type { Panel, Session } from './host';
 import { tensorNames } from './tensor-names';
 
+/** The event the graph view fires after each new picture. */
+export const GRAPH_DRAWN = 'graph-drawn';
+
 /** The SVG text of the session's graph over the whole training set, with the current gradients. */
 export async function graphSvg(session: Session): Promise<string> {
   const graph = session.lossGraph();
@@ -54,6 +57,8 @@ export function mountGraphPanel(root: HTMLElement): Panel {
       try {
         const started = performance.now();
         showSvg(view, await graphSvg(session));
+        // The step-through marks its current node in this picture: a new picture needs the mark again.
+        view.dispatchEvent(new Event(GRAPH_DRAWN));
         view.setAttribute('aria-label', `The computational graph of the net ${widthsOf(session.config).join('-')} after ${session.steps} steps`);
         note.textContent = `After step ${session.steps}; laid out in ${(performance.now() - started).toFixed(0)} ms. Hover a node or an edge for its details.`;
       } finally {

@@ -7,6 +7,7 @@
  */
 import type { Tensor } from 'deltagraph';
 import { BackwardWalk, InputStep, NodeStep, walkBackward } from './backward-walk';
+import { GRAPH_DRAWN } from './graph-panel';
 import { escapeHtml, formatNumber, formatShape, norm, tensorTable as fullTable } from './format';
 
 /** Rows of a tensor shown: all eight of XOR's examples. */
@@ -56,7 +57,7 @@ function stepHtml(step: NodeStep, index: number, total: number, names: ReadonlyM
  * picture was drawn from another recording of the same net, so its node ids differ but its ops
  * come in the same order (Graphviz titles each op node n<id>).
  */
-function highlight(position: number | null): void {
+function highlight(position: number): void {
   const ops = [...document.querySelectorAll('#graph-view g.node')]
     .map((g) => ({ g, id: /^n(\d+)$/.exec(g.querySelector('title')?.textContent ?? '')?.[1] }))
     .filter((o): o is { g: Element; id: string } => o.id !== undefined)
@@ -101,6 +102,9 @@ export function mountStepThroughPanel(root: HTMLElement, host: PlaygroundHost): 
     walked = { walk: walkBackward(graph.loss), names: tensorNames(session, graph), steps: session.steps };
     index = 0;
     show();
+  });
+  document.getElementById('graph-view')?.addEventListener(GRAPH_DRAWN, () => {
+    if (walked !== null && walked.walk.steps.length > 0) highlight(walked.walk.steps.length - 1 - index);
   });
   prev.addEventListener('click', () => {
     index = Math.max(0, index - 1);
