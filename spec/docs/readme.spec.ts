@@ -1,5 +1,5 @@
 /** The README's example is examples/readme.ts, character for character, and it runs. */
-import { readFileSync } from 'fs';
+import { existsSync, readFileSync } from 'fs';
 import { join } from 'path';
 
 const root = join(__dirname, '..', '..');
@@ -29,5 +29,16 @@ describe('README', () => {
     expect(readme).toContain('npm ci');
     expect(readme).toContain('npm test');
     expect(readFileSync(join(root, '.ci', 'run'), 'utf8')).toMatch(/npm ci\s+npm test/);
+  });
+
+  it('shows pictures that exist, and npm run commands that are package scripts', () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const images = [...readme.matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)].map((m) => m[1]!);
+    expect(images).toContain('docs/images/playground.png');
+    for (const image of images) expect(existsSync(join(root, image))).toBe(true);
+    const scripts = Object.keys((JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts);
+    const commands = [...readme.matchAll(/npm run ([\w:-]+)/g)].map((m) => m[1]!);
+    expect(commands).toContain('playground');
+    for (const command of commands) expect(scripts).toContain(command);
   });
 });
