@@ -69,6 +69,21 @@ export class Controls {
       element.value = of(config);
       element.setAttribute('aria-invalid', 'false');
     }
+    this.showLoss(config);
+  }
+
+  /**
+   * A regression curve has real targets, so it trains on squared error whatever the loss setting
+   * (session.ts): the form shows that loss, with cross-entropy unavailable and a line saying why.
+   * The setting itself is kept, for the classification data sets.
+   */
+  showLoss(config: PlaygroundConfig): void {
+    const regression = config.dataset === 'regression';
+    const loss = field('loss') as HTMLSelectElement;
+    for (const option of loss.options) option.disabled = regression && option.value === 'bce';
+    loss.value = regression ? 'mse' : config.loss;
+    const help = document.getElementById('loss-help');
+    if (help !== null) help.hidden = !regression;
   }
 }
 

@@ -100,6 +100,7 @@ class App implements PlaygroundHost {
 
   setConfig(patch: Partial<PlaygroundConfig>): void {
     this.configuration = { ...this.configuration, ...patch };
+    this.controls.showLoss(this.configuration);
     this.writeUrl();
     // The formula box and the speed leave the training run as it is.
     if (Object.keys(patch).some((k) => k !== 'formula' && k !== 'speed')) this.reset();
