@@ -3,7 +3,7 @@
 // process of its own). Usage: node driver.mjs CHROMIUM URL SCREENSHOT_DIR AXE_SCRIPT FILE_URL
 // (FILE_URL: the same index.html as a file:// URL, which must work without a server).
 // Every wait has a timeout; a step that fails is recorded (failures[]) and the rest still run.
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import puppeteer from 'puppeteer-core';
 
@@ -158,6 +158,25 @@ try {
     await page.waitForSelector('#gradcheck-table tr', { timeout: 120_000 });
     await page.waitForFunction(() => !document.querySelector('#gradcheck-run').disabled, { timeout: 120_000 });
     return page.$$eval('#gradcheck-table tr', (rs) => rs.map((r) => r.textContent.trim()));
+  });
+
+  await attempt('exports', async () => {
+    // The three files, downloaded as a user would, into a folder of their own.
+    const folder = join(shots, 'downloads');
+    rmSync(folder, { recursive: true, force: true });
+    mkdirSync(folder, { recursive: true });
+    const cdp = await page.createCDPSession();
+    await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: folder });
+    const files = {};
+    for (const [button, ending] of [['#export-json', '.json'], ['#export-safetensors', '.safetensors'], ['#export-svg', '-graph.svg']]) {
+      await page.click(button);
+      const deadline = Date.now() + 20_000;
+      let name;
+      while (Date.now() < deadline && (name = readdirSync(folder).find((f) => f.endsWith(ending))) === undefined) await sleep(100);
+      if (name === undefined) throw new Error(`${button} saved no *${ending} file`);
+      files[ending] = join(folder, name);
+    }
+    return { files, model: await page.evaluate(() => window.playground.modelJson()), config: await page.evaluate(() => window.playground.data().config) };
   });
 
   await attempt('openedAsFile', async () => {

@@ -7,10 +7,10 @@
  * go to dist/playground/screenshots/. Without Chromium the suite is skipped, with one line saying so.
  */
 import { execFile, spawn } from 'child_process';
-import { mkdirSync } from 'fs';
+import { mkdirSync, readFileSync } from 'fs';
 import { join } from 'path';
 import { pathToFileURL } from 'url';
-import { BCELoss, MLP, Tensor, ancestors, backward, fromExpression, loadModelJson, tensor } from 'deltagraph';
+import { BCELoss, MLP, Tensor, ancestors, backward, fromExpression, loadModelJson, loadSafetensors, tensor } from 'deltagraph';
 import { findChromium } from '../package/browser';
 
 const root = join(__dirname, '..', '..');
@@ -34,6 +34,7 @@ interface Seen {
   stepThrough?: { ops: string[]; indices: string[] };
   formula?: { good: { error: string; rows: string[]; hash: string }; bad: { error: string } };
   gradcheck?: string[];
+  exports?: { files: Record<'.json' | '.safetensors' | '-graph.svg', string>; model: string; config: { hidden: number[]; activation: string } };
   openedAsFile?: { steps: string; kernel: Record<string, unknown> };
   sharedLink?: Record<string, unknown> & { config: Record<string, unknown> };
 }
@@ -155,6 +156,26 @@ function startPlaygroundServer(): Promise<{ url: string; stop(): void }> {
     const rows = seen.gradcheck!;
     expect(rows.length).toBeGreaterThan(10);
     expect(rows.join('\n')).not.toMatch(/\bfail/i);
+  });
+
+  it('exports the weights as JSON and safetensors that load back exactly, and the graph as SVG', () => {
+    const { files, model: json, config } = seen.exports!;
+    const layers = [2, ...config.hidden, 1];
+    const shown = new MLP({ layers, hidden: config.activation as 'tanh' });
+    loadModelJson(shown, json);
+    const saved = new MLP({ layers, hidden: config.activation as 'tanh' });
+    loadModelJson(saved, readFileSync(files['.json'], 'utf8'));
+    const expected = shown.stateDict();
+    const fromJson = saved.stateDict();
+    const fromSafetensors = loadSafetensors(new Uint8Array(readFileSync(files['.safetensors'])));
+    expect(Object.keys(fromSafetensors).sort()).toEqual(Object.keys(expected).sort());
+    for (const [name, t] of Object.entries(expected)) {
+      expect(Array.from(fromJson[name]!.data)).toEqual(Array.from(t.data));
+      expect(fromSafetensors[name]!.shape).toEqual(t.shape);
+      expect(Array.from(fromSafetensors[name]!.data)).toEqual(Array.from(t.data));
+    }
+    const svg = readFileSync(files['-graph.svg'], 'utf8');
+    expect(svg).toMatch(/<svg[\s\S]*bceWithLogits[\s\S]*<\/svg>/);
   });
 
   it('works opened as a file, without a server', () => {
