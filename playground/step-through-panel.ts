@@ -26,7 +26,7 @@ interface Walked {
 function inputRow(input: InputStep, slot: number, names: ReadonlyMap<Tensor, string>): string {
   const name = escapeHtml(nameOf(input.tensor, names));
   const head = `<th scope="row">input ${slot}: ${name} <span class="shape">${formatShape(input.tensor.shape)}</span></th>`;
-  if (!input.needed || input.share === null) return `<tr>${head}<td colspan="3" class="muted">takes no gradient (data, not a parameter)</td></tr>`;
+  if (!input.needed || input.share === null) return `<tr>${head}<td colspan="3" class="muted">takes no gradient (data or a constant, not a parameter)</td></tr>`;
   const share = `<td>${tensorTable(input.share)}<div class="norm">‖·‖ = ${formatNumber(norm(input.share))}</div></td>`;
   if (input.before === null) return `<tr>${head}${share}<td colspan="2" class="muted">first gradient to reach ${name}</td></tr>`;
   return `<tr class="join">${head}${share}` +
